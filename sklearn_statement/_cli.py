@@ -1,0 +1,343 @@
+"""The ``sklearn-statement`` command line.
+
+Sub-commands: ``demo`` (the main job end to end), ``tune`` (statement-tune an
+encoder on statement data), ``evaluate`` (zero-shot accuracy per dataset and
+language), ``predict`` (zero-shot labels for texts) and ``templates``
+(``list`` / ``show`` the template registry).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main"]
+
+
+def _add_demo(sub: Any) -> None:
+    p = sub.add_parser(
+        "demo", help="statement-tune MiniLM on real data, then evaluate zero-shot"
+    )
+    p.add_argument(
+        "--data-dir",
+        default=None,
+        help="data folder (layout of shared/data); default: bundled sample",
+    )
+    p.add_argument(
+        "--output-dir",
+        default="statement_demo_output",
+        help="where the model and results.json go",
+    )
+    p.add_argument(
+        "--model",
+        default=None,
+        help="encoder to tune (default: the offline MiniLM of the demo extra)",
+    )
+    p.add_argument("--quick", action="store_true", help="smoke run of about 2 minutes")
+    p.add_argument(
+        "--n-per-task",
+        type=int,
+        default=None,
+        help="statements per English task (default 800)",
+    )
+    p.add_argument(
+        "--n-mt",
+        type=int,
+        default=None,
+        help="MT statements per language (default 100)",
+    )
+    p.add_argument(
+        "--epochs", type=int, default=None, help="training epochs (default 3)"
+    )
+    p.add_argument(
+        "--max-samples",
+        type=int,
+        default=None,
+        help="examples per evaluated set (default 300)",
+    )
+    p.add_argument(
+        "--lr", type=float, default=1e-4, help="peak learning rate (default 1e-4)"
+    )
+    p.add_argument("--device", default="auto")
+    p.add_argument(
+        "--precision",
+        default="auto",
+        choices=["auto", "fp32", "bf16", "fp16"],
+        help="autocast dtype; 'bf16' speeds up CPUs with AVX-512 BF16/AMX",
+    )
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--overwrite", action="store_true", help="replace an existing output model"
+    )
+
+
+def _add_tune(sub: Any) -> None:
+    p = sub.add_parser(
+        "tune", help="statement-tune an encoder on statement data and save it"
+    )
+    p.add_argument(
+        "--model", required=True, help="hub id or local directory of the encoder"
+    )
+    p.add_argument("--out", required=True, help="directory to save the tuned model")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument(
+        "--statements",
+        help="jsonl/csv/parquet file with 'statement' and 'label' columns",
+    )
+    src.add_argument(
+        "--tasks",
+        nargs="+",
+        help="build statements from these datasets (see load_task)",
+    )
+    p.add_argument("--languages", nargs="+", default=["en"])
+    p.add_argument("--exclude-families", nargs="*", default=[])
+    p.add_argument("--n-per-task", type=int, default=1500)
+    p.add_argument(
+        "--data-dir", default=None, help="data folder; default: the Hugging Face hub"
+    )
+    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--lr", type=float, default=2e-5)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--max-length", type=int, default=128)
+    p.add_argument("--peft", choices=["lora", "qlora", "prompt"], default=None)
+    p.add_argument("--device", default="auto")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--overwrite", action="store_true")
+
+
+def _add_evaluate(sub: Any) -> None:
+    p = sub.add_parser(
+        "evaluate",
+        help="zero-shot accuracy of a statement model per dataset and language",
+    )
+    p.add_argument(
+        "--model", required=True, help="saved statement model directory or hub id"
+    )
+    p.add_argument(
+        "--tasks", nargs="+", default=["xnli", "pawsx", "xcopa", "xwinograd", "sib200"]
+    )
+    p.add_argument("--languages", nargs="+", default=["en"])
+    p.add_argument("--split", default="test")
+    p.add_argument(
+        "--data-dir", default=None, help="data folder; default: the Hugging Face hub"
+    )
+    p.add_argument("--max-samples", type=int, default=None)
+    p.add_argument(
+        "--template-language",
+        default="en",
+        help="template language ('native' = the data's)",
+    )
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--device", default="auto")
+    p.add_argument("--output", default=None, help="write the rows as JSON here")
+
+
+def _add_predict(sub: Any) -> None:
+    p = sub.add_parser(
+        "predict",
+        help="zero-shot labels for texts (one per line, or JSON lines of fields)",
+    )
+    p.add_argument("--model", required=True)
+    p.add_argument(
+        "--template",
+        required=True,
+        help="registered task name, e.g. topic, xnli, sentiment",
+    )
+    p.add_argument(
+        "--labels",
+        nargs="+",
+        default=None,
+        help="candidate labels (needed for open templates)",
+    )
+    p.add_argument("--language", default="en")
+    p.add_argument(
+        "--input",
+        default="-",
+        help="file with one text or JSON object per line ('-' = stdin)",
+    )
+    p.add_argument("--device", default="auto")
+
+
+def _add_templates(sub: Any) -> None:
+    p = sub.add_parser("templates", help="list or show registered templates")
+    tsub = p.add_subparsers(dest="templates_command", required=True)
+    lst = tsub.add_parser("list", help="list templates")
+    lst.add_argument("--task", default=None)
+    lst.add_argument("--language", default=None)
+    show = tsub.add_parser("show", help="show a task's statements for a worked example")
+    show.add_argument("task")
+    show.add_argument("--language", default="en")
+    show.add_argument("--name", default=None)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sklearn-statement",
+        description="Statement-Tuning: tune an encoder to judge statements, classify zero-shot.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_demo, _add_tune, _add_evaluate, _add_predict, _add_templates):
+        add(sub)
+    return parser
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from ._demo import run_demo
+
+    run_demo(
+        data_dir=args.data_dir, output_dir=args.output_dir, model=args.model, quick=args.quick,
+        n_per_task=args.n_per_task, n_mt=args.n_mt, max_epochs=args.epochs, max_samples=args.max_samples,
+        lr=args.lr, device=args.device, precision=args.precision, random_state=args.seed, overwrite=args.overwrite,
+    )  # fmt: skip
+    return 0
+
+
+def _read_statements(path: str) -> tuple[list[str], list[int]]:
+    import datasets
+
+    kind = {
+        ".jsonl": "json",
+        ".json": "json",
+        ".csv": "csv",
+        ".parquet": "parquet",
+    }.get(Path(path).suffix)
+    if kind is None:
+        raise ValueError(
+            f"--statements must be a .jsonl, .csv or .parquet file, got {path}"
+        )
+    ds = datasets.load_dataset(kind, data_files=path, split="train")
+    missing = {"statement", "label"} - set(ds.column_names)
+    if missing:
+        raise ValueError(
+            f"{path} lacks column(s) {sorted(missing)}; it has {ds.column_names}"
+        )
+    return list(ds["statement"]), list(ds["label"])
+
+
+def _cmd_tune(args: argparse.Namespace) -> int:
+    from ._tuner import StatementTuner
+
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()) and not args.overwrite:
+        raise FileExistsError(f"{out} is not empty; pass --overwrite or another --out")
+    if args.statements:
+        statements, labels = _read_statements(args.statements)
+    else:
+        from datasets_builders import build_multitask
+
+        ds = build_multitask(
+            args.tasks, languages=args.languages, n_per_task=args.n_per_task, data_dir=args.data_dir,
+            exclude_families=args.exclude_families, random_state=args.seed,
+        )  # fmt: skip
+        statements, labels = list(ds["statement"]), list(ds["label"])
+    print(
+        f"statement-tuning {args.model} on {len(statements)} statements ({sum(labels)} true)",
+        flush=True,
+    )
+    tuner = StatementTuner(
+        args.model, max_length=args.max_length, batch_size=args.batch_size, max_epochs=args.epochs, lr=args.lr,
+        peft=args.peft, device=args.device, random_state=args.seed,
+    )  # fmt: skip
+    tuner.fit(statements, labels)
+    tuner.save_pretrained(out, overwrite=args.overwrite)
+    print(f"saved to {out}")
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from ._evaluate import evaluate_zero_shot, format_table
+
+    suite = [(t, lang, args.split) for t in args.tasks for lang in args.languages]
+    rows = evaluate_zero_shot(
+        args.model, suite, data_dir=args.data_dir, max_samples=args.max_samples,
+        template_language=None if args.template_language == "native" else args.template_language,
+        batch_size=args.batch_size, progress_bar=True,
+    )  # fmt: skip
+    print(format_table(rows))
+    if args.output:
+        Path(args.output).write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    return 0
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    from ._zero_shot import ZeroShotStatementClassifier
+
+    stream = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
+    with stream:
+        lines = [line.rstrip("\n") for line in stream if line.strip()]
+    items: list[Any] = [
+        json.loads(line) if line.lstrip().startswith("{") else line for line in lines
+    ]
+    clf = ZeroShotStatementClassifier(
+        args.model,
+        template=args.template,
+        labels=args.labels,
+        language=args.language,
+        device=args.device,
+    ).fit(items)
+    proba = clf.predict_proba(items)
+    for item, row in zip(items, proba):
+        best = int(row.argmax())
+        print(
+            json.dumps(
+                {
+                    "input": item,
+                    "label": clf.classes_[best].item(),
+                    "probability": round(float(row[best]), 4),
+                },
+                ensure_ascii=False,
+            )
+        )
+    return 0
+
+
+def _cmd_templates(args: argparse.Namespace) -> int:
+    from template_registry import get_template, list_templates
+
+    if args.templates_command == "list":
+        rows = list_templates(task=args.task, language=args.language)
+        for t in rows:
+            labels = ", ".join(map(str, t.labels)) if t.labels else "(open: any label)"
+            print(
+                f"{t.dataset or t.task:<22} {t.language:<8} {t.name:<22} fields={','.join(t.fields)}  labels={labels}"
+            )
+        print(f"{len(rows)} templates")
+        return 0
+    from ._examples import worked_example
+
+    template = get_template(args.task, language=args.language, name=args.name)
+    if not template.labels:
+        template = template.with_labels(["sports", "politics", "science/technology"])
+    example = worked_example(template)
+    print(f"{template!r}\nexample: {json.dumps(example, ensure_ascii=False)}")
+    for label, statement in template.statements(example).items():
+        print(f"  {label!s:<16} {statement}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``sklearn-statement`` console script."""
+    args = build_parser().parse_args(argv)
+    handler = {
+        "demo": _cmd_demo, "tune": _cmd_tune, "evaluate": _cmd_evaluate, "predict": _cmd_predict,
+        "templates": _cmd_templates,
+    }[args.command]  # fmt: skip
+    try:
+        return handler(args)
+    except (
+        ValueError,
+        TypeError,
+        FileNotFoundError,
+        FileExistsError,
+        ImportError,
+    ) as exc:
+        print(f"sklearn-statement {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

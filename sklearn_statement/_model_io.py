@@ -1,0 +1,306 @@
+"""Loading and saving statement models (transformers + peft).
+
+A statement model is a transformers sequence-classification model with a
+2-way head, label 0 = ``"false"`` and label 1 = ``"true"``, saved as a plain
+transformers directory (``config.json``, ``model.safetensors``, tokenizer
+files) or as a peft adapter directory (``adapter_config.json``,
+``adapter_model.safetensors``) that names its base model. Weights are only
+read from safetensors files and ``trust_remote_code`` is always False, so
+loading a directory never executes code from it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import torch
+
+__all__ = [
+    "load_statement_model",
+    "true_false_index",
+    "peft_config_for",
+    "saved_params",
+    "ID2LABEL",
+    "CONFIG_NAME",
+]
+
+#: File written by ``StatementTuner.save_pretrained`` next to the weights.
+CONFIG_NAME = "statement_tuner.json"
+
+ID2LABEL = {0: "false", 1: "true"}
+LABEL2ID = {"false": 0, "true": 1}
+
+# LoRA target modules per architecture (attention query/value projections, as
+# in Hu et al. 2021, Sec. 7.1); other architectures use peft's own defaults.
+LORA_TARGETS = {
+    "bert": ["query", "value"],
+    "xlm-roberta": ["query", "value"],
+    "roberta": ["query", "value"],
+    "deberta-v2": ["query_proj", "value_proj"],
+}
+# Newly initialised head modules that must be trained (and saved) with PEFT.
+HEAD_MODULES = {"deberta-v2": ["classifier", "pooler"]}
+
+
+def _is_local(spec: str) -> bool:
+    return Path(spec).expanduser().is_dir()
+
+
+def _check_local_dir(path: Path) -> None:
+    if (
+        not (path / "config.json").exists()
+        and not (path / "adapter_config.json").exists()
+    ):
+        raise FileNotFoundError(
+            f"{path} is not a saved model directory: it has neither config.json nor adapter_config.json "
+            "(save one with StatementTuner.save_pretrained)"
+        )
+    if (path / "config.json").exists() and not (path / "adapter_config.json").exists():
+        if not list(path.glob("*.safetensors")):
+            hint = (
+                " (it holds pickle weights, which are never loaded)"
+                if list(path.glob("*.bin"))
+                else ""
+            )
+            raise FileNotFoundError(
+                f"{path} has no *.safetensors weights{hint}; re-save the model with safetensors"
+            )
+
+
+def _load_adapter(
+    model: torch.nn.Module, path: Path, trainable: bool
+) -> torch.nn.Module:
+    """Wrap ``model`` with the peft adapter saved in ``path``."""
+    from peft import PeftConfig, PeftModel
+
+    prompt_learning = PeftConfig.from_pretrained(str(path)).is_prompt_learning
+    # peft refuses is_trainable=True for prompt-learning adapters; their prompt
+    # (and the saved head) are made trainable by hand below.
+    model = PeftModel.from_pretrained(
+        model, str(path), is_trainable=trainable and not prompt_learning
+    )
+    if trainable and prompt_learning:
+        for name, param in model.named_parameters():
+            if "prompt_encoder" in name or "modules_to_save" in name:
+                param.requires_grad_(True)
+    return model
+
+
+def _load_error(spec: str, exc: Exception) -> ValueError:
+    return ValueError(
+        f"could not load a model from {spec!r}: {type(exc).__name__}: {exc}"
+    )
+
+
+def _base_from_adapter(path: Path) -> str:
+    try:
+        with open(path / "adapter_config.json", encoding="utf-8") as f:
+            cfg = json.load(f)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise _load_error(str(path), exc) from exc
+    base = cfg.get("base_model_name_or_path")
+    if not base:
+        raise ValueError(
+            f"{path / 'adapter_config.json'} does not name its base model (base_model_name_or_path)"
+        )
+    return base
+
+
+def load_statement_model(
+    spec: str,
+    *,
+    new_head: bool = False,
+    trainable: bool = False,
+    model_kwargs: dict[str, Any] | None = None,
+) -> tuple[torch.nn.Module, Any]:
+    """Load a statement model and its tokenizer from a directory or the hub.
+
+    Parameters
+    ----------
+    spec : str
+        A local directory (a transformers model or a peft adapter
+        directory) or a Hugging Face hub id.
+    new_head : bool, default=False
+        Allow a checkpoint without a sequence-classification head (a plain
+        encoder): a new 2-way head is initialised (for statement tuning).
+        With False such a checkpoint is an error (zero-shot needs a tuned
+        head).
+    trainable : bool, default=False
+        Load a peft adapter with trainable weights.
+    model_kwargs : dict, optional
+        Extra keyword arguments for ``from_pretrained`` (``revision``,
+        ``attn_implementation``…). ``trust_remote_code`` cannot be enabled.
+
+    Returns
+    -------
+    model : torch.nn.Module
+        A ``PreTrainedModel`` (or ``PeftModel``) in eval mode on the CPU.
+    tokenizer : transformers tokenizer
+
+    Raises
+    ------
+    FileNotFoundError
+        If a local directory lacks config / safetensors weights.
+    ValueError
+        If a file is corrupt or cannot be loaded, or the checkpoint has no
+        sequence-classification head and ``new_head`` is False.
+    """
+    from transformers import (
+        AutoConfig,
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+    )
+
+    kwargs = dict(model_kwargs or {})
+    if kwargs.pop("trust_remote_code", False):
+        raise ValueError(
+            "trust_remote_code=True is not allowed: loading a model must not execute downloaded code"
+        )
+    if not isinstance(spec, str) or not spec:
+        raise TypeError(
+            f"model must be a directory path or a hub id (str), got {spec!r}"
+        )
+    local = _is_local(spec)
+    path = Path(spec).expanduser() if local else None
+    adapter = local and (path / "adapter_config.json").exists()
+    if local:
+        _check_local_dir(path)
+    base = _base_from_adapter(path) if adapter else spec
+    common = {"trust_remote_code": False, **kwargs}
+    try:
+        config = AutoConfig.from_pretrained(base, **common)
+    except Exception as exc:  # noqa: BLE001 - re-raised with the path
+        raise _load_error(base, exc) from exc
+    has_head = any(
+        a.endswith("ForSequenceClassification") for a in (config.architectures or [])
+    )
+    if not has_head and not new_head and not adapter:
+        raise ValueError(
+            f"{spec!r} is a {config.model_type} checkpoint without a sequence-classification head "
+            f"(architectures: {config.architectures}); statement-tune it first with StatementTuner"
+        )
+    head_kwargs: dict[str, Any] = {}
+    if not has_head or adapter:
+        head_kwargs = {"num_labels": 2, "id2label": ID2LABEL, "label2id": LABEL2ID}
+    elif (
+        new_head and config.num_labels != 2
+    ):  # e.g. an NLI head, replaced by a 2-way one
+        head_kwargs = {
+            "num_labels": 2,
+            "id2label": ID2LABEL,
+            "label2id": LABEL2ID,
+            "ignore_mismatched_sizes": True,
+        }
+    try:
+        model = AutoModelForSequenceClassification.from_pretrained(
+            base,
+            use_safetensors=True if (local and not adapter) else None,
+            **head_kwargs,
+            **common,
+        )
+        if adapter:
+            model = _load_adapter(model, path, trainable)
+        tokenizer = AutoTokenizer.from_pretrained(spec, **common)
+    except Exception as exc:  # noqa: BLE001 - corrupt or incompatible files
+        raise _load_error(spec, exc) from exc
+    if tokenizer.pad_token_id is None:
+        raise ValueError(
+            f"the tokenizer of {spec!r} has no padding token; set one and save it again"
+        )
+    model.eval()
+    return model, tokenizer
+
+
+def saved_params(spec: str) -> dict[str, Any]:
+    """The tuner parameters saved in ``statement_tuner.json`` of a local directory.
+
+    Returns
+    -------
+    dict
+        Empty for a hub id or a directory without the file.
+
+    Raises
+    ------
+    ValueError
+        If the file exists but is not valid JSON.
+    """
+    path = Path(spec).expanduser() / CONFIG_NAME
+    if not path.is_file():
+        return {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            return dict(json.load(f).get("params", {}))
+    except (OSError, json.JSONDecodeError, AttributeError) as exc:
+        raise ValueError(
+            f"{path} is not valid JSON ({exc}); delete it or re-save the model"
+        ) from exc
+
+
+def true_false_index(model: torch.nn.Module) -> tuple[int, int]:
+    """Indices of the "true" and "false" logits of a classification head.
+
+    A 2-way head uses the label named ``true`` (or ``entailment``, ``yes``)
+    as true, else index 1. A 3-way NLI head uses ``entailment`` vs
+    ``contradiction``, as transformers' zero-shot pipeline does.
+
+    Raises
+    ------
+    ValueError
+        If the head has neither 2 labels nor named entailment/contradiction
+        labels.
+    """
+    config = model.config
+    names = {str(v).lower(): int(k) for k, v in (config.id2label or {}).items()}
+    n = config.num_labels
+    for true_name, false_name in (
+        ("true", "false"),
+        ("entailment", "contradiction"),
+        ("yes", "no"),
+    ):
+        if true_name in names and (false_name in names or n == 2):
+            t = names[true_name]
+            f = names.get(false_name, 1 - t)
+            return t, f
+    if n == 2:
+        return 1, 0
+    raise ValueError(
+        f"the model's head has {n} labels {config.id2label}; a statement model needs a 2-way (false, true) "
+        "head or an NLI head with entailment/contradiction labels"
+    )
+
+
+def peft_config_for(kind: str, model_type: str, options: dict[str, Any]) -> Any:
+    """Build the peft config for ``peft="lora"|"qlora"|"prompt"``.
+
+    Parameters
+    ----------
+    kind : {"lora", "qlora", "prompt"}
+    model_type : str
+        ``config.model_type`` of the base model (picks LoRA targets).
+    options : dict
+        Overrides (``r``, ``lora_alpha``, ``lora_dropout``,
+        ``target_modules``, ``num_virtual_tokens``…), from ``peft__*``
+        parameters.
+
+    Returns
+    -------
+    peft.PeftConfig
+    """
+    from peft import LoraConfig, PromptTuningConfig, TaskType
+
+    options = dict(options)
+    if kind in ("lora", "qlora"):
+        defaults = {"r": 8, "lora_alpha": 16, "lora_dropout": 0.1}
+        if model_type in LORA_TARGETS:
+            defaults["target_modules"] = LORA_TARGETS[model_type]
+        if model_type in HEAD_MODULES:
+            defaults["modules_to_save"] = HEAD_MODULES[model_type]
+        return LoraConfig(task_type=TaskType.SEQ_CLS, **{**defaults, **options})
+    if kind == "prompt":
+        defaults = {"num_virtual_tokens": 20}
+        if model_type in HEAD_MODULES:
+            defaults["modules_to_save"] = HEAD_MODULES[model_type]
+        return PromptTuningConfig(task_type=TaskType.SEQ_CLS, **{**defaults, **options})
+    raise ValueError(f"peft must be None, 'lora', 'qlora' or 'prompt', got {kind!r}")

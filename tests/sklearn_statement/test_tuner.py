@@ -1,0 +1,241 @@
+"""StatementTuner on tiny random models of three architectures."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from sklearn_statement import StatementTuner
+from sklearn_statement._tuner import StatementCollator
+
+ARCHS = ("bert", "xlm-roberta", "deberta-v2")
+
+X = [
+    "the dog is good.",
+    "the dog is bad.",
+    "the movie is great.",
+    "the movie is terrible.",
+] * 4
+Y = [1, 0, 1, 0] * 4
+
+
+def make(path, **kw):
+    params = dict(max_epochs=1, batch_size=8, device="cpu", random_state=0, verbose=0)
+    params.update(kw)
+    return StatementTuner(path, **params)
+
+
+@pytest.mark.parametrize("arch", ARCHS)
+def test_fit_predict_proba_each_architecture(tiny_models, arch):
+    tuner = make(tiny_models[arch]).fit(X, Y)
+    proba = tuner.predict_proba(X[:4])
+    assert proba.shape == (4, 2) and np.allclose(proba.sum(1), 1, atol=1e-5)
+    assert list(tuner.classes_) == [0, 1]
+    assert tuner.predict(X[:4]).shape == (4,)
+    assert len(tuner.history_) == 1 and np.isfinite(tuner.history_[-1, "train_loss"])
+    assert tuner.module_.config.id2label == {0: "false", 1: "true"}
+
+
+def test_bool_targets_and_numpy_input(tiny_models):
+    tuner = make(tiny_models["bert"]).fit(
+        np.asarray(X, dtype=object), np.asarray(Y, dtype=bool)
+    )
+    assert tuner.training_stats_ == {"n_statements": 16, "n_true": 8}
+
+
+def test_dynamic_padding_pads_to_batch_longest(tiny_models):
+    tuner = make(tiny_models["bert"]).fit(X, Y)
+    collate = StatementCollator(tuner.tokenizer_, max_length=64)
+    enc, y = collate([("the dog.", 1), ("the dog is good and the movie is great.", 0)])
+    longest = len(
+        tuner.tokenizer_("the dog is good and the movie is great.")["input_ids"]
+    )
+    assert enc["input_ids"].shape == (2, longest) < (2, 64)
+    assert y.tolist() == [1, 0]
+    enc, _ = collate([("word " * 500, 1)])
+    assert enc["input_ids"].shape[1] == 64
+
+
+def test_reproducible_with_random_state(tiny_models):
+    a = make(tiny_models["bert"], max_epochs=2).fit(X, Y).predict_proba(X)
+    b = make(tiny_models["bert"], max_epochs=2).fit(X, Y).predict_proba(X)
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_learns_a_separable_toy_task(tiny_models):
+    tuner = make(tiny_models["bert"], max_epochs=30, lr=3e-3, batch_size=16).fit(X, Y)
+    assert tuner.history_[-1, "train_loss"] < 0.5 * tuner.history_[0, "train_loss"]
+    assert (tuner.predict(X) == np.asarray(Y)).mean() == 1.0
+
+
+@pytest.mark.parametrize(
+    "X_bad, y_bad, error, message",
+    [
+        ([], [], ValueError, "X is empty"),
+        (None, [1], TypeError, "X is None"),
+        (["ok", None], [1, 0], ValueError, r"X\[1\] is None"),
+        (["ok", 3], [1, 0], TypeError, r"X\[1\] is a int"),
+        (["ok", "  "], [1, 0], ValueError, "empty string"),
+        ("one statement", [1], TypeError, "single string"),
+        (["a", "b"], [0, 2], ValueError, "binary"),
+        (["a", "b"], ["true", "false"], TypeError, "0/1 or bool"),
+        (["a", "b"], [1], ValueError, "2 statements but y has 1"),
+        (["a", "b"], None, TypeError, "y is None"),
+        (["a", "b"], [[1, 0], [0, 1]], ValueError, "1-D"),
+    ],
+)
+def test_bad_input_clear_errors(tiny_models, X_bad, y_bad, error, message):
+    with pytest.raises(error, match=message):
+        make(tiny_models["bert"]).fit(X_bad, y_bad)
+
+
+def test_predict_errors(fitted_tiny_tuner):
+    with pytest.raises(ValueError, match="X is empty"):
+        fitted_tiny_tuner.predict_proba([])
+    with pytest.raises(ValueError, match=r"X\[0\] is None"):
+        fitted_tiny_tuner.predict_proba([None])
+
+
+def test_long_statement_is_cut_not_crashing(fitted_tiny_tuner):
+    proba = fitted_tiny_tuner.predict_proba(["dog " * 10_000])
+    assert proba.shape == (1, 2)
+
+
+@pytest.mark.parametrize("params, message", [
+    (dict(peft="adapters"), "peft must be one of"),
+    (dict(max_length=2), "max_length"),
+    (dict(precision="fp8"), "precision must be one of"),
+    (dict(device="tpu:0"), "device must be"),
+])  # fmt: skip
+def test_invalid_params_fail_in_fit(tiny_models, params, message):
+    tuner = make(tiny_models["bert"], **params)  # __init__ only stores
+    assert all(getattr(tuner, k) == v for k, v in params.items())
+    with pytest.raises(ValueError, match=message):
+        tuner.fit(X, Y)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the CPU error")
+def test_qlora_on_cpu_names_lora(tiny_models):
+    with pytest.raises(ValueError, match="peft='lora'"):
+        make(tiny_models["bert"], peft="qlora", device="auto").fit(X, Y)
+
+
+def test_save_pretrained_roundtrip_and_plain_transformers(fitted_tiny_tuner, tmp_path):
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    out = fitted_tiny_tuner.save_pretrained(tmp_path / "m")
+    names = {p.name for p in out.iterdir()}
+    assert {
+        "config.json",
+        "model.safetensors",
+        "tokenizer.json",
+        "statement_tuner.json",
+        "README.md",
+    } <= names
+    assert not any(n.endswith(".bin") or n.endswith(".pkl") for n in names)
+    info = json.loads((out / "statement_tuner.json").read_text())
+    assert (
+        info["params"]["max_length"] == 128
+        and info["training_stats"]["n_statements"] == 16
+    )
+    assert "Statement model" in (out / "README.md").read_text()
+
+    reloaded = StatementTuner.from_pretrained(out, device="cpu")
+    np.testing.assert_allclose(
+        reloaded.predict_proba(X), fitted_tiny_tuner.predict_proba(X), atol=1e-6
+    )
+
+    model = AutoModelForSequenceClassification.from_pretrained(out)
+    tok = AutoTokenizer.from_pretrained(out)
+    with torch.inference_mode():
+        logits = model(**tok(X[:2], return_tensors="pt", padding=True)).logits
+    np.testing.assert_allclose(
+        logits.softmax(-1).numpy(), fitted_tiny_tuner.predict_proba(X[:2]), atol=1e-5
+    )
+
+
+def test_save_refuses_to_overwrite(fitted_tiny_tuner, tmp_path):
+    (tmp_path / "user_file.txt").write_text("mine")
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        fitted_tiny_tuner.save_pretrained(tmp_path)
+    assert (tmp_path / "user_file.txt").read_text() == "mine"
+    fitted_tiny_tuner.save_pretrained(tmp_path, overwrite=True)
+    assert (tmp_path / "model.safetensors").exists()
+
+
+def test_from_pretrained_errors(tmp_path, fitted_tiny_tuner):
+    with pytest.raises(FileNotFoundError, match="neither config.json"):
+        StatementTuner.from_pretrained(tmp_path)
+    out = fitted_tiny_tuner.save_pretrained(tmp_path / "m")
+    (out / "model.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(ValueError, match="could not load"):
+        StatementTuner.from_pretrained(out)
+    (out / "model.safetensors").unlink()
+    with pytest.raises(FileNotFoundError, match="safetensors"):
+        StatementTuner.from_pretrained(out)
+
+
+def test_not_fitted_errors(tiny_models):
+    from sklearn.exceptions import NotFittedError
+
+    tuner = make(tiny_models["bert"])
+    with pytest.raises(NotFittedError):
+        tuner.predict_proba(X)
+    with pytest.raises(NotFittedError):
+        tuner.save_pretrained("unused")
+
+
+@pytest.mark.parametrize("peft", ["lora", "prompt"])
+def test_peft_trains_and_reloads(tiny_models, tmp_path, peft):
+    from peft import PeftModel
+
+    tuner = make(tiny_models["bert"], peft=peft, max_epochs=2, lr=1e-2).fit(X, Y)
+    assert isinstance(tuner.module_, PeftModel)
+    trainable = sum(p.numel() for p in tuner.module_.parameters() if p.requires_grad)
+    total = sum(p.numel() for p in tuner.module_.parameters())
+    assert trainable < 0.5 * total
+    out = tuner.save_pretrained(tmp_path / peft)
+    assert (out / "adapter_config.json").exists() and (
+        out / "adapter_model.safetensors"
+    ).exists()
+    reloaded = StatementTuner.from_pretrained(out, device="cpu")
+    np.testing.assert_allclose(
+        reloaded.predict_proba(X), tuner.predict_proba(X), atol=1e-5
+    )
+
+
+def test_lora_merge_saves_full_model(tiny_models, tmp_path):
+    from transformers import AutoModelForSequenceClassification
+
+    tuner = make(tiny_models["bert"], peft="lora", max_epochs=1, lr=1e-2).fit(X, Y)
+    out = tuner.save_pretrained(tmp_path / "merged", merge=True)
+    assert (out / "model.safetensors").exists() and not (
+        out / "adapter_config.json"
+    ).exists()
+    merged = StatementTuner.from_pretrained(out, device="cpu")
+    np.testing.assert_allclose(
+        merged.predict_proba(X), tuner.predict_proba(X), atol=1e-5
+    )
+    assert (
+        AutoModelForSequenceClassification.from_pretrained(out).config.num_labels == 2
+    )
+
+
+def test_pickle_roundtrip(fitted_tiny_tuner):
+    import pickle
+
+    clone = pickle.loads(pickle.dumps(fitted_tiny_tuner))
+    np.testing.assert_allclose(
+        clone.predict_proba(X), fitted_tiny_tuner.predict_proba(X), atol=1e-6
+    )
+    assert clone.device == "cpu"
+
+
+def test_lora_targets_per_architecture(tiny_models):
+    for arch, targets in (
+        ("bert", {"query", "value"}),
+        ("deberta-v2", {"query_proj", "value_proj"}),
+    ):
+        tuner = make(tiny_models[arch], peft="lora").fit(X[:8], Y[:8])
+        assert set(tuner.module_.peft_config["default"].target_modules) == targets
