@@ -296,7 +296,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:
-    from template_registry import get_template, list_templates
+    from template_registry import get_template, list_templates, normalize_language
 
     if args.templates_command == "list":
         rows = list_templates(task=args.task, language=args.language)
@@ -306,12 +306,23 @@ def _cmd_templates(args: argparse.Namespace) -> int:
                 f"{t.dataset or t.task:<22} {t.language:<8} {t.name:<22} fields={','.join(t.fields)}  labels={labels}"
             )
         print(f"{len(rows)} templates")
+        if not rows and args.language is not None:
+            print(
+                f"no native templates in {normalize_language(args.language)!r}: "
+                "get_template returns the English ones (they work for any input language)"
+            )
         return 0
-    from ._examples import worked_example
+    from ._examples import worked_example, worked_labels
 
     template = get_template(args.task, language=args.language, name=args.name)
+    requested = normalize_language(args.language)
+    if template.language != requested:
+        print(
+            f"note: {args.task!r} has no native template in {requested!r}; showing the "
+            f"{template.language!r} one (English templates work for any input language)"
+        )
     if not template.labels:
-        template = template.with_labels(["sports", "politics", "science/technology"])
+        template = template.with_labels(worked_labels(template))
     example = worked_example(template)
     print(f"{template!r}\nexample: {json.dumps(example, ensure_ascii=False)}")
     for label, statement in template.statements(example).items():

@@ -6,6 +6,7 @@ labels). This package does not import torch.
 """
 
 from ._budget import render_statements
+from ._coverage import coverage_table
 from ._languages import normalize_language
 from ._registry import (
     dataset_info,
@@ -20,6 +21,7 @@ from ._template import Template, TemplateError
 __all__ = [
     "Template",
     "TemplateError",
+    "coverage_table",
     "dataset_info",
     "get_template",
     "list_tasks",

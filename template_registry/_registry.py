@@ -66,8 +66,11 @@ class _Registry:
             self._load_bindings(Path(path))
         with resources.as_file(root / "templates") as folder:
             for path in sorted(Path(folder).glob("*.yaml")):
-                for template in _read_template_file(path):
+                templates = _read_template_file(path)
+                _check_builtin_file_name(path, templates)
+                for template in templates:
                     self.add(template, overwrite=False)
+        _check_native_families(self.families)
 
     def _load_bindings(self, path: Path) -> None:
         data = _read_yaml(path)
@@ -167,6 +170,64 @@ def _bind(
         source=fam.source,
         example=fam.example,
     )
+
+
+def _check_builtin_file_name(path: Path, templates: list[Template]) -> None:
+    """A built-in file is named ``<task>.<language>.yaml`` after its content."""
+    task, language = templates[0].task, templates[0].language
+    expected = f"{task}.{language}.yaml"
+    if path.name != expected:
+        raise TemplateError(
+            f"{path}: the file holds task {task!r} in language {language!r}; built-in "
+            f"template files are named <task>.<language>.yaml, so rename it to {expected!r} "
+            "(or fix its 'task' / 'language')"
+        )
+
+
+def _family_shape(template: Template) -> dict[str, Any]:
+    cases = None
+    if template.switch is not None:
+        first = next(iter(template.patterns.values()))
+        cases = sorted(map(str, first))
+    return {
+        "fields": template.fields,
+        "label keys": sorted(map(str, template.patterns)),
+        "switch": template.switch,
+        "switch cases": cases,
+        "open label set": template.is_open,
+    }
+
+
+def _check_native_families(families: Mapping[tuple[str, str], list[Template]]) -> None:
+    """Native built-in templates must have the English family's shape.
+
+    Dataset templates are derived from family templates of the requested
+    language (:func:`_bind`), so a native file with other fields, label keys or
+    switch cases would silently serve a dataset with other columns, or not at
+    all; an open template whose verbalizer lacks a label key would write that
+    label in English inside a native statement.
+    """
+    for (task, language), templates in families.items():
+        english = families.get((task, "en"))
+        if language == "en" or not english:
+            continue
+        want = _family_shape(english[0])
+        for template in templates:
+            got = _family_shape(template)
+            for key, value in want.items():
+                if got[key] != value:
+                    raise TemplateError(
+                        f"{template._where()}: {key} {got[key]!r} differ from the English "
+                        f"{task!r} templates ({value!r}, {english[0].source}); a native "
+                        "template keeps the English family's fields, label keys and switch "
+                        "cases so that every dataset bound to the family derives from it"
+                    )
+            missing = [k for k in english[0].verbalizer if k not in template.verbalizer]
+            if missing:
+                raise TemplateError(
+                    f"{template._where()}: the verbalizer lacks label(s) {missing} that the "
+                    f"English {task!r} verbalizer has; add their {language!r} words"
+                )
 
 
 _REGISTRY = _Registry()
@@ -328,16 +389,20 @@ def get_template(task: str, language: str = "en", name: str | None = None) -> Te
         ``"sib200"``…). A dataset key gives the family's template with that
         dataset's label values and field names.
     language : str, default="en"
-        Language of the template text. When the task has no native template
-        in this language, the English one is returned (Statement-Tuning found
-        English templates as good as translated ones, arXiv 2506.01592,
-        Sec. 5); ``template.language`` tells which one you got.
+        Language of the input texts, as an ISO 639-1/639-3 or FLORES-200
+        code (normalised, see :func:`normalize_language`). The native
+        template of this language is returned when one is registered, else
+        the English one (see Notes).
     name : str, optional
-        Variant name; the first registered variant when omitted.
+        Variant name; the first registered variant when omitted. Native
+        templates that translate an English variant share its name
+        (``"implies"``, ``"given"``, ``"based_on"`` for ``nli``).
 
     Returns
     -------
     Template
+        ``template.language`` is the language the statements are written
+        in: the requested one, or ``"en"`` after a fallback.
 
     Raises
     ------
@@ -345,13 +410,28 @@ def get_template(task: str, language: str = "en", name: str | None = None) -> Te
         If the task, language or name is unknown (the message lists the
         known ones).
 
+    Notes
+    -----
+    English fallback: Statement-Tuning found English templates as good as
+    translated ones for input in any language (arXiv 2506.01592, Sec. 5),
+    so a task without a native template in ``language`` gets its English
+    template. Compare ``template.language`` with the requested language
+    (after :func:`normalize_language`) to know which one you got; the
+    fallback is also logged at INFO level by the ``template_registry``
+    logger. To use English templates on purpose, pass ``language="en"``.
+    :func:`list_templates` with a ``language`` lists only native templates
+    (no fallback), and :func:`coverage_table` shows which task and language
+    pairs have them.
+
     Examples
     --------
     >>> from template_registry import get_template
     >>> t = get_template("xnli")
     >>> t.task, t.fields, t.labels
     ('nli', ('premise', 'hypothesis'), ('entailment', 'neutral', 'contradiction'))
-    >>> get_template("xnli", language="sw").language  # no Swahili template: English
+    >>> get_template("xnli", language="deu_Latn").language  # native German template
+    'de'
+    >>> get_template("xnli", language="quy").language  # no Quechua template: English
     'en'
     """
     _REGISTRY.ensure_loaded()
@@ -362,7 +442,12 @@ def get_template(task: str, language: str = "en", name: str | None = None) -> Te
         raise _unknown_task(task)
     found = _REGISTRY.candidates(task, lang)
     if not found and lang != "en":
-        logger.info("no %r template in language %r; using the English one", task, lang)
+        logger.info(
+            "task %r has no native template in language %r; returning the English one "
+            "(template.language == 'en'), which works for input in any language",
+            task,
+            lang,
+        )
         found = _REGISTRY.candidates(task, "en")
     if not found:
         raise ValueError(
@@ -373,9 +458,14 @@ def get_template(task: str, language: str = "en", name: str | None = None) -> Te
     for t in found:
         if t.name == name:
             return t
+    hint = ""
+    if found[0].language != "en" and any(
+        t.name == name for t in _REGISTRY.candidates(task, "en")
+    ):
+        hint = "; the English templates have one (pass language='en' to use it)"
     raise ValueError(
         f"task {task!r} has no template named {name!r} in language {found[0].language!r}; "
-        f"names: {[t.name for t in found]}"
+        f"names: {[t.name for t in found]}{hint}"
     )
 
 

@@ -16,7 +16,8 @@ from template_registry._registry import _REGISTRY, _iter_all_dataset_templates
 
 FAMILIES = {
     "nli", "paraphrase", "sentiment", "topic", "answerability", "commonsense", "offensive", "hate",
-    "irony", "emotion", "translation", "copa", "winograd", "similarity",
+    "irony", "emotion", "translation", "copa", "winograd", "similarity", "story_ending",
+    "extractive_qa", "reading_comprehension", "word_in_context", "intent", "summarization", "exams",
 }  # fmt: skip
 DATASETS = {
     "xnli", "xcopa", "pawsx", "xwinograd", "sib200", "sst2", "mrpc", "rte", "qnli", "stsb", "agnews", "comve",
@@ -64,7 +65,8 @@ def test_xnli_template_and_fallback_language():
         ("premise", "hypothesis"),
         ("entailment", "neutral", "contradiction"),
     )
-    assert get_template("xnli", language="swh_Latn").language == "en"
+    assert get_template("xnli", language="swh_Latn").language == "sw"  # native
+    assert get_template("xnli", language="quy_Latn").language == "en"  # fallback
     assert get_template("xnli", name="given").name == "given"
 
 
