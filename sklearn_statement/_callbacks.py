@@ -1,21 +1,29 @@
-"""skorch callbacks used by :class:`StatementTuner`."""
+"""skorch callbacks used by :class:`StatementTuner`: LR schedule, checkpoint + resume."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+from pathlib import Path
+from typing import Any
 
+import numpy as np
+import torch
 from skorch.callbacks import Callback
 
-__all__ = ["WarmupLinearSchedule"]
+__all__ = ["WarmupLinearSchedule", "ResumableCheckpoint"]
 
 
 class WarmupLinearSchedule(Callback):
-    """Linear learning-rate warmup then linear decay to 0, stepped per batch.
+    """Linear learning-rate warmup then linear decay to 0, stepped per optimizer step.
 
     The schedule BERT-style fine-tuning uses (Devlin et al., 2019, Sec. A.2;
     ``transformers.get_linear_schedule_with_warmup``), built at the start of
     each ``fit``/``partial_fit`` call from the number of optimizer steps it
-    will take.
+    will take (batches / gradient accumulation steps x ``max_epochs``). After
+    a resume from a checkpoint (:class:`ResumableCheckpoint`) it continues
+    where the interrupted run stopped.
 
     Parameters
     ----------
@@ -44,12 +52,12 @@ class WarmupLinearSchedule(Callback):
         dataset_train, _ = net.get_split_datasets(X, y)
         batches = math.ceil(len(dataset_train) / net.batch_size)
         steps_per_epoch = math.ceil(
-            batches / max(1, getattr(net, "gradient_accumulation_steps", 1))
+            batches / getattr(net, "gradient_accumulation_steps", 1)
         )
         self.total_steps_ = max(1, steps_per_epoch * net.max_epochs)
         for (
             group
-        ) in net.optimizer_.param_groups:  # restart from the base lr on every fit call
+        ) in net.optimizer_.param_groups:  # restart from the base lr on every call
             group["lr"] = group.get("initial_lr", group["lr"])
             group.pop("initial_lr", None)
         self.scheduler_ = get_linear_schedule_with_warmup(
@@ -57,7 +65,110 @@ class WarmupLinearSchedule(Callback):
             int(self.warmup_ratio * self.total_steps_),
             self.total_steps_,
         )
+        done = getattr(net, "resumed_epochs_", 0) * steps_per_epoch
+        if done:  # continue an interrupted schedule where it stopped
+            self.scheduler_.last_epoch = done
+            lrs = [
+                base * fn(done)
+                for base, fn in zip(
+                    self.scheduler_.base_lrs, self.scheduler_.lr_lambdas
+                )
+            ]
+            for group, lr in zip(net.optimizer_.param_groups, lrs):
+                group["lr"] = lr
+            self.scheduler_._last_lr = lrs
 
     def on_batch_end(self, net, batch=None, training=False, **kwargs) -> None:
         if training and getattr(net, "optimizer_stepped_", True):
             self.scheduler_.step()
+
+
+def _fingerprint(X: Any, y: Any) -> str:
+    digest = hashlib.sha1()
+    for text in X:
+        digest.update(str(text).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    digest.update(np.asarray(y, dtype=np.int64).tobytes())
+    return digest.hexdigest()
+
+
+class ResumableCheckpoint(Callback):
+    """Save the training state after every epoch; resume an interrupted ``fit``.
+
+    After each epoch it writes, into ``dirname``: the weights
+    (``params.pt``), the optimizer state (``optimizer.pt``), the history
+    (``history.json``), the random states of the batch order and of torch
+    (``rng.pt``) and the run's identity (``run.json``: model, max_epochs and
+    a SHA-1 of the statements and labels). When ``fit`` starts and
+    ``dirname`` holds a checkpoint of the same run, everything is loaded and
+    training continues with the next epoch, up to ``max_epochs`` in total: a
+    run killed after epoch k and restarted trains epochs k+1.. exactly as
+    the uninterrupted run would have (same weights on a deterministic
+    device).
+
+    Parameters
+    ----------
+    dirname : str or PathLike
+        Checkpoint directory (created if missing; other files in it are left
+        alone).
+
+    Raises
+    ------
+    ValueError
+        (in ``fit``) If ``dirname`` holds a checkpoint of a different run
+        (other model, data or ``max_epochs``); delete it or use another
+        directory — it is never overwritten silently.
+    """
+
+    FILES = ("params.pt", "optimizer.pt", "history.json", "rng.pt", "run.json")
+
+    def __init__(self, dirname: Any) -> None:
+        self.dirname = dirname
+
+    def _path(self, name: str) -> Path:
+        return Path(self.dirname) / name
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs) -> None:
+        net.resumed_epochs_ = 0
+        self.run_ = {
+            "model": str(net.model),
+            "max_epochs": int(net.max_epochs),
+            "data_sha1": _fingerprint(X, y) if y is not None else None,
+        }
+        run_file = self._path("run.json")
+        if not run_file.exists():
+            return
+        saved = json.loads(run_file.read_text(encoding="utf-8"))
+        if saved != self.run_:
+            raise ValueError(
+                f"{self.dirname} holds a checkpoint of a different run ({saved}, this run: {self.run_}); "
+                "delete it or pass another checkpoint_dir"
+            )
+        net.load_params(
+            f_params=self._path("params.pt"),
+            f_optimizer=self._path("optimizer.pt"),
+            f_history=self._path("history.json"),
+        )
+        rng = torch.load(self._path("rng.pt"), weights_only=True)
+        net.generator_.set_state(rng["generator"])
+        torch.set_rng_state(rng["torch"])
+        net.resumed_epochs_ = len(net.history)
+
+    def on_epoch_begin(self, net, **kwargs) -> None:
+        # skorch has opened the row of the coming epoch: stop once max_epochs are done
+        if len(net.history) > net.max_epochs:
+            net.history.pop()
+            raise KeyboardInterrupt  # skorch's way to end training (see EarlyStopping)
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        Path(self.dirname).mkdir(parents=True, exist_ok=True)
+        net.save_params(
+            f_params=self._path("params.pt"),
+            f_optimizer=self._path("optimizer.pt"),
+            f_history=self._path("history.json"),
+        )
+        torch.save(
+            {"generator": net.generator_.get_state(), "torch": torch.get_rng_state()},
+            self._path("rng.pt"),
+        )
+        self._path("run.json").write_text(json.dumps(self.run_), encoding="utf-8")

@@ -18,6 +18,7 @@ from typing import Any
 import torch
 
 __all__ = [
+    "bitsandbytes_config",
     "load_statement_model",
     "true_false_index",
     "peft_config_for",
@@ -304,3 +305,28 @@ def peft_config_for(kind: str, model_type: str, options: dict[str, Any]) -> Any:
             defaults["modules_to_save"] = HEAD_MODULES[model_type]
         return PromptTuningConfig(task_type=TaskType.SEQ_CLS, **{**defaults, **options})
     raise ValueError(f"peft must be None, 'lora', 'qlora' or 'prompt', got {kind!r}")
+
+
+def bitsandbytes_config() -> Any:
+    """4-bit NF4 quantisation with double quantisation (QLoRA, Dettmers et al., 2023, Sec. 3).
+
+    Raises
+    ------
+    ImportError
+        If bitsandbytes is not installed (the ``gpu`` extra).
+    """
+    from transformers import BitsAndBytesConfig
+
+    try:
+        import bitsandbytes  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(
+            "peft='qlora' needs bitsandbytes: pip install 'sklearn-statement[gpu]'; on a CPU use peft='lora'"
+        ) from exc
+    dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return BitsAndBytesConfig(
+        load_in_4bit=True,
+        bnb_4bit_quant_type="nf4",
+        bnb_4bit_use_double_quant=True,
+        bnb_4bit_compute_dtype=dtype,
+    )

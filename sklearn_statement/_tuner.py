@@ -3,84 +3,39 @@
 from __future__ import annotations
 
 import contextlib
-import copy
-import json
 import os
+from collections.abc import Sequence
+from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+from sklearn.utils._param_validation import (
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from skorch import NeuralNetClassifier
-from skorch.callbacks import ProgressBar
-from skorch.utils import is_dataset, to_tensor
+from skorch.callbacks import EarlyStopping, ProgressBar
+from skorch.dataset import ValidSplit, unpack_data
+from skorch.utils import TeeGenerator, is_dataset, to_tensor
 
-from ._callbacks import WarmupLinearSchedule
-from ._device import autocast, resolve_device, resolve_precision
-from ._model_io import CONFIG_NAME, load_statement_model, peft_config_for, saved_params
+from ._batching import StatementCollator, texts_of
+from ._callbacks import ResumableCheckpoint, WarmupLinearSchedule
+from ._device import PRECISIONS, autocast, resolve_device, resolve_precision
+from ._model_io import (
+    bitsandbytes_config,
+    load_statement_model,
+    peft_config_for,
+    saved_params,
+)
+from ._persistence import SAVED_PARAMS, is_peft, save_tuner
 from ._validation import check_binary_targets, check_statements
 
 __all__ = ["StatementTuner"]
 
 DEFAULT_MODEL = "microsoft/mdeberta-v3-base"
-PEFT_KINDS = (None, "lora", "qlora", "prompt")
-_SAVED_PARAMS = (
-    "max_length",
-    "batch_size",
-    "max_epochs",
-    "lr",
-    "peft",
-    "precision",
-    "group_by_length",
-)
-
-
-class StatementCollator:
-    """Tokenize a batch of statements and pad it to its longest member.
-
-    Dynamic padding: each batch is padded to its own longest statement
-    (at most ``max_length`` tokens), not to ``max_length``.
-
-    Parameters
-    ----------
-    tokenizer : transformers tokenizer
-    max_length : int
-        Longer statements are cut at the end (build statements with
-        ``datasets_builders.build_statements`` to truncate input fields
-        instead).
-    """
-
-    def __init__(self, tokenizer: Any, max_length: int) -> None:
-        self.tokenizer = tokenizer
-        self.max_length = max_length
-
-    def __call__(
-        self, batch: list[tuple[Any, Any]]
-    ) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
-        texts = [str(x) for x, _ in batch]
-        enc = self.tokenizer(
-            texts,
-            padding=True,
-            truncation=True,
-            max_length=self.max_length,
-            return_tensors="pt",
-        )
-        y = torch.as_tensor(
-            np.asarray([np.asarray(t).reshape(-1)[0] for _, t in batch]),
-            dtype=torch.long,
-        )
-        return dict(enc), y
-
-
-def _texts_of(dataset: Any) -> list[str] | None:
-    """The statements behind a skorch Dataset (or a Subset of one), if reachable."""
-    if isinstance(dataset, torch.utils.data.Subset):
-        inner = _texts_of(dataset.dataset)
-        return None if inner is None else [inner[i] for i in dataset.indices]
-    X = getattr(dataset, "X", None)
-    if isinstance(X, (list, np.ndarray)) and getattr(X, "ndim", 1) == 1:
-        return [str(x) for x in X]
-    return None
 
 
 class StatementTuner(NeuralNetClassifier):
@@ -103,7 +58,7 @@ class StatementTuner(NeuralNetClassifier):
     max_length : int, default=128
         Token limit per statement (longer ones are cut at the end).
     batch_size : int, default=32
-        Statements per optimizer step.
+        Statements per forward pass.
     max_epochs : int, default=3
         Passes over the statements.
     lr : float, default=2e-5
@@ -119,17 +74,30 @@ class StatementTuner(NeuralNetClassifier):
     precision : {"auto", "fp32", "bf16", "fp16"}, default="auto"
         Autocast dtype: "auto" is bf16 on GPUs that support it, else fp32.
     random_state : int or None, default=None
-        Seeds the head initialisation, dropout and batch order.
+        Seeds the head initialisation, dropout, batch order and validation
+        split.
     group_by_length : bool, default=True
         Batch statements of similar length together (transformers'
         ``LengthGroupedSampler``) to waste less compute on padding.
+    gradient_accumulation_steps : int, default=1
+        Batches whose gradients are summed before an optimizer step (the
+        effective batch is ``batch_size * gradient_accumulation_steps``).
+    early_stopping : int or None, default=None
+        Patience in epochs: stop when the validation loss has not improved
+        for this many epochs and restore the best weights (skorch
+        ``EarlyStopping(load_best=True)``). Without ``train_split``, 10% of
+        the statements (stratified) are held out for validation.
+    checkpoint_dir : str, PathLike or None, default=None
+        Save the training state after every epoch and resume an interrupted
+        ``fit`` from it (see :class:`ResumableCheckpoint`).
     optimizer : torch optimizer class, default=torch.optim.AdamW
     train_split : callable or None, default=None
         skorch validation split (e.g. ``skorch.dataset.ValidSplit(0.1)``);
-        None trains on everything.
+        None trains on everything (unless ``early_stopping`` is set).
     callbacks : list or None, default=None
-        Extra skorch callbacks. Default callbacks add a progress bar (when
-        ``verbose``) and ``lr_schedule`` (:class:`WarmupLinearSchedule`).
+        Extra skorch callbacks. Default callbacks add ``lr_schedule``
+        (:class:`WarmupLinearSchedule`), a progress bar (when ``verbose``),
+        and ``early_stopping`` / ``checkpoint`` when asked for.
     verbose : int, default=1
         Print skorch's epoch table and a progress bar.
     warm_start : bool, default=False
@@ -166,6 +134,22 @@ class StatementTuner(NeuralNetClassifier):
 
     prefixes_ = NeuralNetClassifier.prefixes_ + ["peft", "model"]
 
+    _parameter_constraints: dict = {
+        "model": [str, os.PathLike],
+        "max_length": [Interval(Integral, 8, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "peft": [StrOptions({"lora", "qlora", "prompt"}), None],
+        "device": "no_validation",  # str or torch.device, checked by resolve_device
+        "precision": [StrOptions(set(PRECISIONS))],
+        "random_state": [Interval(Integral, 0, None, closed="left"), None],
+        "group_by_length": ["boolean"],
+        "gradient_accumulation_steps": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": [Interval(Integral, 1, None, closed="left"), None],
+        "checkpoint_dir": [str, os.PathLike, None],
+    }
+
     def __init__(
         self,
         model: str = DEFAULT_MODEL,
@@ -179,6 +163,9 @@ class StatementTuner(NeuralNetClassifier):
         precision: str = "auto",
         random_state: int | None = None,
         group_by_length: bool = True,
+        gradient_accumulation_steps: int = 1,
+        early_stopping: int | None = None,
+        checkpoint_dir: str | os.PathLike | None = None,
         optimizer: type = torch.optim.AdamW,
         train_split: Any = None,
         callbacks: Any = None,
@@ -210,8 +197,15 @@ class StatementTuner(NeuralNetClassifier):
         self.precision = precision
         self.random_state = random_state
         self.group_by_length = group_by_length
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        self.early_stopping = early_stopping
+        self.checkpoint_dir = checkpoint_dir
 
-    # ------------------------------------------------------------ sklearn tags
+    def get_params(self, deep=True, **kwargs):
+        params = super().get_params(deep=deep, **kwargs)
+        params.pop("_params_to_validate", None)  # skorch bookkeeping, not a parameter
+        return params
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True
@@ -251,36 +245,33 @@ class StatementTuner(NeuralNetClassifier):
         if auto:
             self.device = "auto"
 
-    # ------------------------------------------------------------ init hooks
+    # ------------------------------------------------------------ initialization
     def _check_params(self) -> None:
-        if self.peft not in PEFT_KINDS:
+        params = {name: getattr(self, name) for name in self._parameter_constraints}
+        validate_parameter_constraints(
+            self._parameter_constraints, params, type(self).__name__
+        )
+        device = self._torch_device()
+        resolve_precision(self.precision, device)
+        if self.peft == "qlora" and device.type != "cuda":
             raise ValueError(
-                f"peft must be one of {list(PEFT_KINDS)}, got {self.peft!r}"
+                "peft='qlora' needs a CUDA GPU (bitsandbytes 4-bit NF4 quantisation); on this "
+                "machine use peft='lora' (same adapters, full-precision base model)"
             )
-        if (
-            not isinstance(self.max_length, (int, np.integer))
-            or isinstance(self.max_length, bool)
-            or self.max_length < 8
-        ):
-            raise ValueError(
-                f"max_length must be an integer >= 8, got {self.max_length!r}"
-            )
-        if not isinstance(self.batch_size, (int, np.integer)) or self.batch_size < 1:
-            raise ValueError(
-                f"batch_size must be a positive integer, got {self.batch_size!r}"
-            )
-        dev = self._torch_device()
-        resolve_precision(self.precision, dev)
-        if self.peft == "qlora" and dev.type != "cuda":
-            raise ValueError(
-                "peft='qlora' needs a CUDA GPU (bitsandbytes 4-bit NF4 quantisation); on this machine use "
-                "peft='lora' (same adapters, full-precision base model)"
-            )
-        if isinstance(self.model, (str, os.PathLike)) and not str(self.model):
+        if not str(self.model):
             raise ValueError("model is empty; pass a hub id or a local model directory")
 
     def get_default_callbacks(self):
         callbacks = list(super().get_default_callbacks())
+        if self.checkpoint_dir is not None:
+            callbacks.append(("checkpoint", ResumableCheckpoint(self.checkpoint_dir)))
+        if self.early_stopping is not None:
+            callbacks.append(
+                (
+                    "early_stopping",
+                    EarlyStopping(patience=self.early_stopping, load_best=True),
+                )
+            )
         callbacks.append(("lr_schedule", WarmupLinearSchedule()))
         if self.verbose:
             callbacks.append(("progress_bar", ProgressBar()))
@@ -292,37 +283,29 @@ class StatementTuner(NeuralNetClassifier):
             torch.manual_seed(self.random_state)
         model_kwargs = self.get_params_for("model")
         if self.peft == "qlora":
-            model_kwargs.setdefault("quantization_config", _bnb_config())
+            model_kwargs.setdefault("quantization_config", bitsandbytes_config())
             model_kwargs.setdefault("device_map", {"": self._torch_device().index or 0})
-        if not isinstance(self.model, (str, os.PathLike)):
-            raise TypeError(
-                f"model must be a hub id or a directory path, got {type(self.model).__name__}"
-            )
         model, tokenizer = load_statement_model(
             os.fspath(self.model),
             new_head=True,
             trainable=True,
             model_kwargs=model_kwargs,
         )
-        if self.peft is not None and not _is_peft(model):
+        if self.peft is not None and not is_peft(model):
             from peft import get_peft_model, prepare_model_for_kbit_training
 
             if self.peft == "qlora":
                 model = prepare_model_for_kbit_training(model)
-            model = get_peft_model(
-                model,
-                peft_config_for(
-                    self.peft, model.config.model_type, self.get_params_for("peft")
-                ),
+            config = peft_config_for(
+                self.peft, model.config.model_type, self.get_params_for("peft")
             )
+            model = get_peft_model(model, config)
         self.module_ = model
         self.tokenizer_ = tokenizer
         self.precision_dtype_ = resolve_precision(self.precision, self._torch_device())
-        seed = (
-            self.random_state
-            if self.random_state is not None
-            else int(np.random.SeedSequence().generate_state(1)[0])
-        )
+        seed = self.random_state
+        if seed is None:
+            seed = int(np.random.SeedSequence().generate_state(1)[0])
         self.generator_ = torch.Generator().manual_seed(int(seed))
         return self
 
@@ -353,7 +336,8 @@ class StatementTuner(NeuralNetClassifier):
         ------
         TypeError, ValueError
             For invalid statements or targets (see ``check_statements`` /
-            ``check_binary_targets``) and invalid parameters.
+            ``check_binary_targets``) and invalid parameters
+            (``sklearn.utils._param_validation.InvalidParameterError``).
         """
         X, y = self._training_data(X, y)
         return super().fit(X, y, **fit_params)
@@ -368,8 +352,52 @@ class StatementTuner(NeuralNetClassifier):
             self.training_stats_ = {"n_statements": len(X), "n_true": int(np.sum(y))}
         super().check_data(X, y)
 
-    # ------------------------------------------------------------ data hooks
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        if training:  # gradient accumulation needs the batch position in the epoch
+            self.batch_in_epoch_, self.batches_per_epoch_ = 0, len(iterator)
+        return super().run_single_epoch(
+            iterator, training, prefix, step_fn, **fit_params
+        )
 
+    def train_step(self, batch, **fit_params):
+        """One batch; the optimizer steps every ``gradient_accumulation_steps`` batches.
+
+        The loss is divided by the accumulation steps before ``backward`` so
+        the summed gradient is that of the mean over the effective batch;
+        the loss recorded in the history is the batch's own.
+        """
+        steps = self.gradient_accumulation_steps
+        self.batch_in_epoch_ = getattr(self, "batch_in_epoch_", 0) + 1
+        if steps == 1:
+            self.optimizer_stepped_ = True
+            return super().train_step(batch, **fit_params)
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        y_pred = self.infer(Xi, **fit_params)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        (loss / steps).backward()
+        self.notify(
+            "on_grad_computed",
+            named_parameters=TeeGenerator(self.get_all_learnable_params()),
+            batch=batch,
+            training=True,
+        )
+        last = self.batch_in_epoch_ >= getattr(self, "batches_per_epoch_", 0)
+        self.optimizer_stepped_ = self.batch_in_epoch_ % steps == 0 or last
+        if self.optimizer_stepped_:
+            self._step_optimizer(None)
+            self._zero_grad_optimizer()
+        return {"loss": loss, "y_pred": y_pred}
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        if self.early_stopping is not None and self.train_split is None:
+            dataset = self.get_dataset(X, y)
+            return ValidSplit(0.1, stratified=True, random_state=self.random_state)(
+                dataset, y, **fit_params
+            )
+        return super().get_split_datasets(X, y, **fit_params)
+
+    # ------------------------------------------------------------ data hooks
     def get_dataset(self, X, y=None):
         if is_dataset(X):
             return X
@@ -389,7 +417,7 @@ class StatementTuner(NeuralNetClassifier):
         )
         if training and "sampler" not in kwargs and "batch_sampler" not in kwargs:
             shuffle = kwargs.pop("shuffle", True)
-            texts = _texts_of(dataset) if (shuffle and self.group_by_length) else None
+            texts = texts_of(dataset) if (shuffle and self.group_by_length) else None
             if texts is not None and len(texts) > kwargs["batch_size"]:
                 from transformers.trainer_pt_utils import LengthGroupedSampler
 
@@ -426,13 +454,15 @@ class StatementTuner(NeuralNetClassifier):
         merge: bool = False,
         overwrite: bool = False,
         scores: dict[str, Any] | None = None,
+        templates: Sequence[Any] | None = None,
     ) -> Path:
         """Save the statement model so that plain transformers can load it.
 
         Writes ``config.json`` + ``model.safetensors`` (or, for peft models,
         ``adapter_config.json`` + ``adapter_model.safetensors`` naming the
-        base model), the tokenizer, ``statement_tuner.json`` (parameters and
-        training statistics) and a model card ``README.md``.
+        base model), the tokenizer, ``statement_tuner.json`` (parameters,
+        training statistics, history, scores), ``templates.json`` (when
+        ``templates`` are given) and a model card ``README.md``.
 
         Parameters
         ----------
@@ -445,6 +475,8 @@ class StatementTuner(NeuralNetClassifier):
             directory is an error: files a user owns are not overwritten.
         scores : dict, optional
             Measured scores to list in the model card (name -> value).
+        templates : sequence of Template, optional
+            The templates that built the training statements.
 
         Returns
         -------
@@ -462,50 +494,15 @@ class StatementTuner(NeuralNetClassifier):
         """
         from sklearn.utils.validation import check_is_fitted
 
-        from ._card import write_model_card
-
         check_is_fitted(self, "module_")
-        path = Path(save_directory)
-        if (
-            path.exists()
-            and (not path.is_dir() or any(path.iterdir()))
-            and not overwrite
-        ):
-            raise FileExistsError(
-                f"{path} exists and is not empty; pass overwrite=True to replace its files"
-            )
-        path.mkdir(parents=True, exist_ok=True)
-        model = self.module_
-        if merge and _is_peft(model):
-            if self.peft == "prompt" or not hasattr(model, "merge_and_unload"):
-                raise ValueError(
-                    "merge=True works for LoRA adapters only; soft prompts cannot be merged"
-                )
-            model = copy.deepcopy(model).merge_and_unload()
-        model.save_pretrained(path, safe_serialization=True)
-        self.tokenizer_.save_pretrained(path)
-        params = {k: getattr(self, k) for k in _SAVED_PARAMS}
-        if merge:
-            params["peft"] = None
-        info = {
-            "base_model": os.fspath(self.model),
-            "params": params,
-            "training_stats": getattr(self, "training_stats_", None),
-            "epochs_trained": len(self.history_) if self.history_ is not None else 0,
-            "history": [
-                {
-                    k: row[k]
-                    for k in ("epoch", "train_loss", "valid_loss", "dur")
-                    if k in row
-                }
-                for row in (self.history_ or [])
-            ],
-            "scores": scores or {},
-        }
-        with open(path / CONFIG_NAME, "w", encoding="utf-8") as f:
-            json.dump(info, f, indent=2, default=str)
-        write_model_card(path, info, adapter=_is_peft(model))
-        return path
+        return save_tuner(
+            self,
+            save_directory,
+            merge=merge,
+            overwrite=overwrite,
+            scores=scores,
+            templates=templates,
+        )
 
     @classmethod
     def from_pretrained(
@@ -537,36 +534,9 @@ class StatementTuner(NeuralNetClassifier):
             If a file is corrupt or ``statement_tuner.json`` is unreadable.
         """
         directory = os.fspath(directory)
-        saved = saved_params(directory)
-        kwargs = {k: v for k, v in saved.items() if k in _SAVED_PARAMS}
+        kwargs = {k: v for k, v in saved_params(directory).items() if k in SAVED_PARAMS}
         kwargs.update(params)
         kwargs.setdefault("verbose", 0)
         tuner = cls(model=directory, **kwargs)
         tuner.initialize()
         return tuner
-
-
-def _is_peft(model: Any) -> bool:
-    try:
-        from peft import PeftModel
-    except ImportError:  # pragma: no cover - peft is a dependency
-        return False
-    return isinstance(model, PeftModel)
-
-
-def _bnb_config() -> Any:
-    from transformers import BitsAndBytesConfig
-
-    try:
-        import bitsandbytes  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(
-            "peft='qlora' needs bitsandbytes: pip install 'sklearn-statement[gpu]'; on a CPU use peft='lora'"
-        ) from exc
-    dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    return BitsAndBytesConfig(
-        load_in_4bit=True,
-        bnb_4bit_quant_type="nf4",
-        bnb_4bit_use_double_quant=True,
-        bnb_4bit_compute_dtype=dtype,
-    )

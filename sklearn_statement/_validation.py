@@ -88,33 +88,50 @@ def check_binary_targets(y: Any, n: int | None = None) -> np.ndarray:
     Raises
     ------
     TypeError
-        If ``y`` is None or holds strings.
+        If ``y`` holds strings or objects ("Unknown label type").
     ValueError
-        If ``y`` is not 1-D, has values other than 0/1, or its length differs
-        from ``n``.
+        If ``y`` is None, not 1-D (a column vector is ravelled with a
+        ``DataConversionWarning``), has values other than 0/1, NaN or
+        infinity, or its length differs from ``n``.
     """
     if y is None:
-        raise TypeError(
-            "y is None; StatementTuner.fit needs y: 1 (true) or 0 (false) per statement"
+        raise ValueError(
+            "StatementTuner requires y to be passed, but the target y is None: give 1 (true) or 0 (false) "
+            "per statement"
         )
     arr = np.asarray(y)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        from sklearn.utils.validation import column_or_1d
+
+        arr = column_or_1d(arr, warn=True)  # sklearn's convention: warn and ravel
     if arr.ndim != 1:
         raise ValueError(f"y must be 1-D (n_statements,), got shape {arr.shape}")
     if n is not None and len(arr) != n:
         raise ValueError(f"X has {n} statements but y has {len(arr)} labels")
     if arr.dtype.kind in "OUS":
         raise TypeError(
-            f"y holds {arr.dtype.kind == 'O' and 'objects' or 'strings'} ({arr[:3].tolist()}...); "
-            "y must be 0/1 or bool (1 = the statement is true)"
+            f"Unknown label type: y holds {'objects' if arr.dtype.kind == 'O' else 'strings'} "
+            f"({arr[:3].tolist()}...); y must be 0/1 or bool (1 = the statement is true)"
         )
     if arr.dtype.kind == "b":
         return arr.astype(np.int64)
+    if arr.dtype.kind == "c":
+        raise ValueError(
+            "Complex data not supported: y must be 0/1 or bool (1 = the statement is true)"
+        )
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"y must be 0/1 or bool, got dtype {arr.dtype}")
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        raise ValueError(
+            "Input y contains NaN or infinity; y must be 0 (false) or 1 (true) per statement"
+        )
     values = set(np.unique(arr).tolist())
     if not values <= {0, 1}:
+        from sklearn.utils.multiclass import type_of_target
+
         raise ValueError(
-            f"y must be binary (0 = false statement, 1 = true statement), got values {sorted(values)[:10]}; "
+            f"Only binary classification is supported. The type of the target is {type_of_target(arr)}: "
+            f"y must be 0 (false statement) or 1 (true statement), got values {sorted(values)[:10]}; "
             "turn multi-class labels into statements first (datasets_builders.build_statements)"
         )
     return arr.astype(np.int64)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from template_registry import Template, get_template, render_statements
+from template_registry import Template, get_template, list_templates, render_statements
 
-from ._device import resolve_device, resolve_precision
+from ._device import PRECISIONS, resolve_device, resolve_precision
+from ._few_shot import few_shot_statements, few_shot_tuner
 from ._model_io import load_statement_model, saved_params, true_false_index
 from ._scoring import true_logits
 from ._validation import check_examples
@@ -31,12 +34,7 @@ def _unwrap(model: Any) -> Any:
     return model
 
 
-def _resolve_template(template: Any, language: str) -> Template:
-    if template is None:
-        raise ValueError(
-            "template is required: a registered task name (e.g. 'xnli', 'topic'), a Template, or a dict "
-            "{label: 'statement with {field} slots'}"
-        )
+def _one_template(template: Any, language: str) -> Template:
     if isinstance(template, Template):
         return template
     if isinstance(template, str):
@@ -48,8 +46,54 @@ def _resolve_template(template: Any, language: str) -> Template:
             )
         return Template("custom", dict(template), name="custom")
     raise TypeError(
-        f"template must be a task name, a Template or a dict {{label: pattern}}, got {type(template).__name__}"
+        "template must be a task name, a Template, a dict {label: pattern} or a list of "
+        f"those, got {type(template).__name__}"
     )
+
+
+def _resolve_templates(template: Any, language: str, ensemble: bool) -> list[Template]:
+    """The template(s) to score with: one, a given list, or a task's variants."""
+    if template is None:
+        raise ValueError(
+            "template is required: a registered task name (e.g. 'xnli', 'topic'), a "
+            "Template, a dict {label: 'statement with {field} slots'}, or a list of them"
+        )
+    if isinstance(template, (list, tuple)):
+        if not template:
+            raise ValueError("template list is empty; give at least one template")
+        return [_one_template(t, language) for t in template]
+    first = _one_template(template, language)
+    if ensemble and isinstance(template, str):
+        native = list_templates(template, language=first.language)
+        return native or [first]
+    return [first]
+
+
+def _check_labels(y: Any, X: Any) -> np.ndarray:
+    """1-D, finite, categorical labels matching ``X`` in length (sklearn conventions)."""
+    from sklearn.utils.multiclass import check_classification_targets
+    from sklearn.utils.validation import column_or_1d
+
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = column_or_1d(y, warn=True)
+    if y.ndim != 1:
+        raise ValueError(
+            f"y must be 1-D (n_samples,), got shape {y.shape}; use multi_label=True for indicators"
+        )
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise ValueError(
+            "Input y contains NaN or infinity; every label must be a class"
+        )
+    check_classification_targets(y)  # "Unknown label type: continuous" for float scores
+    if (
+        X is not None
+        and hasattr(X, "__len__")
+        and not isinstance(X, (str, bytes))
+        and len(X) != len(y)
+    ):
+        raise ValueError(f"X has {len(X)} examples but y has {len(y)} labels")
+    return y
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -69,8 +113,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
     a statement model (see :class:`StatementTuner`) scores each statement's
     log-odds of being true (its true-logit), and the label whose statement
     is most likely true is predicted (Statement-Tuning, arXiv 2404.12897,
-    Sec. 3.3). ``fit`` trains nothing: it resolves the template, loads the
-    model and sets ``classes_``.
+    Sec. 3.3). ``fit`` trains nothing (unless ``few_shot=True``): it
+    resolves the template, loads the model and sets ``classes_``.
 
     Parameters
     ----------
@@ -79,18 +123,20 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         wrapping one (clones share its weights: use this in
         ``GridSearchCV``/``cross_val_score``), a directory saved with
         ``save_pretrained``, or a hub id. Required.
-    template : str, Template or dict, default=None
+    template : str, Template, dict or list of them, default=None
         A registered task name (``"xnli"``, ``"sib200"``, ``"topic"``…), a
-        :class:`template_registry.Template`, or a dict ``{label: "statement
-        with {field} slots"}``. Required.
+        :class:`template_registry.Template`, a dict ``{label: "statement
+        with {field} slots"}``, or a list of these (their true-logits are
+        averaged: a template ensemble). Required.
     language : str, default="en"
         Language of the registered template to use; English templates are
         used where no native one exists (and work for any input language,
         arXiv 2506.01592).
-    labels : sequence, optional
+    labels : array-like, optional
         Candidate labels, in ``classes_`` order. Default: the labels of ``y``
-        in ``fit`` (sorted), else the template's labels. An open template
-        (``"topic"``) writes any label into its ``{label}`` slot.
+        in ``fit`` (sorted), else the template's labels. Fixing them keeps
+        ``predict_proba`` full-width in folds that miss a class. An open
+        template (``"topic"``) writes any label into its ``{label}`` slot.
     normalize : {"softmax", "sum"}, default="softmax"
         How ``predict_proba`` turns true-logits into a distribution over
         labels: softmax over the true-logits, or P(true) of each statement
@@ -99,6 +145,9 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         Score every label independently: ``predict_proba`` gives P(true) per
         label (rows need not sum to 1) and ``predict`` a 0/1 indicator
         matrix (threshold 0.5).
+    ensemble : bool, default=False
+        With a task name as ``template``, average the true-logits of all of
+        the task's registered variants in ``language`` (template ensembling).
     batch_size : int, default=64
         Statements per forward pass.
     max_length : int or None, default=None
@@ -114,18 +163,34 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         fp32 on CPUs; "bf16" also speeds up CPUs with AVX-512 BF16/AMX).
     progress_bar : bool, default=False
         Show a tqdm progress bar while scoring.
+    few_shot : bool, default=False
+        Make ``fit(X, y)`` statement-tune a copy of the model on the labeled
+        examples (each example gives the true statement of its label and
+        false statements of the others), the few-shot setting of
+        arXiv 2404.12897 (Sec. 5.3). The model given is never modified.
+    few_shot_epochs : int, default=3
+        Epochs of few-shot tuning.
+    few_shot_lr : float, default=2e-5
+        Peak learning rate of few-shot tuning.
+    random_state : int or None, default=None
+        Seed of few-shot tuning.
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
         The labels, in the column order of ``predict_proba``.
+    templates_ : list of Template
+        The resolved template(s), with ``classes_`` as labels.
     template_ : Template
-        The resolved template with ``classes_`` as labels.
+        ``templates_[0]``.
     model_ : torch.nn.Module
-        The statement model (shared with a tuner, not copied).
+        The statement model (shared with a tuner, not copied, unless
+        ``few_shot=True``).
     tokenizer_ : transformers tokenizer
     max_length_ : int
         The token budget in use.
+    tuner_ : StatementTuner
+        Only with ``few_shot=True``: the tuned copy.
 
     See Also
     --------
@@ -141,6 +206,25 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
     array(['sports'], dtype='<U8')
     """
 
+    _parameter_constraints: dict = {
+        "model": "no_validation",  # checked in fit with a message naming the fixes
+        "template": "no_validation",  # likewise
+        "language": [str],
+        "labels": ["array-like", None],
+        "normalize": [StrOptions(set(NORMALIZE))],
+        "multi_label": ["boolean"],
+        "ensemble": ["boolean"],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_length": [Interval(Integral, 8, None, closed="left"), None],
+        "device": "no_validation",  # str or torch.device, checked by resolve_device
+        "precision": [StrOptions(set(PRECISIONS))],
+        "progress_bar": ["boolean"],
+        "few_shot": ["boolean"],
+        "few_shot_epochs": [Interval(Integral, 1, None, closed="left")],
+        "few_shot_lr": [Interval(Real, 0, None, closed="neither")],
+        "random_state": ["random_state"],
+    }
+
     def __init__(
         self,
         model: Any = None,
@@ -150,11 +234,16 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         labels: Sequence[Any] | None = None,
         normalize: str = "softmax",
         multi_label: bool = False,
+        ensemble: bool = False,
         batch_size: int = 64,
         max_length: int | None = None,
         device: str = "auto",
         precision: str = "auto",
         progress_bar: bool = False,
+        few_shot: bool = False,
+        few_shot_epochs: int = 3,
+        few_shot_lr: float = 2e-5,
+        random_state: int | None = None,
     ) -> None:
         self.model = model
         self.template = template
@@ -162,54 +251,46 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         self.labels = labels
         self.normalize = normalize
         self.multi_label = multi_label
+        self.ensemble = ensemble
         self.batch_size = batch_size
         self.max_length = max_length
         self.device = device
         self.precision = precision
         self.progress_bar = progress_bar
+        self.few_shot = few_shot
+        self.few_shot_epochs = few_shot_epochs
+        self.few_shot_lr = few_shot_lr
+        self.random_state = random_state
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True
         tags.input_tags.dict = True
         tags.input_tags.two_d_array = False
-        tags.target_tags.required = False
+        tags.target_tags.required = bool(self.few_shot)
         tags.classifier_tags.multi_label = bool(self.multi_label)
+        tags.non_deterministic = bool(self.few_shot) and self.random_state is None
         return tags
 
     # ---------------------------------------------------------------- fit
-    def _check_params(self) -> None:
-        if self.normalize not in NORMALIZE:
-            raise ValueError(
-                f"normalize must be one of {list(NORMALIZE)}, got {self.normalize!r}"
-            )
-        if not isinstance(self.batch_size, (int, np.integer)) or self.batch_size < 1:
-            raise ValueError(
-                f"batch_size must be a positive integer, got {self.batch_size!r}"
-            )
-        if self.max_length is not None and (
-            not isinstance(self.max_length, (int, np.integer)) or self.max_length < 8
-        ):
-            raise ValueError(
-                f"max_length must be None or an integer >= 8, got {self.max_length!r}"
-            )
-
     def _load_model(self) -> None:
         from ._tuner import StatementTuner
 
         model = _unwrap(self.model)
         if model is None:
             raise ValueError(
-                "model is required: a fitted StatementTuner, FrozenEstimator(tuner), a saved directory or a hub id"
+                "model is required: a fitted StatementTuner, FrozenEstimator(tuner), a "
+                "saved directory or a hub id"
             )
         if isinstance(model, StatementTuner):
             if not getattr(model, "initialized_", False) or not hasattr(
                 model, "module_"
             ):
                 raise ValueError(
-                    "model is an unfitted StatementTuner. Fit it first; for model selection or cross-validation "
-                    "(where clone() makes unfitted copies) pass sklearn.frozen.FrozenEstimator(tuner) so clones "
-                    "share its weights, or pass the directory written by tuner.save_pretrained(dir)"
+                    "model is an unfitted StatementTuner. Fit it first; for model "
+                    "selection or cross-validation (where clone() makes unfitted copies) "
+                    "pass sklearn.frozen.FrozenEstimator(tuner) so clones share its "
+                    "weights, or pass the directory written by tuner.save_pretrained(dir)"
                 )
             self.model_, self.tokenizer_ = model.module_, model.tokenizer_
             self.device_ = model._torch_device()
@@ -221,22 +302,42 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             tuner_length = saved_params(os.fspath(model)).get("max_length")
         else:
             raise TypeError(
-                "model must be a fitted StatementTuner, FrozenEstimator(tuner), a directory or a hub id, "
-                f"got {type(model).__name__}"
+                "model must be a fitted StatementTuner, FrozenEstimator(tuner), a "
+                f"directory or a hub id, got {type(model).__name__}"
             )
         self.true_index_, self.false_index_ = true_false_index(self.model_)
         limit = min(int(getattr(self.tokenizer_, "model_max_length", 512) or 512), 512)
         self.max_length_ = int(self.max_length or tuner_length or limit)
         self.dtype_ = resolve_precision(self.precision, self.device_)
 
+    def _classes(self, template: Template, y: Any) -> list[Any]:
+        if self.labels is not None:
+            labels = np.asarray(self.labels).tolist()
+            if not labels:
+                raise ValueError("labels is empty; give at least two candidate labels")
+        elif y is not None and not self.multi_label:
+            labels = np.unique(y).tolist()
+        else:
+            labels = list(template.labels)
+        if not labels:
+            raise ValueError(
+                f"{template!r} has an open label set; pass labels=[...] (or y to fit)"
+            )
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"labels must be distinct, got {labels}")
+        return labels
+
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any = None, y: Any = None) -> ZeroShotStatementClassifier:
-        """Resolve the template, load the model and set ``classes_`` (no training).
+        """Resolve the template, load the model and set ``classes_``.
+
+        Nothing is trained unless ``few_shot=True``.
 
         Parameters
         ----------
-        X : list of str, list of dict, DataFrame or None
+        X : list of str, list of dict, DataFrame, datasets.Dataset or None
             Examples; when given, their fields are checked against the
-            template.
+            template. Required (with ``y``) for ``few_shot=True``.
         y : array-like of shape (n_samples,), optional
             Labels; when ``labels`` is None, ``classes_`` is their sorted
             set. Every label needs a statement in the template.
@@ -249,46 +350,66 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         ------
         ValueError
             If the template or model is missing/invalid, a label has no
-            statement, or ``X`` lacks a template field.
+            statement, ``X`` lacks a template field, or ``few_shot=True``
+            without ``X`` and ``y``.
         TypeError
             If a parameter has the wrong type.
         """
-        self._check_params()
-        template = _resolve_template(self.template, self.language)
-        if self.labels is not None:
-            labels = list(self.labels)
-            if not labels:
-                raise ValueError("labels is empty; give at least two candidate labels")
-        elif y is not None and not self.multi_label:
-            labels = np.unique(np.asarray(y)).tolist()
-        else:
-            labels = list(template.labels)
-        if not labels:
-            raise ValueError(
-                f"{template!r} has an open label set; pass labels=[...] (or y to fit)"
-            )
-        if len(set(labels)) != len(labels):
-            raise ValueError(f"labels must be distinct, got {labels}")
-        missing = [
-            lab
-            for lab in labels
-            if lab not in template.patterns and not template.is_open
-        ]
-        if missing:
-            raise ValueError(
-                f"label(s) {missing} have no statement in {template!r} (its labels: {list(template.labels)}); "
-                "pass labels= a subset of them, or use a template with a {label} slot"
-            )
-        self.template_ = template.with_labels(labels)
-        if X is not None:
-            check_examples(X, self.template_.fields)
+        templates = _resolve_templates(self.template, self.language, self.ensemble)
+        if y is not None and not self.multi_label:
+            y = _check_labels(y, X)
+        labels = self._classes(templates[0], y)
+        resolved = []
+        for template in templates:
+            missing = [
+                lab
+                for lab in labels
+                if lab not in template.patterns and not template.is_open
+            ]
+            if missing:
+                raise ValueError(
+                    f"label(s) {missing} have no statement in {template!r} (its labels: "
+                    f"{list(template.labels)}); pass labels= a subset of them, or use a "
+                    "template with a {label} slot"
+                )
+            resolved.append(template.with_labels(labels))
+        self.templates_ = resolved
+        self.template_ = resolved[0]
+        fields = self._fields()
+        examples = check_examples(X, fields) if X is not None else None
+        for template in self.templates_ if examples is not None else ():
+            for (
+                example
+            ) in examples:  # empty / None field values are reported now, not at predict
+                template._values(example)
         self._load_model()
         self.classes_ = np.asarray(labels)
+        if self.few_shot:
+            if examples is None or y is None:
+                raise ValueError("few_shot=True needs labeled examples: call fit(X, y)")
+            statements, targets = few_shot_statements(
+                self.templates_,
+                examples,
+                y,
+                tokenizer=self.tokenizer_,
+                max_length=self.max_length_,
+            )
+            self.tuner_ = few_shot_tuner(self, statements, targets)
+            self.model_, self.tokenizer_ = self.tuner_.module_, self.tuner_.tokenizer_
         return self
+
+    def _fields(self) -> tuple[str, ...]:
+        fields: list[str] = []
+        for template in self.templates_:
+            fields += [f for f in template.fields if f not in fields]
+        return tuple(fields)
 
     # ---------------------------------------------------------------- predict
     def true_logits(self, X: Any) -> np.ndarray:
         """True-logit of every (example, label) statement.
+
+        With several templates (an ensemble), the true-logits are averaged
+        over the templates.
 
         Parameters
         ----------
@@ -309,15 +430,17 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             For invalid input (see :func:`check_examples`).
         """
         check_is_fitted(self, "classes_")
-        examples = check_examples(X, self.template_.fields)
-        _, ids = render_statements(
-            self.template_,
-            examples,
-            tokenizer=self.tokenizer_,
-            max_length=self.max_length_,
-        )
-        k = len(self.classes_)
-        flat = [seq for row in ids for seq in row]
+        examples = check_examples(X, self._fields())
+        k, n = len(self.classes_), len(examples)
+        flat: list[list[int]] = []
+        for template in self.templates_:
+            _, ids = render_statements(
+                template,
+                examples,
+                tokenizer=self.tokenizer_,
+                max_length=self.max_length_,
+            )
+            flat += [seq for row in ids for seq in row]
         scores = true_logits(
             self.model_,
             flat,
@@ -329,7 +452,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             dtype=self.dtype_,
             progress=self.progress_bar,
         )
-        return scores.reshape(len(examples), k)
+        return scores.reshape(len(self.templates_), n, k).mean(axis=0)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Confidence scores: the true-logits.
@@ -374,7 +497,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             Shape (n_samples,) with labels from ``classes_``; with
             ``multi_label=True`` a 0/1 indicator matrix (n_samples, n_classes).
         """
-        if self.multi_label:
-            return (self.true_logits(X) > 0).astype(np.int64)
         z = self.true_logits(X)
+        if self.multi_label:
+            return (z > 0).astype(np.int64)
         return self.classes_[np.argmax(z, axis=1)]

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from sklearn_statement import StatementTuner
-from sklearn_statement._tuner import StatementCollator
+from sklearn_statement._batching import StatementCollator
 
 ARCHS = ("bert", "xlm-roberta", "deberta-v2")
 
@@ -81,8 +81,9 @@ def test_learns_a_separable_toy_task(tiny_models):
         (["a", "b"], [0, 2], ValueError, "binary"),
         (["a", "b"], ["true", "false"], TypeError, "0/1 or bool"),
         (["a", "b"], [1], ValueError, "2 statements but y has 1"),
-        (["a", "b"], None, TypeError, "y is None"),
+        (["a", "b"], None, ValueError, "the target y is None"),
         (["a", "b"], [[1, 0], [0, 1]], ValueError, "1-D"),
+        (["a", "b"], [0.5, np.nan], ValueError, "NaN"),
     ],
 )
 def test_bad_input_clear_errors(tiny_models, X_bad, y_bad, error, message):
@@ -103,9 +104,11 @@ def test_long_statement_is_cut_not_crashing(fitted_tiny_tuner):
 
 
 @pytest.mark.parametrize("params, message", [
-    (dict(peft="adapters"), "peft must be one of"),
-    (dict(max_length=2), "max_length"),
-    (dict(precision="fp8"), "precision must be one of"),
+    (dict(peft="adapters"), "'peft' parameter"),
+    (dict(max_length=2), "'max_length' parameter"),
+    (dict(precision="fp8"), "'precision' parameter"),
+    (dict(gradient_accumulation_steps=0), "'gradient_accumulation_steps' parameter"),
+    (dict(early_stopping=0), "'early_stopping' parameter"),
     (dict(device="tpu:0"), "device must be"),
 ])  # fmt: skip
 def test_invalid_params_fail_in_fit(tiny_models, params, message):

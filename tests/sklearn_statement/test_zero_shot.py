@@ -180,7 +180,12 @@ def test_bad_input_clear_errors(clf, X, error, message):
         (dict(template="no_such"), (), ValueError, "unknown task"),
         (dict(template=3), (), TypeError, "template must be"),
         (dict(template="topic"), (), ValueError, "open label set"),
-        (dict(template="xnli", normalize="max"), (), ValueError, "normalize must be"),
+        (
+            dict(template="xnli", normalize="max"),
+            (),
+            ValueError,
+            "'normalize' parameter",
+        ),
         (dict(template="xnli", labels=[]), (), ValueError, "labels is empty"),
         (
             dict(template="xnli"),
