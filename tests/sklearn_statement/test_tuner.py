@@ -242,3 +242,45 @@ def test_lora_targets_per_architecture(tiny_models):
     ):
         tuner = make(tiny_models[arch], peft="lora").fit(X[:8], Y[:8])
         assert set(tuner.module_.peft_config["default"].target_modules) == targets
+
+
+def test_bf16_autocast_on_cpu_and_fp16_refused(tiny_models):
+    tuner = make(tiny_models["bert"], precision="bf16").fit(X, Y)
+    assert tuner.precision_dtype_ == torch.bfloat16
+    assert np.isfinite(tuner.predict_proba(X)).all()
+    with pytest.raises(ValueError, match="fp16"):
+        make(tiny_models["bert"], precision="fp16").fit(X, Y)
+
+
+def test_remote_code_is_never_executed(fitted_tiny_tuner, tmp_path):
+    out = fitted_tiny_tuner.save_pretrained(tmp_path / "m")
+    marker = tmp_path / "executed"
+    (out / "evil.py").write_text(f"open({str(marker)!r}, 'w').write('pwned')\n")
+    config = json.loads((out / "config.json").read_text())
+    config["auto_map"] = {
+        "AutoModelForSequenceClassification": "evil.Evil",
+        "AutoConfig": "evil.EvilConfig",
+    }
+    (out / "config.json").write_text(json.dumps(config))
+    try:
+        StatementTuner.from_pretrained(out, device="cpu")
+    except ValueError:
+        pass  # refusing is fine; running the file is not
+    assert not marker.exists()
+    with pytest.raises(ValueError, match="trust_remote_code"):
+        make(str(out), model__trust_remote_code=True).fit(X, Y)
+
+
+@pytest.mark.gpu
+def test_qlora_trains_on_cuda(tiny_models):  # runs only where a CUDA GPU is present
+    pytest.importorskip("bitsandbytes")
+    tuner = StatementTuner(
+        tiny_models["bert"],
+        peft="qlora",
+        max_epochs=1,
+        batch_size=8,
+        device="cuda",
+        verbose=0,
+    )
+    tuner.fit(X, Y)
+    assert tuner.predict_proba(X).shape == (len(X), 2)
