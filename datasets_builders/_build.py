@@ -3,9 +3,10 @@
 The recipe of Statement-Tuning (arXiv 2404.12897 Sec. 3.2; arXiv 2506.01592
 Sec. 3): for each task (and language) up to 1,500 statements, half true (the
 gold label's statement) and half false (a wrong label's statement, drawn
-uniformly), template variants drawn per example, duplicates removed;
-machine-translation (MT) statements tie languages together; tasks of the
-evaluation family are held out.
+uniformly), template variants drawn per example, duplicates removed. With a
+tokenizer and ``max_length``, statements are fitted into the token budget by
+truncating input fields only (:func:`template_registry.render_statements`),
+never the label part.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import warnings
 import zlib
 from collections.abc import Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import datasets
@@ -22,20 +24,13 @@ import numpy as np
 
 from template_registry import (
     Template,
-    dataset_info,
     get_template,
     list_templates,
     normalize_language,
+    render_statements,
 )
 
-from ._load import available_data, load_task
-
-__all__ = [
-    "build_statements",
-    "build_multitask",
-    "build_translation_statements",
-    "STATEMENT_COLUMNS",
-]
+__all__ = ["build_statements", "STATEMENT_COLUMNS", "OVER_LENGTH", "BuildReport"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +45,91 @@ STATEMENT_COLUMNS = (
     "example_id",
 )
 
+#: What ``build_statements`` does with a statement longer than ``max_length``.
+OVER_LENGTH = ("truncate", "drop")
+
+#: Examples rendered and token-counted per tokenizer call.
+_PREFETCH = 256
+
+Columns = dict[str, list]
+
+
+@dataclass
+class BuildReport:
+    """What one (task, language) build did; the numbers behind its warnings.
+
+    Attributes
+    ----------
+    task, language : str
+    asked : int
+        Statements asked for.
+    built : int
+        Statements built (``asked`` when the data allows).
+    rows : int
+        Rows in the data.
+    labels : int
+        Labels of the template.
+    balance : bool
+    invalid : list of int
+        Rows without all template fields (they give no statement).
+    truncated : int
+        Statements whose input fields were cut to fit ``max_length``.
+    dropped : int
+        Candidate statements left out for exceeding ``max_length``
+        (``over_length="drop"``).
+    split : str or None
+        The split the rows came from, when known.
+    """
+
+    task: str
+    language: str
+    asked: int
+    rows: int
+    labels: int
+    balance: bool = True
+    built: int = 0
+    invalid: list[int] = field(default_factory=list)
+    truncated: int = 0
+    dropped: int = 0
+    split: str | None = None
+
+    @property
+    def short(self) -> bool:
+        """Whether fewer statements were built than asked."""
+        return self.built < self.asked
+
+    def short_message(self) -> str:
+        kind = " balanced" if self.balance else ""
+        over = (
+            f", {self.dropped} candidates over max_length left out"
+            if self.dropped
+            else ""
+        )
+        return (
+            f"{self.task} ({self.language}): asked for {self.asked} statements but the data "
+            f"({self.rows} rows, {self.labels} labels{over}) allows only {self.built} "
+            f"distinct{kind} ones; built {self.built}"
+        )
+
+    def invalid_message(self) -> str:
+        first = self.invalid[:5]
+        more = "..." if len(self.invalid) > 5 else ""
+        return (
+            f"{self.task} ({self.language}): {len(self.invalid)} of {self.rows} rows have an "
+            f"empty or missing template field and give no statement (rows {first}{more})"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
 
 def _seed(random_state: int | None, *keys: str) -> np.random.SeedSequence:
-    base = [] if random_state is None else [int(random_state)]
-    return np.random.SeedSequence(base + [zlib.crc32(k.encode()) for k in keys])
+    """Seed for one step: ``random_state`` mixed with the step's keys; None: fresh entropy."""
+    if random_state is None:
+        return np.random.SeedSequence()
+    return np.random.SeedSequence(
+        [int(random_state)] + [zlib.crc32(k.encode()) for k in keys]
+    )
 
 
 def _resolve_templates(template: Any, language: str) -> list[Template]:
@@ -88,91 +164,79 @@ def _resolve_templates(template: Any, language: str) -> list[Template]:
     return templates
 
 
-def _empty() -> datasets.Dataset:
-    features = datasets.Features(
+def statement_features() -> datasets.Features:
+    """The :class:`datasets.Features` of a statement dataset."""
+    string, integer = datasets.Value("string"), datasets.Value("int64")
+    return datasets.Features(
         {
-            "statement": datasets.Value("string"),
-            "label": datasets.Value("int64"),
-            "task": datasets.Value("string"),
-            "family": datasets.Value("string"),
-            "language": datasets.Value("string"),
-            "template": datasets.Value("string"),
-            "example_id": datasets.Value("int64"),
+            "statement": string,
+            "label": integer,
+            "task": string,
+            "family": string,
+            "language": string,
+            "template": string,
+            "example_id": integer,
         }
     )
+
+
+def to_dataset(columns: Columns) -> datasets.Dataset:
+    """Statement columns (dict of lists) -> :class:`datasets.Dataset`."""
     return datasets.Dataset.from_dict(
-        {c: [] for c in STATEMENT_COLUMNS}, features=features
+        {c: columns[c] for c in STATEMENT_COLUMNS}, features=statement_features()
     )
 
 
-def build_statements(
+def load_tokenizer(tokenizer: Any) -> Any:
+    """A tokenizer object, or a hub id / local directory loaded with ``AutoTokenizer``."""
+    if isinstance(tokenizer, (str, os.PathLike)):
+        from transformers import AutoTokenizer  # optional at import time
+
+        return AutoTokenizer.from_pretrained(str(tokenizer))
+    if not callable(tokenizer):
+        raise TypeError(
+            "tokenizer must be a Hugging Face (fast) tokenizer, a hub id or a local "
+            f"directory, got {type(tokenizer).__name__}"
+        )
+    return tokenizer
+
+
+def check_budget(tokenizer: Any, max_length: Any, over_length: str) -> None:
+    """Validate the token-budget arguments shared by the builders."""
+    if over_length not in OVER_LENGTH:
+        raise ValueError(
+            f"over_length must be one of {list(OVER_LENGTH)}, got {over_length!r}"
+        )
+    if (tokenizer is None) != (max_length is None):
+        raise ValueError(
+            "give both tokenizer= and max_length= to fit statements into a token budget "
+            "(or neither to keep the full texts)"
+        )
+    if max_length is not None and (
+        not isinstance(max_length, (int, np.integer))
+        or isinstance(max_length, bool)
+        or max_length < 1
+    ):
+        raise ValueError(f"max_length must be a positive integer, got {max_length!r}")
+
+
+def build_columns(
     dataset: datasets.Dataset | Sequence[dict],
     template: Template | Sequence[Template] | str,
     *,
-    n: int = 1500,
-    balance: bool = True,
-    random_state: int | None = 0,
-    task: str | None = None,
-    language: str | None = None,
-) -> datasets.Dataset:
-    """Turn labeled examples into true and false statements.
-
-    Parameters
-    ----------
-    dataset : datasets.Dataset or sequence of dict
-        Rows with the template's fields and a ``label`` (as returned by
-        :func:`load_task`).
-    template : Template, list of Template, or str
-        The variants to draw from (one per example, uniformly). A string is a
-        task key: all its registered variants in the data's language, else
-        the English ones.
-    n : int, default=1500
-        Statements to build (the paper's 1,500 per task and language).
-    balance : bool, default=True
-        Half true, half false (``n // 2`` true). With False, statements are
-        drawn uniformly over all (example, label) pairs, so about ``1/K`` of
-        them are true for ``K`` labels.
-    random_state : int or None, default=0
-        Seed for the example order, the variant and the wrong label drawn.
-    task, language : str, optional
-        Values of the ``task`` and ``language`` columns; default to the
-        dataset's ``info.dataset_name`` / ``info.config_name`` (set by
-        :func:`load_task`), else the template's dataset key / language.
-
-    Returns
-    -------
-    datasets.Dataset
-        Columns ``statement`` (str), ``label`` (int, 1 = true), ``task``,
-        ``family``, ``language``, ``template`` (variant name),
-        ``example_id`` (row index in ``dataset``), shuffled. Exactly ``n``
-        rows when the data allows; no statement appears twice.
-
-    Warns
-    -----
-    UserWarning
-        When the data allows fewer distinct statements than asked (the
-        message gives both numbers; rows are never padded with repeats), and
-        when rows with an empty or missing template field are skipped (the
-        message counts them and names the first ones).
-
-    Raises
-    ------
-    ValueError
-        If ``n < 1``, the data is empty, a row's label is not one of the
-        template's labels, or no row has all template fields.
-    TypeError
-        If ``template`` is of the wrong type.
-
-    Examples
-    --------
-    >>> from datasets_builders import build_statements, load_task, sample_data_dir
-    >>> ds = load_task("sst2", split="train", data_dir=sample_data_dir())
-    >>> st = build_statements(ds, "sst2", n=10, random_state=0)
-    >>> len(st), sum(st["label"])
-    (10, 5)
-    """
+    n: int,
+    balance: bool,
+    random_state: int | None,
+    task: str | None,
+    language: str | None,
+    tokenizer: Any = None,
+    max_length: int | None = None,
+    over_length: str = "truncate",
+) -> tuple[Columns, BuildReport]:
+    """The work of :func:`build_statements`: columns (unshuffled order) and a report."""
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
+    check_budget(tokenizer, max_length, over_length)
     info = getattr(dataset, "info", None)
     rows = dataset if isinstance(dataset, datasets.Dataset) else list(dataset)
     if len(rows) == 0:
@@ -189,7 +253,9 @@ def build_statements(
         or templates[0].task
     )
     family = templates[0].task
+    tok = load_tokenizer(tokenizer) if tokenizer is not None else None
     rng = np.random.default_rng(_seed(random_state, "build_statements"))
+    report = BuildReport(task, language, int(n), len(rows), len(labels), balance)
 
     gold = (
         list(rows["label"])
@@ -201,29 +267,76 @@ def build_statements(
         raise ValueError(
             f"label value(s) {bad[:10]} have no statement in {templates[0]!r} (labels: {labels})"
         )
-    invalid = []
+    if isinstance(rows, datasets.Dataset):  # column access: fast on large datasets
+        names = [f for f in templates[0].fields if f in rows.column_names]
+        table = rows.select_columns(names).to_dict()
+
+        def example(i: int) -> dict:
+            return {f: table[f][i] for f in names}
+
+    else:
+
+        def example(i: int) -> dict:
+            return rows[i]
+
     for i in range(len(rows)):
         try:
-            templates[0]._values(rows[i])
+            templates[0]._values(example(i))
         except ValueError:
-            invalid.append(i)
-    if invalid:
-        warnings.warn(
-            f"{task} ({language}): {len(invalid)} of {len(rows)} rows have an empty or missing template field "
-            f"and give no statement (rows {invalid[:5]}{'...' if len(invalid) > 5 else ''})",
-            UserWarning,
-            stacklevel=2,
-        )
-    order = rng.permutation(np.setdiff1d(np.arange(len(rows)), invalid))
+            report.invalid.append(i)
+    order = rng.permutation(np.setdiff1d(np.arange(len(rows)), report.invalid))
     if len(order) == 0:
         raise ValueError(
             f"{task} ({language}): no row has all template fields {list(templates[0].fields)}"
         )
     k = len(labels)
     wrong_order: dict[int, list] = {}
+    rendered: dict[tuple[int, int], tuple[dict[Hashable, str] | None, bool]] = {}
+    position = {int(i): p for p, i in enumerate(order)}
+    fitted: set[tuple[int, int]] = set()
 
-    def example(i: int) -> dict:
-        return rows[int(i)]
+    def prefetch(i: int) -> None:
+        """Render the next examples in ``order`` under every variant; one tokenizer call."""
+        chunk = [int(j) for j in order[position[i] : position[i] + _PREFETCH]]
+        keys = [(j, t) for j in chunk for t in range(len(templates))]
+        keys = [key for key in keys if key not in rendered]
+        plain = [templates[t].statements(example(j)) for j, t in keys]
+        lengths = iter(
+            len(ids)
+            for ids in tok(
+                [text for row in plain for text in row.values()],
+                add_special_tokens=True,
+                truncation=False,
+            )["input_ids"]
+        )
+        for (j, t), row in zip(keys, plain):
+            fits = max([next(lengths) for _ in row]) <= max_length
+            rendered[j, t] = (
+                row if fits or over_length == "truncate" else None,
+                not fits,
+            )
+
+    def statements_of(i: int, t: int) -> tuple[dict[Hashable, str] | None, bool]:
+        """All labels' statements of example ``i`` under variant ``t`` (None: over budget)."""
+        if (i, t) not in rendered:
+            if tok is None:
+                rendered[i, t] = (templates[t].statements(example(i)), False)
+            else:
+                prefetch(i)
+        row, cut = rendered[i, t]
+        if (
+            cut
+            and row is not None
+            and over_length == "truncate"
+            and (i, t) not in fitted
+        ):
+            # fit by truncating input fields only (template_registry), once needed
+            row = render_statements(
+                templates[t], [example(i)], tokenizer=tok, max_length=max_length
+            )[0][0]
+            rendered[i, t] = (row, cut)
+            fitted.add((i, t))
+        return rendered[i, t]
 
     def true_candidates() -> Iterator[tuple[int, Hashable, int]]:
         for i in order:
@@ -246,7 +359,8 @@ def build_statements(
             i, lab = pairs[j]
             yield i, lab, int(rng.integers(len(templates)))
 
-    out: dict[str, list] = {c: [] for c in STATEMENT_COLUMNS}
+    out: Columns = {c: [] for c in STATEMENT_COLUMNS}
+    cut_flags: list[bool] = []
     seen: set[str] = set()
 
     def take(candidates: Iterable[tuple[int, Hashable, int]], quota: int) -> int:
@@ -254,7 +368,11 @@ def build_statements(
         for i, lab, t in candidates:
             if taken >= quota:
                 break
-            text = templates[t].statements(example(i))[lab]
+            statements, cut = statements_of(i, t)
+            if statements is None:
+                report.dropped += 1
+                continue
+            text = statements[lab]
             if text in seen:
                 continue
             seen.add(text)
@@ -262,6 +380,7 @@ def build_statements(
             out["label"].append(int(lab == gold[i]))
             out["template"].append(templates[t].name)
             out["example_id"].append(i)
+            cut_flags.append(cut)
             taken += 1
         return taken
 
@@ -276,238 +395,138 @@ def build_statements(
             idx += [j for j, lab in enumerate(out["label"]) if lab == 0][:keep]
             for c in ("statement", "label", "template", "example_id"):
                 out[c] = [out[c][j] for j in idx]
+            cut_flags = [cut_flags[j] for j in idx]
     else:
         take(all_candidates(), n)
     built = len(out["statement"])
-    if built < n:
-        warnings.warn(
-            f"{task} ({language}): asked for {n} statements but the data ({len(rows)} rows, {k} labels) "
-            f"allows only {built} distinct{' balanced' if balance else ''} ones; built {built}",
-            UserWarning,
-            stacklevel=2,
-        )
+    report.built = built
+    report.truncated = sum(cut_flags)
     out["task"] = [task] * built
     out["family"] = [family] * built
     out["language"] = [language] * built
-    if built == 0:
-        return _empty()
     perm = rng.permutation(built)
-    shuffled = {c: [out[c][j] for j in perm] for c in STATEMENT_COLUMNS}
-    return datasets.Dataset.from_dict(shuffled, features=_empty().features)
+    return {c: [out[c][j] for j in perm] for c in STATEMENT_COLUMNS}, report
 
 
-def _hard_negatives(
-    lengths: Sequence[int], rng: np.random.Generator, bucket: int = 16
-) -> np.ndarray:
-    """A partner ``j != i`` for every ``i``, drawn from ``i``'s length bucket."""
-    n = len(lengths)
-    if n < 2:
-        raise ValueError(
-            "need at least 2 sentence pairs to build mismatched (false) translation pairs"
+def log_budget(report: BuildReport, max_length: int | None) -> None:
+    """Log how many statements the token budget changed (never silent)."""
+    if report.truncated:
+        logger.info(
+            "%s (%s): %d of %d statements had input fields truncated to fit %s tokens",
+            report.task,
+            report.language,
+            report.truncated,
+            report.built,
+            max_length,
         )
-    by_length = np.argsort(np.asarray(lengths), kind="stable")
-    groups = [by_length[s : s + bucket] for s in range(0, n, bucket)]
-    if len(groups) > 1 and len(groups[-1]) < 2:  # a lone tail joins the previous bucket
-        groups[-2:] = [np.concatenate(groups[-2:])]
-    partner = np.empty(n, dtype=int)
-    for group in groups:
-        shuffled = rng.permutation(group)
-        rolled = np.roll(
-            shuffled, -int(rng.integers(1, len(group)))
-        )  # a shift in 1..len-1: no fixed point
-        partner[shuffled] = rolled
-    return partner
+    if report.dropped:
+        logger.info(
+            "%s (%s): %d candidate statements over %s tokens left out (over_length='drop')",
+            report.task,
+            report.language,
+            report.dropped,
+            max_length,
+        )
 
 
-def build_translation_statements(
-    pairs: datasets.Dataset | Sequence[tuple[str, str]],
+def build_statements(
+    dataset: datasets.Dataset | Sequence[dict],
+    template: Template | Sequence[Template] | str,
     *,
     n: int = 1500,
-    template: Template | Sequence[Template] | str = "translation",
-    both_directions: bool = True,
+    balance: bool = True,
     random_state: int | None = 0,
     task: str | None = None,
     language: str | None = None,
+    tokenizer: Any = None,
+    max_length: int | None = None,
+    over_length: str = "truncate",
 ) -> datasets.Dataset:
-    """Machine-translation (MT) statements from parallel sentences.
-
-    Aligned pairs give true ``"X" is a translation of "Y"`` statements and
-    mismatched pairs false ones (arXiv 2506.01592, Sec. 3); the negated
-    variants ("is not a translation") come out true for mismatched pairs.
-    Mismatched partners are hard negatives: another sentence from the same
-    length bucket (16 sentences sorted by length).
+    """Turn labeled examples into true and false statements.
 
     Parameters
     ----------
-    pairs : datasets.Dataset or sequence of (str, str)
-        Parallel sentences: a dataset with ``source`` and ``target`` columns
-        (``load_task("tatoeba", language=...)``) or (source, target) tuples.
+    dataset : datasets.Dataset or sequence of dict
+        Rows with the template's fields and a ``label`` (as returned by
+        :func:`load_task`).
+    template : Template, list of Template, or str
+        The variants to draw from (one per example, uniformly). A string is a
+        task key: all its registered variants in the data's language, else
+        the English ones.
     n : int, default=1500
-        Statements to build, half true and half false.
-    template : Template, list of Template, or str, default="translation"
-        The MT templates (English templates for every language pair).
-    both_directions : bool, default=True
-        Swap source and target for a random half of the rows, so each
-        language appears on both sides.
+        Statements to build (the paper's 1,500 per task and language,
+        arXiv 2506.01592 Sec. 3).
+    balance : bool, default=True
+        Half true, half false (``n // 2`` true). With False, statements are
+        drawn uniformly over all (example, label) pairs, so about ``1/K`` of
+        them are true for ``K`` labels.
     random_state : int or None, default=0
+        Seed for the example order, the variant and the wrong label drawn;
+        None draws fresh randomness on every call.
     task, language : str, optional
-        Values of the ``task`` / ``language`` columns (default: from
-        ``pairs.info`` as set by :func:`load_task`, else ``"translation"``
-        and ``"en"``).
+        Values of the ``task`` and ``language`` columns; default to the
+        dataset's ``info.dataset_name`` / ``info.config_name`` (set by
+        :func:`load_task`), else the template's dataset key / language.
+    tokenizer : tokenizer, str or PathLike, optional
+        With ``max_length``: the tokenizer that counts tokens (a Hugging Face
+        fast tokenizer, or a hub id / directory loaded with
+        ``AutoTokenizer``). Without it, statements keep their full texts.
+    max_length : int, optional
+        Token budget per statement, special tokens included (the
+        ``max_length`` of the tuner that will train on the statements).
+    over_length : {"truncate", "drop"}, default="truncate"
+        What to do with an example whose statements exceed ``max_length``.
+        ``"truncate"`` cuts its input fields at token boundaries and keeps the
+        label part whole (DESIGN.md: a long premise must not cut away "...is
+        about sports."); all labels' statements of the example are cut the
+        same way, so true and false statements do not differ in length.
+        This matches what :class:`~sklearn_statement.ZeroShotStatementClassifier`
+        does at prediction time, so training and test statements look alike.
+        ``"drop"`` leaves such examples out instead (only whole texts are
+        kept; fewer statements when the data is short).
 
     Returns
     -------
     datasets.Dataset
-        Statement dataset (columns as :func:`build_statements`).
+        Columns ``statement`` (str), ``label`` (int, 1 = true), ``task``,
+        ``family``, ``language``, ``template`` (variant name),
+        ``example_id`` (row index in ``dataset``), shuffled. Exactly ``n``
+        rows when the data allows; no statement appears twice.
+
+    Warns
+    -----
+    UserWarning
+        When the data allows fewer distinct statements than asked (the
+        message gives both numbers; rows are never padded with repeats), and
+        when rows with an empty or missing template field are skipped (the
+        message counts them and names the first ones). How many statements
+        were truncated or dropped for the token budget is logged (INFO).
 
     Raises
     ------
     ValueError
-        If fewer than 2 pairs are given or a pair has an empty side.
+        If ``n < 1``, the data is empty, a row's label is not one of the
+        template's labels, no row has all template fields, only one of
+        ``tokenizer`` / ``max_length`` is given, ``over_length`` is unknown,
+        or ``max_length`` cannot hold a template's fixed text.
+    TypeError
+        If ``template`` or ``tokenizer`` is of the wrong type.
+
+    Examples
+    --------
+    >>> from datasets_builders import build_statements, load_task, sample_data_dir
+    >>> ds = load_task("sst2", split="train", data_dir=sample_data_dir())
+    >>> st = build_statements(ds, "sst2", n=10, random_state=0)
+    >>> len(st), sum(st["label"])
+    (10, 5)
     """
-    info = getattr(pairs, "info", None)
-    if isinstance(pairs, datasets.Dataset):
-        missing = {"source", "target"} - set(pairs.column_names)
-        if missing:
-            raise ValueError(
-                f"pairs lacks column(s) {sorted(missing)}; it has {pairs.column_names}"
-            )
-        source, target = list(pairs["source"]), list(pairs["target"])
-    else:
-        pairs = list(pairs)
-        if any(not isinstance(p, (tuple, list)) or len(p) != 2 for p in pairs):
-            raise ValueError("pairs must be (source, target) tuples")
-        source, target = [p[0] for p in pairs], [p[1] for p in pairs]
-    rng = np.random.default_rng(_seed(random_state, "translation"))
-    partner = _hard_negatives([len(t) for t in target], rng)
-    order = rng.permutation(len(source))
-    half = len(order) // 2
-    rows = []
-    for rank, i in enumerate(order):
-        aligned = rank < half or len(order) == 1
-        j = int(i) if aligned else int(partner[i])
-        src, tgt = source[i], target[j]
-        if both_directions and rng.random() < 0.5:
-            src, tgt = tgt, src
-        rows.append({"source": src, "target": tgt, "label": 1 if aligned else 0})
-    lang = language or (info.config_name if info and info.config_name else "en")
-    name = task or (info.dataset_name if info and info.dataset_name else "translation")
-    tmpl = (
-        template
-        if not isinstance(template, str)
-        else _resolve_templates(template, "en")
-    )
-    return build_statements(
-        rows, tmpl, n=n, random_state=random_state, task=name, language=lang
-    )
-
-
-def _training_split(splits: Sequence[str], preferred: Sequence[str]) -> str | None:
-    for split in preferred:
-        if split in splits:
-            return split
-    return None
-
-
-def build_multitask(
-    tasks: Iterable[str],
-    *,
-    languages: Iterable[str] = ("en",),
-    n_per_task: int = 1500,
-    data_dir: str | os.PathLike | None = None,
-    exclude_families: Iterable[str] = (),
-    random_state: int | None = 0,
-    splits: Sequence[str] = ("train", "validation", "test"),
-) -> datasets.Dataset:
-    """Statement data for many tasks and languages, evaluation families held out.
-
-    Parameters
-    ----------
-    tasks : iterable of str
-        Dataset names (see :func:`load_task`). Parallel-text tasks
-        (``tatoeba``, ``nusax_mt``, ``flores``) become MT statements
-        (:func:`build_translation_statements`).
-    languages : iterable of str, default=("en",)
-        Languages to draw from; a task without a language is skipped for it.
-    n_per_task : int, default=1500
-        Statements per (task, language), half true (arXiv 2506.01592).
-    data_dir : str or PathLike, optional
-        Local data directory (layout of ``shared/data``); None loads from the
-        hub, trying the ``splits`` in order.
-    exclude_families : iterable of str, default=()
-        Task families to leave out (e.g. ``("nli",)`` when XNLI is the
-        zero-shot evaluation), as the paper holds evaluation tasks out.
-    random_state : int or None, default=0
-        Seeds every (task, language) draw and the final shuffle.
-    splits : sequence of str, default=("train", "validation", "test")
-        Split preference: the first one the data has is used.
-
-    Returns
-    -------
-    datasets.Dataset
-        Columns ``statement``, ``label``, ``task``, ``family``, ``language``,
-        ``template``, ``example_id``; shuffled. Pass ``family`` (or
-        ``task``) as ``groups`` to :class:`sklearn.model_selection.LeaveOneGroupOut`.
-
-    Raises
-    ------
-    ValueError
-        If a task is unknown, or nothing is left to build (every task
-        excluded or without data in the languages asked for).
-    """
-    tasks = list(tasks)
-    languages = [normalize_language(lang) for lang in languages]
-    excluded = set(exclude_families)
-    parts = []
-    for task in tasks:
-        family = dataset_info(task)["family"]
-        if family in excluded:
-            logger.info(
-                "build_multitask: %s left out (family %r is held out)", task, family
-            )
-            continue
-        have = (
-            available_data(data_dir, [task]).get(task, {})
-            if data_dir is not None
-            else None
-        )
-        for lang in languages:
-            if family == "translation" and lang == "en":
-                continue
-            if have is not None:
-                if lang not in have:
-                    logger.info("build_multitask: %s has no %s data", task, lang)
-                    continue
-                split = _training_split(have[lang], splits)
-                if split is None:
-                    continue
-                ds = load_task(task, language=lang, split=split, data_dir=data_dir)
-            else:
-                ds = None
-                for split in splits:
-                    try:
-                        ds = load_task(task, language=lang, split=split)
-                        break
-                    except ValueError:
-                        continue
-                if ds is None:
-                    continue
-            seed = int(_seed(random_state, task, lang).generate_state(1)[0])
-            if family == "translation":
-                part = build_translation_statements(
-                    ds, n=n_per_task, random_state=seed, task=task, language=lang
-                )
-            else:
-                part = build_statements(
-                    ds, task, n=n_per_task, random_state=seed, task=task, language=lang
-                )
-            parts.append(part)
-    if not parts:
-        raise ValueError(
-            f"no statements: tasks {tasks} in languages {languages} (excluding families {sorted(excluded)}) "
-            "have no data; check data_dir and the language codes"
-        )
-    merged = datasets.concatenate_datasets(parts)
-    return merged.shuffle(
-        seed=int(_seed(random_state, "multitask").generate_state(1)[0])
-    ).flatten_indices()
+    columns, report = build_columns(
+        dataset, template, n=n, balance=balance, random_state=random_state, task=task,
+        language=language, tokenizer=tokenizer, max_length=max_length, over_length=over_length,
+    )  # fmt: skip
+    if report.invalid:
+        warnings.warn(report.invalid_message(), UserWarning, stacklevel=2)
+    if report.short:
+        warnings.warn(report.short_message(), UserWarning, stacklevel=2)
+    log_budget(report, max_length)
+    return to_dataset(columns)

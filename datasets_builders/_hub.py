@@ -19,7 +19,7 @@ from template_registry import normalize_language
 
 from ._local import NUSAX_LANGUAGES
 
-__all__ = ["HUB_SOURCES", "HubSource", "flores_code"]
+__all__ = ["HUB_SOURCES", "HUB_ONLY_TASKS", "HubSource", "flores_code"]
 
 
 @functools.cache
@@ -64,10 +64,19 @@ class HubSource:
         Hub column -> template field (``label`` included).
     splits : mapping
         Our split name -> hub split name.
-    labels : mapping, optional
-        Hub label value -> our label value (identity when omitted).
+    labels : mapping or "names", optional
+        Hub label value -> our label value (identity when omitted);
+        ``"names"``: the hub column is a ``ClassLabel`` and its names are the
+        labels.
     languages : tuple of str, optional
         Languages the repo has (None: any the config function accepts).
+    rows : callable, optional
+        ``rows(hub_dataset) -> list of dict``: builds rows with the template
+        fields and ``label`` when a column rename is not enough (``columns``
+        then lists the hub columns it needs).
+    split_languages : mapping, optional
+        Split -> the only languages that have it (e.g. XL-WiC trains in
+        de/fr/it only).
     """
 
     repo: str
@@ -80,8 +89,10 @@ class HubSource:
             "test": "test",
         }
     )
-    labels: Mapping[Any, Any] | None = None
+    labels: Mapping[Any, Any] | str | None = None
     languages: tuple[str, ...] | None = None
+    rows: Callable[[Any], list[dict[str, Any]]] | None = None
+    split_languages: Mapping[str, tuple[str, ...]] | None = None
 
 
 def _english_only(config: str | None) -> Callable[[str], str | None]:
@@ -215,6 +226,154 @@ HUB_SOURCES: dict[str, HubSource] = {
         splits={"test": "test"},
     ),
 }
+
+
+# ---------------------------------------------------------------------------
+# Multilingual sets of the paper's recipe that are not staged in shared/data
+# (arXiv 2506.01592 Sec. 3; shared/data/README.md "Not found as plain files"):
+# hub only. Field names are those of their template_registry families.
+
+#: Hub-only dataset key -> the family, fields and labels its loader produces
+#: (``template_registry/datasets.yaml`` binds the key to that family).
+HUB_ONLY_TASKS: dict[str, dict[str, Any]] = {
+    "xstory_cloze": {
+        "family": "story_ending",
+        "fields": (
+            "input_sentence_1",
+            "input_sentence_2",
+            "input_sentence_3",
+            "input_sentence_4",
+            "sentence_quiz1",
+            "sentence_quiz2",
+        ),
+        "labels": (1, 2),
+    },
+    "massive": {
+        "family": "intent",
+        "fields": ("utterance",),
+        "labels": "the 60 MASSIVE intents (ClassLabel names of the hub data)",
+    },
+    "xquad": {
+        "family": "extractive_qa",
+        "fields": ("context", "question", "answer"),
+        "labels": (1, 0),
+    },
+    "belebele": {
+        "family": "reading_comprehension",
+        "fields": ("passage", "question", "option1", "option2", "option3", "option4"),
+        "labels": (1, 2, 3, 4),
+    },
+    "xl_wic": {
+        "family": "word_in_context",
+        "fields": ("word", "sentence1", "sentence2"),
+        "labels": (0, 1),
+    },
+}
+
+
+def _xquad_rows(hub: Any) -> list[dict[str, Any]]:
+    """XQuAD as answer verification: each question with its gold span and a wrong one.
+
+    Row pairs: the gold answer (label 1) and a distractor (label 0), the answer
+    of the next question on the same paragraph (cyclically; XQuAD asks
+    several questions per paragraph), else of the next row whose answer
+    differs. Questions for which every other answer is identical give only the
+    gold row.
+    """
+    data = list(hub)
+    by_context: dict[str, list[int]] = {}
+    for i, r in enumerate(data):
+        by_context.setdefault(r["context"], []).append(i)
+    out = []
+    for i, r in enumerate(data):
+        gold = r["answers"]["text"][0]
+        group = by_context[r["context"]]
+        here = group.index(i)
+        candidates = group[here + 1 :] + group[:here]
+        candidates += [(i + d) % len(data) for d in range(1, len(data))]
+        wrong = next(
+            (
+                data[j]["answers"]["text"][0]
+                for j in candidates
+                if data[j]["answers"]["text"][0].strip() != gold.strip()
+            ),
+            None,
+        )
+        base = {"context": r["context"], "question": r["question"]}
+        out.append({**base, "answer": gold, "label": 1})
+        if wrong is not None:
+            out.append({**base, "answer": wrong, "label": 0})
+    return out
+
+
+#: MASSIVE locales (AmazonScience/massive configurations), by language.
+MASSIVE_LOCALES = {
+    normalize_language(loc.split("-")[0]) if loc != "zh-TW" else "zh-Hant": loc
+    for loc in (
+        "af-ZA am-ET ar-SA az-AZ bn-BD ca-ES cy-GB da-DK de-DE el-GR en-US es-ES fa-IR "
+        "fi-FI fr-FR he-IL hi-IN hu-HU hy-AM id-ID is-IS it-IT ja-JP jv-ID ka-GE km-KH "
+        "kn-IN ko-KR lv-LV ml-IN mn-MN ms-MY my-MM nb-NO nl-NL pl-PL pt-PT ro-RO ru-RU "
+        "sl-SL sq-AL sv-SE sw-KE ta-IN te-IN th-TH tl-PH tr-TR ur-PK vi-VN zh-CN zh-TW"
+    ).split()
+}
+
+#: XL-WiC target languages (configs ``xlwic_<train>_<target>``); de, fr and it
+#: have in-language training data, the others train on English WiC, so only
+#: their validation and test splits are in the language.
+_XLWIC_OWN_TRAIN = ("de", "fr", "it")
+_XLWIC = ("bg", "da", "de", "et", "fa", "fr", "hr", "it", "ja", "ko", "nl", "zh")
+_STORY = HUB_ONLY_TASKS["xstory_cloze"]["fields"]
+
+HUB_SOURCES.update(
+    {
+        "xstory_cloze": HubSource(
+            "juletxara/xstory_cloze",
+            _same,
+            {**{f: f for f in _STORY}, "answer_right_ending": "label"},
+            splits={"train": "train", "test": "eval"},
+            languages=tuple("ar en es eu hi id my ru sw te zh".split()),
+        ),
+        "massive": HubSource(
+            "AmazonScience/massive",
+            lambda lang: MASSIVE_LOCALES[lang],
+            {"utt": "utterance", "intent": "label"},
+            labels="names",
+            languages=tuple(MASSIVE_LOCALES),
+        ),
+        "xquad": HubSource(
+            "google/xquad",
+            lambda lang: f"xquad.{lang}",
+            {c: c for c in ("context", "question", "answers")},
+            splits={"validation": "validation"},
+            languages=tuple("ar de el en es hi ro ru th tr vi zh".split()),
+            rows=_xquad_rows,
+        ),
+        "belebele": HubSource(
+            "facebook/belebele",
+            flores_code,
+            {
+                "flores_passage": "passage",
+                "question": "question",
+                **{f"mc_answer{k}": f"option{k}" for k in range(1, 5)},
+                "correct_answer_num": "label",
+            },
+            splits={"test": "test"},
+            labels={**{str(k): k for k in range(1, 5)}, **{k: k for k in range(1, 5)}},
+        ),
+        "xl_wic": HubSource(
+            "pasinit/xlwic",
+            lambda lang: f"xlwic_{lang if lang in _XLWIC_OWN_TRAIN else 'en'}_{lang}",
+            {
+                "target_word": "word",
+                "context_1": "sentence1",
+                "context_2": "sentence2",
+                "label": "label",
+            },
+            languages=_XLWIC,
+            split_languages={"train": _XLWIC_OWN_TRAIN},
+        ),
+    }
+)
 
 
 def _tatoeba_code(language: str) -> str:

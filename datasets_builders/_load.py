@@ -11,12 +11,12 @@ from typing import Any
 
 import datasets
 
-from template_registry import dataset_info, normalize_language
+from template_registry import dataset_info, list_tasks, normalize_language
 
-from ._hub import HUB_SOURCES
+from ._hub import HUB_ONLY_TASKS, HUB_SOURCES
 from ._local import LOCAL_SOURCES
 
-__all__ = ["load_task", "available_data", "sample_data_dir", "TASKS"]
+__all__ = ["load_task", "available_data", "sample_data_dir", "split_parts", "TASKS"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,11 @@ def _check_name(name: Any) -> str:
 
 
 def _root(name: str, data_dir: str | os.PathLike) -> Path:
+    if name not in LOCAL_SOURCES:
+        raise ValueError(
+            f"task {name!r} has no local reader (it is not part of the shared/data layout); "
+            f"load it from the Hugging Face hub with data_dir=None. Local tasks: {sorted(LOCAL_SOURCES)}"
+        )
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise FileNotFoundError(f"data_dir {str(data_dir)!r} is not a directory")
@@ -78,11 +83,13 @@ def available_data(
     Returns
     -------
     dict
-        Tasks whose folder is missing are left out.
+        Tasks whose folder is missing (and hub-only tasks) are left out.
     """
     out: dict[str, dict[str, list[str]]] = {}
     for name in tasks or LOCAL_SOURCES:
         _check_name(name)
+        if name not in LOCAL_SOURCES:
+            continue  # hub-only task: nothing on disk
         root = Path(data_dir) / LOCAL_SOURCES[name].folder
         if root.is_dir():
             index = LOCAL_SOURCES[name].index(root)
@@ -120,8 +127,8 @@ def _from_rows(
 def _load_local(
     name: str, language: str, split: str, data_dir: str | os.PathLike
 ) -> datasets.Dataset:
-    source = LOCAL_SOURCES[name]
     root = _root(name, data_dir)
+    source = LOCAL_SOURCES[name]
     index = source.index(root)
     if language not in index:
         raise ValueError(
@@ -139,6 +146,18 @@ def _load_local(
     )
 
 
+def _check_bound(name: str) -> None:
+    """A hub-only set loads once template_registry binds its dataset key."""
+    if name not in HUB_ONLY_TASKS or name in list_tasks():
+        return
+    need = HUB_ONLY_TASKS[name]
+    raise ValueError(
+        f"task {name!r}: template_registry has no dataset key {name!r}; add it to "
+        f"template_registry/datasets.yaml with family {need['family']!r} (fields "
+        f"{list(need['fields'])}) and labels {need['labels']}"
+    )
+
+
 def _load_hub(name: str, language: str, split: str) -> datasets.Dataset:
     if name not in HUB_SOURCES:
         raise ValueError(
@@ -146,6 +165,7 @@ def _load_hub(name: str, language: str, split: str) -> datasets.Dataset:
             "layout of shared/data, e.g. datasets_builders.sample_data_dir())"
         )
     source = HUB_SOURCES[name]
+    _check_bound(name)
     if source.languages is not None and language not in source.languages:
         raise ValueError(
             f"task {name!r} on the hub has no language {language!r}; languages: {list(source.languages)}"
@@ -154,6 +174,12 @@ def _load_hub(name: str, language: str, split: str) -> datasets.Dataset:
         raise ValueError(
             f"task {name!r} on the hub has no split {split!r}; splits: {list(source.splits)}"
         )
+    only = (source.split_languages or {}).get(split)
+    if only is not None and language not in only:
+        raise ValueError(
+            f"task {name!r} on the hub has split {split!r} only for languages {list(only)}; "
+            f"{language!r} has {[s for s in source.splits if s != split]}"
+        )
     config = source.config(language)
     hub = datasets.load_dataset(source.repo, config, split=source.splits[split])
     missing = [c for c in source.columns if c not in hub.column_names]
@@ -161,17 +187,32 @@ def _load_hub(name: str, language: str, split: str) -> datasets.Dataset:
         raise ValueError(
             f"hub dataset {source.repo!r} ({config}) lacks column(s) {missing}; it has {hub.column_names}"
         )
+    if source.rows is not None:
+        return _from_rows(
+            name, source.rows(hub), language, split,
+            f"hf://{source.repo}/{config or ''}/{source.splits[split]}",
+        )  # fmt: skip
+    labels = source.labels
+    if labels == "names":
+        column = next(h for h, ours in source.columns.items() if ours == "label")
+        feature = hub.features[column]
+        if not isinstance(feature, datasets.ClassLabel):
+            raise ValueError(
+                f"hub dataset {source.repo!r} ({config}): column {column!r} is not a ClassLabel "
+                f"({feature}); cannot name its labels"
+            )
+        labels = dict(enumerate(feature.names))
     rows = []
     dropped = 0
     for row in hub:
         out = {ours: row[theirs] for theirs, ours in source.columns.items()}
         if "label" not in out:
             out["label"] = 1  # parallel text: every pair is aligned
-        elif source.labels is not None:
-            if out["label"] not in source.labels:
+        elif labels is not None:
+            if out["label"] not in labels:
                 dropped += 1  # e.g. -1 for unlabeled test rows
                 continue
-            out["label"] = source.labels[out["label"]]
+            out["label"] = labels[out["label"]]
         if name == "stsb":
             out["label"] = int(float(out["label"]) + 0.5)
         rows.append(out)
@@ -219,7 +260,9 @@ def load_task(
         :func:`template_registry.normalize_language`). For parallel text,
         the non-English side.
     split : {"train", "validation", "test"}, default="test"
-        Splits that exist depend on the data (errors list them).
+        Splits that exist depend on the data (errors list them). Several
+        splits joined with ``+`` (``"validation+test"``, the ``datasets``
+        convention) are concatenated in that order.
     data_dir : str or PathLike, optional
         A directory with the layout of ``shared/data`` (see
         :func:`sample_data_dir` for the bundled sample). With None, the task
@@ -262,8 +305,40 @@ def load_task(
     """
     name = _check_name(name)
     language = normalize_language(language)
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {list(SPLITS)}, got {split!r}")
-    if data_dir is None:
-        return _load_hub(name, language, split)
-    return _load_local(name, language, split, data_dir)
+    parts = split_parts(split)
+    load = (
+        (lambda part: _load_hub(name, language, part))
+        if data_dir is None
+        else (lambda part: _load_local(name, language, part, data_dir))
+    )
+    if len(parts) == 1:
+        return load(parts[0])
+    pieces = [load(part) for part in parts]
+    ds = datasets.concatenate_datasets(pieces)
+    ds.info.dataset_name = name
+    ds.info.config_name = language
+    ds.info.description = " + ".join(p.info.description for p in pieces)
+    return ds
+
+
+def split_parts(split: Any) -> list[str]:
+    """``"validation+test"`` -> ``["validation", "test"]``, each checked.
+
+    Raises
+    ------
+    ValueError
+        If a part is not one of ``train``, ``validation``, ``test`` or
+        appears twice.
+    """
+    if not isinstance(split, str):
+        raise ValueError(f"split must be a string such as 'test', got {split!r}")
+    parts = [p.strip() for p in split.split("+")]
+    for part in parts:
+        if part not in SPLITS:
+            raise ValueError(
+                f"split must be one of {list(SPLITS)} or several joined with '+' "
+                f"('validation+test'), got {split!r}"
+            )
+    if len(set(parts)) != len(parts):
+        raise ValueError(f"split {split!r} names a split twice")
+    return parts

@@ -11,7 +11,7 @@ from datasets_builders import (
     build_translation_statements,
     load_task,
 )
-from template_registry import get_template
+from template_registry import get_template, render_statements
 
 
 def test_balanced_exact_counts_and_columns(sample_dir):
@@ -157,3 +157,86 @@ def test_translation_statements_hard_negatives(sample_dir):
 def test_translation_needs_two_pairs():
     with pytest.raises(ValueError, match="at least 2"):
         build_translation_statements([("a", "b")], n=2)
+
+
+# ------------------------------------------------------------------ token budget
+@pytest.fixture(scope="module")
+def tokenizer(tiny_models):
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(tiny_models["bert"])
+
+
+def _n_tokens(tokenizer, texts):
+    return [len(ids) for ids in tokenizer(list(texts))["input_ids"]]
+
+
+def test_budget_truncates_input_fields_only(sample_dir, tokenizer):
+    ds = load_task("agnews", split="train", data_dir=sample_dir)
+    st = build_statements(ds, "agnews", n=100, tokenizer=tokenizer, max_length=128)
+    assert len(st) == 100 and sum(st["label"]) == 50
+    assert max(_n_tokens(tokenizer, st["statement"])) <= 128
+    truncated = 0
+    for row in st:
+        example = ds[row["example_id"]]
+        t = get_template("agnews", name=row["template"])
+        # the statements of all labels, fitted together by template_registry
+        fitted = render_statements(t, [example], tokenizer=tokenizer, max_length=128)[
+            0
+        ][0]
+        gold = fitted[example["label"]]
+        assert (row["statement"] == gold) == bool(row["label"])
+        assert row["statement"] in fitted.values()
+        truncated += (
+            row["statement"]
+            != t.statements(example)[
+                next(k for k, v in fitted.items() if v == row["statement"])
+            ]
+        )
+    assert truncated > 0  # the sample has news longer than 128 tokens
+
+
+def test_budget_drop_keeps_whole_texts(sample_dir, tokenizer):
+    ds = load_task("agnews", split="train", data_dir=sample_dir)
+    st = build_statements(
+        ds, "agnews", n=100, tokenizer=tokenizer, max_length=128, over_length="drop"
+    )
+    assert len(st) == 100 and max(_n_tokens(tokenizer, st["statement"])) <= 128
+    for row in st:
+        example = ds[row["example_id"]]
+        t = get_template("agnews", name=row["template"])
+        assert row["statement"] in t.statements(example).values()
+
+
+def test_budget_drop_reports_a_shortfall(sample_dir, tokenizer):
+    ds = load_task("agnews", split="train", data_dir=sample_dir).select(range(40))
+    with pytest.warns(UserWarning, match=r"candidates over max_length left out"):
+        st = build_statements(
+            ds, "agnews", n=80, tokenizer=tokenizer, max_length=80, over_length="drop"
+        )
+    assert len(st) < 80 and sum(st["label"]) * 2 == len(st)
+
+
+def test_translation_pairs_over_budget_are_dropped(sample_dir, tokenizer):
+    pairs = load_task("tatoeba", language="de", data_dir=sample_dir)
+    st = build_translation_statements(
+        pairs, n=100, tokenizer=tokenizer, max_length=96, random_state=0
+    )
+    assert len(st) == 100 and max(_n_tokens(tokenizer, st["statement"])) <= 96
+    sentences = set(pairs["source"]) | set(pairs["target"])
+    for text in st["statement"]:  # both sentences appear whole: nothing was cut
+        assert sum(f'"{s}"' in text for s in sentences) >= 2, text
+
+
+def test_budget_argument_errors(sample_dir, tokenizer):
+    ds = load_task("sst2", split="train", data_dir=sample_dir)
+    with pytest.raises(ValueError, match="give both tokenizer= and max_length="):
+        build_statements(ds, "sst2", n=4, tokenizer=tokenizer)
+    with pytest.raises(ValueError, match="over_length must be one of"):
+        build_statements(ds, "sst2", n=4, over_length="cut")
+    with pytest.raises(ValueError, match="max_length must be a positive integer"):
+        build_statements(ds, "sst2", n=4, tokenizer=tokenizer, max_length=0)
+    with pytest.raises(ValueError, match="too small"):
+        build_statements(ds, "sst2", n=4, tokenizer=tokenizer, max_length=5)
+    with pytest.raises(TypeError, match="tokenizer must be"):
+        build_statements(ds, "sst2", n=4, tokenizer=3, max_length=16)
