@@ -2,8 +2,9 @@
 
 Sub-commands: ``demo`` (the main job end to end), ``tune`` (statement-tune an
 encoder on statement data), ``evaluate`` (zero-shot accuracy per dataset and
-language), ``predict`` (zero-shot labels for texts) and ``templates``
-(``list`` / ``show`` the template registry).
+language), ``predict`` (zero-shot labels for texts), ``templates``
+(``list`` / ``show`` the template registry) and ``build`` (write a statement
+corpus, e.g. the paper's preset, with a stats table).
 """
 
 from __future__ import annotations
@@ -174,13 +175,120 @@ def _add_templates(sub: Any) -> None:
     show.add_argument("--name", default=None)
 
 
+def _add_build(sub: Any) -> None:
+    p = sub.add_parser(
+        "build",
+        help="build a statement corpus (a preset or tasks x languages) and its stats table",
+    )
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--preset", help="paper or english_mt (see --list-presets)")
+    src.add_argument("--tasks", nargs="+", help="dataset names (see load_task)")
+    p.add_argument(
+        "--languages", nargs="+", default=None, help="with --tasks (default: en)"
+    )
+    p.add_argument(
+        "--exclude-families", nargs="*", default=None, help="held-out families"
+    )
+    p.add_argument(
+        "--n", type=int, default=None, help="statements per (task, language)"
+    )
+    p.add_argument(
+        "--data-dir", default=None, help="data folder; default: the Hugging Face hub"
+    )
+    p.add_argument("--out", default=None, help="output folder (statements + stats.csv)")
+    p.add_argument("--format", choices=["parquet", "jsonl"], default="parquet")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--tokenizer", default=None, help="fit statements into --max-length tokens"
+    )
+    p.add_argument("--max-length", type=int, default=None)
+    p.add_argument("--over-length", choices=["truncate", "drop"], default=None)
+    p.add_argument("--no-cache", action="store_true", help="rebuild even if cached")
+    p.add_argument("--cache-dir", default=None, help="default: under HF_DATASETS_CACHE")
+    p.add_argument(
+        "--overwrite", action="store_true", help="replace existing output files"
+    )
+    p.add_argument(
+        "--list-presets", action="store_true", help="describe the presets and exit"
+    )
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    import time
+
+    from datasets_builders import (
+        PRESETS,
+        build_multitask,
+        build_preset,
+        statement_stats,
+    )
+
+    if args.list_presets:
+        for preset in PRESETS.values():
+            print(f"{preset.name}: {preset.description}")
+            for note in preset.notes:
+                print(f"  - {note}")
+        return 0
+    if not args.preset and not args.tasks:
+        raise ValueError("give --preset NAME or --tasks ... (see --list-presets)")
+    if args.preset and args.languages:
+        raise ValueError("--languages goes with --tasks; a preset fixes its languages")
+    if args.out is None:
+        raise ValueError("give --out DIR: where the statements and stats.csv go")
+    out = Path(args.out)
+    files = [out / f"statements.{args.format}", out / "stats.csv"]
+    existing = [str(f) for f in files if f.exists()]
+    if existing and not args.overwrite:
+        raise FileExistsError(f"{existing} exist; pass --overwrite or another --out")
+    cache = False if args.no_cache else (args.cache_dir or True)
+    common = dict(
+        data_dir=args.data_dir, random_state=args.seed, tokenizer=args.tokenizer,
+        max_length=args.max_length, over_length=args.over_length, cache=cache,
+    )  # fmt: skip
+    start = time.perf_counter()
+    if args.preset:
+        ds = build_preset(
+            args.preset,
+            n_per_task=args.n,
+            exclude_families=args.exclude_families,
+            **common,
+        )
+    else:
+        ds = build_multitask(
+            args.tasks, languages=args.languages or ["en"], n_per_task=args.n or 1500,
+            exclude_families=args.exclude_families or (), **common,
+        )  # fmt: skip
+    seconds = time.perf_counter() - start
+    out.mkdir(parents=True, exist_ok=True)
+    if args.format == "parquet":
+        ds.to_parquet(str(files[0]))
+    else:
+        ds.to_json(str(files[0]), lines=True, force_ascii=False)
+    stats = statement_stats(ds)
+    stats.to_csv(files[1], index=False)
+    print(stats.to_string(index=False))
+    print(
+        f"{len(ds)} statements ({sum(ds['label'])} true), {stats['task'].nunique()} tasks, "
+        f"{stats['family'].nunique()} families, {stats['language'].nunique()} languages; "
+        f"built in {seconds:.2f} s -> {files[0]}, {files[1]}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sklearn-statement",
         description="Statement-Tuning: tune an encoder to judge statements, classify zero-shot.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_demo, _add_tune, _add_evaluate, _add_predict, _add_templates):
+    for add in (
+        _add_demo,
+        _add_tune,
+        _add_evaluate,
+        _add_predict,
+        _add_templates,
+        _add_build,
+    ):
         add(sub)
     return parser
 
@@ -335,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {
         "demo": _cmd_demo, "tune": _cmd_tune, "evaluate": _cmd_evaluate, "predict": _cmd_predict,
-        "templates": _cmd_templates,
+        "templates": _cmd_templates, "build": _cmd_build,
     }[args.command]  # fmt: skip
     try:
         return handler(args)

@@ -134,3 +134,22 @@ def test_demo_quick(tmp_path):
         "xwinograd",
         "sib200",
     }
+
+
+def test_build_writes_statements_and_stats(sample_dir, tmp_path, capsys):
+    out = tmp_path / "corpus"
+    argv = ["build", "--tasks", "sst2", "tatoeba", "--languages", "en", "de"]
+    argv += ["--n", "20", "--data-dir", str(sample_dir), "--out", str(out)]
+    argv += ["--format", "jsonl", "--cache-dir", str(tmp_path / "cache")]
+    assert main(argv) == 0
+    assert "40 statements (20 true)" in capsys.readouterr().out
+    rows = [json.loads(line) for line in (out / "statements.jsonl").open()]
+    assert len(rows) == 40 and {r["task"] for r in rows} == {"sst2", "tatoeba"}
+    stats = (out / "stats.csv").read_text().splitlines()
+    assert stats[0] == "family,task,language,true,false,total"
+    assert "sentiment,sst2,en,10,10,20" in stats
+    assert main(argv) == 2  # never overwrites without --overwrite
+    assert "--overwrite" in capsys.readouterr().err
+    assert main([*argv, "--overwrite"]) == 0
+    assert main(["build", "--list-presets"]) == 0
+    assert "english_mt:" in capsys.readouterr().out
