@@ -119,22 +119,56 @@ def _add_evaluate(sub: Any) -> None:
         "--model", required=True, help="saved statement model directory or hub id"
     )
     p.add_argument(
-        "--tasks", nargs="+", default=["xnli", "pawsx", "xcopa", "xwinograd", "sib200"]
+        "--suite",
+        default=None,
+        help="'paper': XNLI, XCOPA, PAWS-X, XWinograd and SIB-200 in every language the data has",
     )
-    p.add_argument("--languages", nargs="+", default=["en"])
-    p.add_argument("--split", default="test")
+    p.add_argument(
+        "--tasks",
+        nargs="+",
+        default=None,
+        help="datasets (default: the paper suite's five)",
+    )
+    p.add_argument(
+        "--languages", nargs="+", default=None, help="keep only these languages"
+    )
+    p.add_argument(
+        "--split", default=None, help="split (default: each dataset's evaluation split)"
+    )
     p.add_argument(
         "--data-dir", default=None, help="data folder; default: the Hugging Face hub"
     )
-    p.add_argument("--max-samples", type=int, default=None)
+    p.add_argument(
+        "--max-samples",
+        type=int,
+        default=None,
+        help="cap examples per dataset and language",
+    )
     p.add_argument(
         "--template-language",
         default="en",
         help="template language ('native' = the data's)",
     )
+    p.add_argument(
+        "--ensemble",
+        action="store_true",
+        help="average over the task's template variants",
+    )
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--device", default="auto")
+    p.add_argument(
+        "--precision", default="auto", choices=["auto", "fp32", "bf16", "fp16"]
+    )
+    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--output", default=None, help="write the rows as JSON here")
+    p.add_argument(
+        "--output-dir",
+        default=None,
+        help="write results.json/.csv/.md and one PNG per dataset here",
+    )
+    p.add_argument(
+        "--overwrite", action="store_true", help="replace existing report files"
+    )
 
 
 def _add_predict(sub: Any) -> None:
@@ -356,18 +390,43 @@ def _cmd_tune(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from ._evaluate import evaluate_zero_shot, format_table
+def _print_row(row: dict[str, Any]) -> None:
+    print(f"  {row['dataset']:<10} {row['language']:<8} n={row['n']:<5} accuracy {100 * row['accuracy']:5.1f} "
+          f"[{100 * row['ci_low']:.1f}, {100 * row['ci_high']:.1f}]  majority {100 * row['majority']:5.1f}  "
+          f"({row['seconds']:.1f}s)", flush=True)  # fmt: skip
 
-    suite = [(t, lang, args.split) for t in args.tasks for lang in args.languages]
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from ._demo import environment
+    from ._evaluate import PAPER_SUITE, evaluate_zero_shot, format_table, suite_triples
+
+    if args.suite is not None and args.tasks is not None:
+        raise ValueError("pass either --suite or --tasks, not both")
+    triples = suite_triples(
+        args.tasks or args.suite or "paper",
+        data_dir=args.data_dir,
+        languages=args.languages,
+    )
+    if args.split is not None:
+        triples = [(name, lang, args.split) for name, lang, _ in triples]
+    print(f"evaluating {args.model} on {len(triples)} dataset-language pairs "
+          f"({', '.join(sorted({t[0] for t in triples}))})", flush=True)  # fmt: skip
     rows = evaluate_zero_shot(
-        args.model, suite, data_dir=args.data_dir, max_samples=args.max_samples,
+        args.model, triples, data_dir=args.data_dir, max_samples=args.max_samples,
         template_language=None if args.template_language == "native" else args.template_language,
-        batch_size=args.batch_size, progress_bar=True,
+        ensemble=args.ensemble, batch_size=args.batch_size, device=args.device, precision=args.precision,
+        random_state=args.seed, callback=_print_row,
     )  # fmt: skip
     print(format_table(rows))
     if args.output:
         Path(args.output).write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    if args.output_dir:
+        from ._report import write_report
+
+        meta = {**environment(), "model": args.model, "data_dir": args.data_dir, "max_samples": args.max_samples,
+                "suite": args.suite or "custom", "splits": PAPER_SUITE}  # fmt: skip
+        files = write_report(rows, args.output_dir, meta=meta, overwrite=args.overwrite)
+        print("wrote " + ", ".join(str(p) for p in files.values()))
     return 0
 
 

@@ -15,7 +15,152 @@ from datasets_builders import load_task
 
 from ._zero_shot import ZeroShotStatementClassifier
 
-__all__ = ["evaluate_zero_shot", "format_table"]
+__all__ = [
+    "evaluate_zero_shot",
+    "format_table",
+    "suite_triples",
+    "bootstrap_ci",
+    "PAPER_SUITE",
+    "PAPER_REPORTED",
+]
+
+#: The paper's zero-shot evaluation sets available here, with the split used
+#: (PAWS-X has labeled test sets for de/zh only, so its 7-language dev sets are used).
+PAPER_SUITE: dict[str, str] = {
+    "xnli": "test",
+    "xcopa": "test",
+    "pawsx": "validation",
+    "xwinograd": "test",
+    "sib200": "test",
+}
+
+#: Average accuracy (%) over languages reported for statement-tuned mDeBERTa-v3
+#: (276M) trained on 25 languages, arXiv 2506.01592 (ACL 2025), Table 2. Reported
+#: figures for a different model and setup, shown for reference only.
+PAPER_REPORTED: dict[str, float] = {
+    "xcopa": 65.52,
+    "xnli": 47.84,
+    "xstorycloze": 73.53,
+    "xwinograd": 54.75,
+}
+
+
+def suite_triples(
+    suite: str | Sequence[str] = "paper",
+    *,
+    data_dir: str | os.PathLike | None = None,
+    languages: Sequence[str] | None = None,
+) -> list[tuple[str, str, str]]:
+    """The (dataset, language, split) triples of an evaluation suite.
+
+    Parameters
+    ----------
+    suite : "paper" or sequence of str
+        ``"paper"`` is :data:`PAPER_SUITE` (XNLI, XCOPA, PAWS-X, XWinograd,
+        SIB-200); a sequence names datasets (their default split from
+        :data:`PAPER_SUITE`, else ``"test"``).
+    data_dir : str or PathLike, optional
+        With a local data directory, every language present there is used;
+        with None, the languages the hub sources list.
+    languages : sequence of str, optional
+        Keep only these languages (normalised codes).
+
+    Returns
+    -------
+    list of (str, str, str)
+
+    Raises
+    ------
+    ValueError
+        If ``suite`` is an unknown name or a dataset has no data.
+    """
+    from datasets_builders import available_data
+    from datasets_builders._hub import HUB_SOURCES
+    from template_registry import normalize_language
+
+    if isinstance(suite, str):
+        if suite != "paper":
+            raise ValueError(
+                f"unknown suite {suite!r}; use 'paper' or a list of dataset names"
+            )
+        names = list(PAPER_SUITE)
+    else:
+        names = list(suite)
+    keep = (
+        None if languages is None else {normalize_language(lang) for lang in languages}
+    )
+    triples = []
+    for name in names:
+        split = PAPER_SUITE.get(name, "test")
+        if data_dir is not None:
+            have = available_data(data_dir, [name]).get(name, {})
+            langs = [lang for lang, splits in have.items() if split in splits]
+        else:
+            langs = list(HUB_SOURCES[name].languages or ("en",))
+        langs = [lang for lang in langs if keep is None or lang in keep]
+        if not langs:
+            raise ValueError(
+                f"dataset {name!r} has no {split!r} data for the languages asked for"
+            )
+        triples += [(name, lang, split) for lang in sorted(langs)]
+    return triples
+
+
+def bootstrap_ci(
+    correct: np.ndarray,
+    *,
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    random_state: int = 0,
+) -> tuple[float, float]:
+    """Percentile bootstrap confidence interval of an accuracy.
+
+    Parameters
+    ----------
+    correct : ndarray of bool, shape (n_examples,)
+        Whether each prediction is right.
+    n_resamples : int, default=1000
+    confidence : float, default=0.95
+    random_state : int, default=0
+
+    Returns
+    -------
+    (float, float)
+        Lower and upper bounds (fractions), Efron & Tibshirani (1993), Ch. 13.
+    """
+    correct = np.asarray(correct, dtype=float)
+    rng = np.random.default_rng(random_state)
+    means = correct[
+        rng.integers(0, len(correct), size=(n_resamples, len(correct)))
+    ].mean(axis=1)
+    alpha = (1 - confidence) / 2
+    return float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha))
+
+
+def _shared_model(model: Any, device: str, precision: str) -> Any:
+    """Load a saved 2-way statement model once (as a fitted tuner) to share it across datasets.
+
+    Other checkpoints (an NLI head, a peft adapter, a hub id that cannot be
+    inspected) are left to each classifier, which checks them itself.
+    """
+    if not isinstance(model, (str, os.PathLike)) or not os.path.isdir(model):
+        return model
+    import json
+
+    config_file = os.path.join(model, "config.json")
+    if not os.path.isfile(config_file):
+        return model
+    with open(config_file, encoding="utf-8") as f:
+        config = json.load(f)
+    has_head = any(
+        a.endswith("ForSequenceClassification")
+        for a in config.get("architectures") or []
+    )
+    if not has_head or len(config.get("id2label") or {}) != 2:
+        return model
+    from ._tuner import StatementTuner
+
+    return StatementTuner.from_pretrained(model, device=device, precision=precision)
 
 
 def _subsample(ds: Any, max_samples: int | None, random_state: int) -> Any:
@@ -34,8 +179,10 @@ def evaluate_zero_shot(
     max_samples: int | None = None,
     template_language: str | None = "en",
     template_name: str | None = None,
+    ensemble: bool = False,
     batch_size: int = 64,
     max_length: int | None = None,
+    device: str = "auto",
     precision: str = "auto",
     random_state: int = 0,
     progress_bar: bool = False,
@@ -48,9 +195,10 @@ def evaluate_zero_shot(
     ----------
     model : StatementTuner, FrozenEstimator, str
         Anything :class:`ZeroShotStatementClassifier` accepts as ``model``.
+        A directory or hub id is loaded once and shared by every triple.
     suite : iterable of (str, str, str)
         ``(dataset, language, split)`` triples (see
-        :func:`datasets_builders.load_task`).
+        :func:`datasets_builders.load_task` and :func:`suite_triples`).
     data_dir : str or PathLike, optional
         Local data directory; None loads from the hub.
     max_samples : int, optional
@@ -61,9 +209,12 @@ def evaluate_zero_shot(
         (native templates where the registry has them, else English).
     template_name : str, optional
         Template variant (default: the registry's first one).
-    batch_size, max_length, precision, progress_bar
+    ensemble : bool, default=False
+        Average the true-logits of all the task's template variants.
+    batch_size, max_length, device, precision, progress_bar
         Passed to :class:`ZeroShotStatementClassifier`.
     random_state : int, default=0
+        Seeds the subsampling and the bootstrap.
     trained_families : sequence of str, optional
         Task families in the model's training data; each row records
         whether its family was unseen (``held_out``), so tables can say which
@@ -76,13 +227,16 @@ def evaluate_zero_shot(
     -------
     list of dict
         One row per triple: ``dataset``, ``language``, ``split``, ``n``,
-        ``accuracy``, ``macro_f1``, ``majority`` (accuracy of always
+        ``accuracy``, ``ci_low`` / ``ci_high`` (95% percentile bootstrap,
+        1,000 resamples), ``macro_f1``, ``majority`` (accuracy of always
         predicting the most frequent gold label of the evaluated rows),
-        ``n_classes``, ``template`` (name and language), ``held_out``,
-        ``seconds``.
+        ``random`` (expected accuracy of uniform guessing, 1/K),
+        ``n_classes``, ``template`` (name and language), ``family``,
+        ``held_out``, ``seconds``. Accuracies are fractions.
     """
     from template_registry import dataset_info, get_template
 
+    model = _shared_model(model, device, precision)
     rows = []
     for dataset, language, split in suite:
         start = time.perf_counter()
@@ -100,14 +254,17 @@ def evaluate_zero_shot(
             model,
             template=template,
             language=template_language or language,
+            ensemble=ensemble,
             batch_size=batch_size,
             max_length=max_length,
+            device=device,
             precision=precision,
             progress_bar=progress_bar,
-        )
-        clf.fit(ds)
+        ).fit(ds)
         gold = np.asarray(ds["label"])
         pred = clf.predict(ds)
+        correct = pred == gold
+        low, high = bootstrap_ci(correct, random_state=random_state)
         counts = Counter(gold.tolist())
         family = dataset_info(dataset)["family"]
         row = {
@@ -116,14 +273,17 @@ def evaluate_zero_shot(
             "split": split,
             "n": len(ds),
             "accuracy": float(accuracy_score(gold, pred)),
+            "ci_low": low,
+            "ci_high": high,
             "macro_f1": float(
                 f1_score(
                     gold, pred, average="macro", labels=clf.classes_, zero_division=0
                 )
             ),
             "majority": max(counts.values()) / len(gold),
+            "random": 1.0 / len(clf.classes_),
             "n_classes": len(clf.classes_),
-            "template": f"{clf.template_.name} ({clf.template_.language})",
+            "template": ", ".join(f"{t.name} ({t.language})" for t in clf.templates_),
             "family": family,
             "held_out": None
             if trained_families is None
@@ -139,14 +299,16 @@ def evaluate_zero_shot(
 def format_table(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:
     """Render evaluation rows as a (markdown) table.
 
-    Columns: dataset, language, n, accuracy, majority baseline, macro-F1,
-    and whether the task family was absent from training.
+    Columns: dataset, language, n, accuracy with its 95% bootstrap interval
+    (when present), majority baseline, macro-F1, and whether the task family
+    was absent from training.
     """
     head = [
         "dataset",
         "language",
         "n",
         "accuracy",
+        "95% CI",
         "majority",
         "macro-F1",
         "unseen task family",
@@ -157,27 +319,24 @@ def format_table(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:
             r["language"],
             str(r["n"]),
             f"{100 * r['accuracy']:.1f}",
+            f"{100 * r['ci_low']:.1f}-{100 * r['ci_high']:.1f}"
+            if "ci_low" in r
+            else "",
             f"{100 * r['majority']:.1f}",
             f"{100 * r['macro_f1']:.1f}",
             {True: "yes", False: "no", None: "?"}[r.get("held_out")],
         ]
         for r in rows
     ]
-    widths = [
-        max(len(h), *(len(b[i]) for b in body)) if body else len(h)
-        for i, h in enumerate(head)
-    ]
-    fmt = (
-        (
-            lambda cells: (
-                "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
-            )
-        )
-        if markdown
-        else (lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)))
-    )
-    lines = [fmt(head)]
+    widths = [max([len(h)] + [len(b[i]) for b in body]) for i, h in enumerate(head)]
+
+    def line(cells: list[str]) -> str:
+        if markdown:
+            return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths))
+
+    lines = [line(head)]
     if markdown:
         lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    lines += [fmt(b) for b in body]
+    lines += [line(b) for b in body]
     return "\n".join(lines)

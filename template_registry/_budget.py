@@ -36,6 +36,17 @@ def _waterfill(lengths: Sequence[int], budget: int) -> list[int]:
     return alloc
 
 
+def _window_around_blank(text: str, offsets: Sequence[tuple[int, int]], n: int) -> str:
+    """Keep ``n`` tokens of ``text`` centred on its blank ``_`` (so the blank survives)."""
+    blank = text.index("_")
+    at = next((i for i, (a, b) in enumerate(offsets) if a <= blank < max(b, a + 1)), 0)
+    start = max(0, min(at - n // 2, len(offsets) - n))
+    stop = min(len(offsets), start + max(n, 1))
+    begin, end = offsets[start][0], offsets[stop - 1][1]
+    window = text[begin:end].strip()
+    return window if "_" in window else text[max(0, blank - 1) : blank + 2]
+
+
 def _encode(tokenizer: Any, texts: list[str]) -> list[list[int]]:
     if not texts:
         return []
@@ -63,6 +74,7 @@ def _truncate_example(
     )
     offsets = enc["offset_mapping"]
     lengths = [len(o) for o in offsets]
+    blanks = template.blank_fields
     budget = max_length - overhead
     for _ in range(_MAX_ROUNDS):
         if budget < len(fields):
@@ -75,8 +87,11 @@ def _truncate_example(
         for f, n, offs in zip(fields, alloc, offsets):
             text = values[f]
             if n < len(offs):
-                end = offs[n - 1][1] if n > 0 else 0
-                text = text[:end].rstrip() or text[: max(end, 1)]
+                if f in blanks and "_" in text:
+                    text = _window_around_blank(text, offs, n)
+                else:
+                    end = offs[n - 1][1] if n > 0 else 0
+                    text = text[:end].rstrip() or text[: max(end, 1)]
             cut[f] = text
         rendered = template.render(cut, labels)
         ids = _encode(tokenizer, list(rendered.values()))

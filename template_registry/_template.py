@@ -295,6 +295,18 @@ class Template:
         return f"{self.source}: {where}" if self.source else where
 
     @property
+    def blank_fields(self) -> frozenset[str]:
+        """Fields whose blank ``_`` some statement fills (``{sentence:_=option1}``)."""
+        segments = [
+            seg
+            for cases in self._segments.values()
+            for segs in cases.values()
+            for seg in segs
+        ]
+        segments += self._label_segments or []
+        return frozenset(field for _, field, fill in segments if fill is not None)
+
+    @property
     def is_open(self) -> bool:
         """Whether labels without an explicit statement can be added (``label_statement``)."""
         return self._label_segments is not None

@@ -8,7 +8,7 @@ from sklearn_statement._cli import main
 
 
 def test_templates_list_and_show(capsys):
-    assert main(["templates", "list", "--task", "xnli"]) == 0
+    assert main(["templates", "list", "--task", "xnli", "--language", "en"]) == 0
     out = capsys.readouterr().out
     assert "implies" in out and "3 templates" in out
     assert main(["templates", "show", "xcopa"]) == 0

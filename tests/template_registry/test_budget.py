@@ -62,3 +62,12 @@ def test_too_small_budget_is_an_error(tokenizer):
 def test_without_tokenizer_no_ids():
     statements, ids = render_statements(get_template("sst2"), [{"text": "good"}])
     assert ids is None and statements[0][1] == '"good" expresses a positive sentiment.'
+
+
+def test_blank_survives_truncation(tokenizer):
+    t = get_template("xwinograd")
+    sentence = " ".join(["the dog is good"] * 300) + " because _ was happy " + " ".join(["the man is sad"] * 300)
+    ex = {"sentence": sentence, "option1": "the dog", "option2": "the man"}
+    statements, ids = render_statements(t, [ex], tokenizer=tokenizer, max_length=48)
+    assert all(len(x) <= 48 for x in ids[0])
+    assert "because the dog was happy" in statements[0][1] and "because the man was happy" in statements[0][2]
