@@ -8,11 +8,10 @@ XWinograd, Sec. 4) held out. The English-only ablation (Sec. 5) trains on
 English statements plus MT statements and keeps 95-98.6% of the
 25-language result.
 
-Composition from ``shared/data`` (``random_state=0``; langs: paper / english_mt;
-rows = statements, half
-true; ``sklearn-statement build --preset paper --data-dir ../shared/data
---out DIR`` writes them with ``stats.csv``; about 4 s to build on 2 CPU cores,
-0.3 s from the cache; the test suite checks every count):
+Composition from ``shared/data`` (``random_state=0``; langs: paper /
+english_mt; rows = statements, half true). ``sklearn-statement build --preset
+paper --data-dir ../shared/data --out DIR`` writes them with ``stats.csv`` in
+about 4 s on 2 CPU cores, 0.3 s from the cache; the tests check every count:
 
 =============  =========================================  =====  ======  ======
 family         tasks                                      langs  paper   en+MT
