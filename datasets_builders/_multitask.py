@@ -25,6 +25,7 @@ from ._build import (
     STATEMENT_COLUMNS,
     BuildReport,
     Columns,
+    _resolve_templates,
     _seed,
     build_columns,
     check_budget,
@@ -197,6 +198,7 @@ def build_multitask(
     max_length: int | None = None,
     over_length: str | None = None,
     cache: bool | str | os.PathLike = False,
+    template_language: str | None = None,
 ) -> datasets.Dataset:
     """Statement data for many tasks and languages, evaluation families held out.
 
@@ -234,6 +236,12 @@ def build_multitask(
         For every task; by default labeled tasks truncate their input fields
         and MT pairs over the budget are dropped (see
         :func:`build_translation_statements`).
+    template_language : str, optional
+        Language of the templates of labeled tasks. None (default): the
+        data's language where template_registry has native templates, else
+        English; ``"en"``: English templates for every language (the paper
+        found them as good as translated ones, arXiv 2506.01592 Sec. 5). MT
+        statements always use the English templates.
     cache : bool, str or PathLike, default=False
         Reuse an identical earlier build: True uses
         ``<HF_DATASETS_CACHE>/sklearn_statement/statements``, a path that
@@ -277,7 +285,7 @@ def build_multitask(
         tasks, languages=languages, n_per_task=n_per_task, data_dir=data_dir,
         exclude_families=exclude_families, random_state=random_state, splits=splits,
         tokenizer=tokenizer, max_length=max_length, over_length=over_length, cache=cache,
-        stacklevel=3,
+        template_language=template_language, stacklevel=3,
     )  # fmt: skip
 
 
@@ -295,6 +303,7 @@ def _build_multitask(
     over_length: str | None,
     cache: bool | str | os.PathLike,
     stacklevel: int,
+    template_language: str | None = None,
 ) -> datasets.Dataset:
     """:func:`build_multitask`, with warnings pointing ``stacklevel`` frames up."""
     tasks = _check_tasks(tasks, data_dir)
@@ -309,7 +318,7 @@ def _build_multitask(
             "function": "build_multitask", "tasks": tasks, "languages": _plain(languages),
             "n_per_task": _plain(n_per_task), "exclude_families": sorted(excluded),
             "random_state": int(random_state), "splits": _plain(splits), "max_length": max_length,
-            "over_length": over_length,
+            "over_length": over_length, "template_language": template_language,
         }  # fmt: skip
         key = cache_key(arguments, data_dir=data_dir, tasks=tasks, tokenizer=tokenizer)
         hit = load_cached(key, cache_dir)
@@ -358,7 +367,12 @@ def _build_multitask(
                     ds, template="translation", both_directions=True, **kwargs
                 )
             else:
-                columns, report = build_columns(ds, task, balance=True, **kwargs)
+                template = (
+                    task
+                    if template_language is None
+                    else _resolve_templates(task, normalize_language(template_language))
+                )
+                columns, report = build_columns(ds, template, balance=True, **kwargs)
             report.split = split
             log_budget(report, max_length)
             parts.append(columns)

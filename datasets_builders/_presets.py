@@ -187,7 +187,9 @@ PRESETS: dict[str, Preset] = {
         "paper",
         "Multilingual Statement-Tuning (arXiv 2506.01592 Sec. 3): every staged training "
         "task in the 26 evaluation languages, 1,500 statements per (task, language), "
-        "English templates, MT statements (Tatoeba, FLORES, NusaX-MT), evaluation "
+        "native templates where template_registry has them (else English; "
+        "template_language='en' forces English), MT statements (Tatoeba, FLORES, "
+        "NusaX-MT, English templates), evaluation "
         "families (nli, copa, winograd, story_ending) held out.",
         LABELED_TASKS + MT_TASKS,
         PAPER_LANGUAGES,
@@ -220,6 +222,7 @@ def build_preset(
     max_length: int | None = None,
     over_length: str | None = None,
     cache: bool | str | os.PathLike = True,
+    template_language: str | None = None,
 ) -> datasets.Dataset:
     """Build a preset's statement corpus (see :data:`PRESETS`).
 
@@ -241,6 +244,9 @@ def build_preset(
     random_state : int or None, default=0
     tokenizer, max_length, over_length
         Token budget, as in :func:`~datasets_builders.build_multitask`.
+    template_language : str, optional
+        As in :func:`~datasets_builders.build_multitask` (None: native
+        templates where registered, else English; ``"en"``: English only).
     cache : bool, str or PathLike, default=True
         As in :func:`build_multitask`: a rebuild with the same arguments and
         data loads the earlier corpus from disk.
@@ -269,4 +275,5 @@ def build_preset(
     return _build_multitask(
         **kwargs, data_dir=data_dir, random_state=random_state, tokenizer=tokenizer,
         max_length=max_length, over_length=over_length, cache=cache, stacklevel=3,
+        template_language=template_language,
     )  # fmt: skip

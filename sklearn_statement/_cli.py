@@ -237,6 +237,11 @@ def _add_build(sub: Any) -> None:
     )
     p.add_argument("--max-length", type=int, default=None)
     p.add_argument("--over-length", choices=["truncate", "drop"], default=None)
+    p.add_argument(
+        "--template-language",
+        default=None,
+        help="'en': English templates everywhere (default: native where registered)",
+    )
     p.add_argument("--no-cache", action="store_true", help="rebuild even if cached")
     p.add_argument("--cache-dir", default=None, help="default: under HF_DATASETS_CACHE")
     p.add_argument(
@@ -278,6 +283,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     common = dict(
         data_dir=args.data_dir, random_state=args.seed, tokenizer=args.tokenizer,
         max_length=args.max_length, over_length=args.over_length, cache=cache,
+        template_language=args.template_language,
     )  # fmt: skip
     start = time.perf_counter()
     if args.preset:

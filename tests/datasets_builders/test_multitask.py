@@ -17,7 +17,7 @@ from datasets_builders import (
 from datasets_builders import _multitask as multitask_module
 from datasets_builders._load import split_parts
 from datasets_builders._presets import PAPER_LANGUAGES
-from template_registry import dataset_info
+from template_registry import dataset_info, get_template
 
 HELD_OUT = {"nli", "copa", "winograd", "story_ending"}
 
@@ -261,3 +261,15 @@ def test_cache_off_when_datasets_caching_is_disabled_or_seed_is_none(
     assert not list(tmp_path.iterdir())
     with pytest.raises(TypeError, match="cache must be"):
         build_multitask(["sst2"], n_per_task=10, data_dir=sample_dir, cache=3)
+
+
+def test_template_language(sample_dir):
+    kwargs = dict(languages=["de"], n_per_task=20, data_dir=sample_dir)
+    rows = load_task("pawsx", language="de", split="validation", data_dir=sample_dir)
+    for language in (None, "en"):
+        st = build_multitask(["pawsx"], template_language=language, **kwargs)
+        assert Counter(st["label"]) == {0: 10, 1: 10}
+        for row in st:
+            t = get_template("pawsx", language=language or "de", name=row["template"])
+            assert t.language == (language or "de")
+            assert row["statement"] in t.statements(rows[row["example_id"]]).values()
