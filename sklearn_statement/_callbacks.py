@@ -82,6 +82,14 @@ class WarmupLinearSchedule(Callback):
         if training and getattr(net, "optimizer_stepped_", True):
             self.scheduler_.step()
 
+    def __getstate__(self):
+        # The scheduler is rebuilt by every training call; pickling it would
+        # also pickle a second copy of the optimizer, detached from the net's
+        # ``optimizer_`` after loading.
+        state = self.__dict__.copy()
+        state.pop("scheduler_", None)
+        return state
+
 
 def _fingerprint(X: Any, y: Any) -> str:
     digest = hashlib.sha1()

@@ -63,7 +63,8 @@ def suite_triples(
         With a local data directory, every language present there is used;
         with None, the languages the hub sources list.
     languages : sequence of str, optional
-        Keep only these languages (normalised codes).
+        Keep only these languages (normalised codes), in this order. By
+        default every language, English first and the others by code.
 
     Returns
     -------
@@ -86,8 +87,11 @@ def suite_triples(
         names = list(PAPER_SUITE)
     else:
         names = list(suite)
+    # Languages in the order asked for; otherwise English first, then A-Z.
     keep = (
-        None if languages is None else {normalize_language(lang) for lang in languages}
+        None
+        if languages is None
+        else list(dict.fromkeys(normalize_language(lang) for lang in languages))
     )
     triples = []
     for name in names:
@@ -102,7 +106,12 @@ def suite_triples(
             raise ValueError(
                 f"dataset {name!r} has no {split!r} data for the languages asked for"
             )
-        triples += [(name, lang, split) for lang in sorted(langs)]
+        order = (
+            (lambda lang: keep.index(lang))
+            if keep is not None
+            else (lambda lang: (lang != "en", lang))
+        )
+        triples += [(name, lang, split) for lang in sorted(langs, key=order)]
     return triples
 
 

@@ -38,6 +38,33 @@ __all__ = ["StatementTuner"]
 DEFAULT_MODEL = "microsoft/mdeberta-v3-base"
 
 
+class _ClassReference:
+    """A class stored by module and qualified name in a pickled tuner."""
+
+    def __init__(self, module: str, qualname: str):
+        self.module = module
+        self.qualname = qualname
+
+    @classmethod
+    def of(cls, klass: type) -> _ClassReference | type:
+        """The reference to ``klass``, or ``klass`` itself if it cannot be imported."""
+        ref = cls(klass.__module__, klass.__qualname__)
+        try:
+            found = ref.resolve()
+        except (ImportError, AttributeError):
+            return klass
+        return ref if found is klass else klass
+
+    def resolve(self) -> type:
+        """Import the class back."""
+        import importlib
+
+        obj: Any = importlib.import_module(self.module)
+        for part in self.qualname.split("."):
+            obj = getattr(obj, part)
+        return obj
+
+
 class StatementTuner(NeuralNetClassifier):
     """Statement-tune an encoder: a 2-way (false, true) classifier over statements.
 
@@ -237,7 +264,23 @@ class StatementTuner(NeuralNetClassifier):
         with self._skorch_device():
             return super().load_params(*args, **kwargs)
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        # Classes among the parameters (``optimizer=torch.optim.AdamW``…) are
+        # stored by import path. Pickling them as globals breaks once ``dill``
+        # (imported by ``datasets``) has extended the pure-Python pickler that
+        # ``joblib.dump`` copies: dill cannot find ``torch.optim.adamw`` as an
+        # attribute of ``torch.optim``, pickles the class by value and fails.
+        return {
+            key: _ClassReference.of(value) if isinstance(value, type) else value
+            for key, value in state.items()
+        }
+
     def __setstate__(self, state):
+        state = {
+            key: value.resolve() if isinstance(value, _ClassReference) else value
+            for key, value in state.items()
+        }
         auto = state.get("device") == "auto"
         if auto:  # skorch maps the saved tensors to state["device"]
             state["device"] = "cuda" if torch.cuda.is_available() else "cpu"

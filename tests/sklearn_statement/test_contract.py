@@ -141,6 +141,52 @@ def test_pickle_and_joblib_give_identical_predictions(arch, tiny_models, tmp_pat
     )
 
 
+DILL_FIRST_SCRIPT = textwrap.dedent(
+    """
+    import sys
+
+    import dill  # imported by `datasets`; it extends the pure-Python pickler
+    import joblib  # whose dispatch table joblib copies at import
+    import numpy as np
+
+    from sklearn_statement import StatementTuner
+
+    X = ["the dog is good.", "the dog is bad."] * 4
+    y = [1, 0] * 4
+    tuner = StatementTuner(
+        sys.argv[1], max_epochs=1, batch_size=4, device="cpu", random_state=0,
+        verbose=0,
+    ).fit(X, y)
+    joblib.dump(tuner, sys.argv[2])
+    again = joblib.load(sys.argv[2])
+    np.testing.assert_array_equal(again.predict_proba(X), tuner.predict_proba(X))
+    assert again.callbacks_[-1][1].__class__.__name__
+    again.partial_fit(X, y)  # the schedule is rebuilt on the loaded optimizer
+    print("ok")
+    """
+)
+
+
+def test_joblib_dump_after_dill_import(tiny_models, tmp_path):
+    # Regression: with dill imported before joblib (``import datasets`` does
+    # so), joblib.dump of a fitted tuner failed because classes such as
+    # torch.optim.AdamW were pickled by value.
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            DILL_FIRST_SCRIPT,
+            tiny_models["bert"],
+            str(tmp_path / "t.joblib"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.strip().endswith("ok")
+
+
 def test_not_fitted_errors(tiny_models):
     with pytest.raises(NotFittedError):
         tuner_for(tiny_models["bert"]).predict(STATEMENTS)
