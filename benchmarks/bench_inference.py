@@ -150,6 +150,67 @@ def loop_true_logits(clf, texts: list[str]) -> np.ndarray:
     return out
 
 
+_OP_GROUPS = (
+    ("matmul (linear layers, attention products)", ("addmm", "mm", "bmm", "matmul", "linear", "baddbmm")),
+    ("attention kernel (sdpa/softmax)", ("scaled_dot_product", "softmax", "_flash")),
+    ("layer norm", ("layer_norm",)),
+    ("activation (gelu)", ("gelu",)),
+    ("embedding", ("embedding",)),
+    ("dtype casts (bf16 autocast)", ("to_copy", "copy_", "_to", "to")),
+)  # fmt: skip
+
+
+def profile_ours(clf, texts: list[str]) -> dict:
+    """Where one ``true_logits`` call spends its time (``torch.profiler``, CPU).
+
+    Self CPU time of the aten operators, grouped into matmul / attention /
+    layer norm / activation / embedding / casts / other, and the share of the
+    wall time spent outside the operators (building and tokenizing statements,
+    sorting, padding: the Python side).
+    """
+    from torch.profiler import ProfilerActivity, profile
+
+    clf.true_logits(texts[:8])
+    start = time.perf_counter()
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        clf.true_logits(texts)
+    wall = time.perf_counter() - start
+    groups: dict[str, float] = {name: 0.0 for name, _ in _OP_GROUPS}
+    groups["other operators"] = 0.0
+    for event in prof.key_averages():
+        if not event.key.startswith("aten::"):
+            continue
+        op = event.key[len("aten::") :]
+        seconds = event.self_cpu_time_total / 1e6
+        for name, needles in _OP_GROUPS:
+            if (
+                any(
+                    op == n or op.startswith(n + "_") or n in op
+                    for n in needles
+                    if len(n) > 3
+                )
+                or op in needles
+            ):
+                groups[name] += seconds
+                break
+        else:
+            groups["other operators"] += seconds
+    ops = sum(groups.values())
+    # Tokenization alone, as the collator does it (all statements, no padding).
+    statements = [
+        st for t in texts for st in clf.template_.statements({"text": t}).values()
+    ]
+    t0 = time.perf_counter()
+    clf.tokenizer_(statements, truncation=True, max_length=clf.max_length_)
+    tokenize = time.perf_counter() - t0
+    shares = {name: sec / wall for name, sec in groups.items()}
+    shares["outside operators (Python, statement building, tokenization)"] = max(
+        0.0, 1 - ops / wall
+    )
+    return {"wall_seconds_profiled": wall, "share_of_wall": shares, "tokenize_seconds": tokenize,
+            "tokenize_share_of_unprofiled_wall": None}  # fmt: skip
+
+
 def matmul_peak(dtype: torch.dtype, n: int = 1024, repeats: int = 10) -> float:
     """Measured matmul GFLOP/s on this machine (best of ``repeats``)."""
     a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
@@ -275,6 +336,19 @@ def main() -> None:
         flops / bf16["seconds"] / 1e9,
     )
 
+    # --- profile: where the time goes -------------------------------------------------------
+    profiles = {}
+    for precision in ("fp32", "bf16"):
+        prof = profile_ours(ours[precision]["clf"], texts)
+        prof["tokenize_share_of_unprofiled_wall"] = (
+            prof["tokenize_seconds"] / ours[precision]["seconds"]
+        )
+        profiles[precision] = prof
+        print(f"  profile {precision}: " + ", ".join(
+            f"{name.split(' (')[0]} {100 * share:.0f}%"
+            for name, share in prof["share_of_wall"].items() if share >= 0.005
+        ))  # fmt: skip
+
     # --- curves over K and text length (fp32 and bf16 vs the pipeline's best batch size) --
     curve_k = []
     curve_texts = texts[: min(48, len(texts))]
@@ -335,6 +409,7 @@ def main() -> None:
             "target_ratio": 3.0,
             "bf16_argmax_agreement_with_fp32": agreement_bf16,
             "argmax_agreement_with_pipeline": agreement_pipeline,
+            "profile": profiles,
             "loop_check": {
                 "texts": len(check_texts),
                 "max_abs_true_logit_diff": max_diff,

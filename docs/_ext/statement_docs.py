@@ -192,21 +192,10 @@ class ApiSummary(SphinxDirective):
 
 
 def _coverage(templates: list[Any]) -> tuple[list[str], list[str], dict]:
-    try:  # a helper of template_registry, when it has one
-        from template_registry import coverage_table  # type: ignore[attr-defined]
-    except ImportError:
-        coverage_table = None
     counts: dict[tuple[str, str], int] = {}
-    if coverage_table is not None:
-        table = coverage_table(markdown=False)  # {task: {language: n_variants}}
-        for task, row in table.items():
-            for lang, value in row.items():
-                if value:
-                    counts[(str(task), str(lang))] = int(value)
-    if not counts:
-        for t in templates:
-            key = (t.dataset or t.task, t.language)
-            counts[key] = counts.get(key, 0) + 1
+    for t in templates:
+        key = (t.dataset or t.task, t.language)
+        counts[key] = counts.get(key, 0) + 1
     tasks = sorted({t for t, _ in counts})
     languages = sorted({lg for _, lg in counts}, key=lambda lg: (lg != "en", lg))
     return tasks, languages, counts
@@ -239,10 +228,34 @@ def _labels_text(labels: Iterable[Any]) -> str:
     return shown
 
 
-def _families() -> list[str]:
+# The gallery runs in the build's process and registers its own templates
+# (``plot_custom_template.py``); the catalogue shows the built-in ones only,
+# as the registry held them when the build started (``config-inited``).
+_BUILTIN: dict[str, Any] = {}
+
+
+def _snapshot_registry() -> None:
+    from template_registry import list_tasks, list_templates
+
+    if not _BUILTIN:
+        _BUILTIN["keys"] = {(t.task, t.language, t.name) for t in list_templates()}
+        _BUILTIN["tasks"] = dict(list_tasks())
+
+
+def _builtin_templates() -> list[Any]:
     from template_registry import list_templates
 
-    return sorted({t.dataset or t.task for t in list_templates()})
+    _snapshot_registry()
+    return [t for t in list_templates() if (t.task, t.language, t.name) in _BUILTIN["keys"]]
+
+
+def _builtin_tasks() -> dict[str, str]:
+    _snapshot_registry()
+    return dict(_BUILTIN["tasks"])
+
+
+def _families() -> list[str]:
+    return sorted({t.dataset or t.task for t in _builtin_templates()})
 
 
 def write_template_pages(app: Any, config: Any) -> None:
@@ -268,11 +281,11 @@ class TemplateCatalogue(SphinxDirective):
     family links to its page of templates (``template-family``)."""
 
     def run(self) -> list[nodes.Node]:
-        from template_registry import dataset_info, list_tasks, list_templates
+        from template_registry import dataset_info
 
-        templates = list_templates()
+        templates = _builtin_templates()
         tasks, languages, counts = _coverage(templates)
-        families = list_tasks()
+        families = _builtin_tasks()
         lines = [
             f"{len(templates)} templates for {len(tasks)} task families in "
             f"{len(languages)} language(s). A cell counts the variants (``name``) of a "
@@ -338,14 +351,12 @@ class TemplateFamily(SphinxDirective):
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
-        from template_registry import list_tasks, list_templates
-
         from sklearn_statement._examples import worked_example
 
         family = self.arguments[0]
-        templates = [t for t in list_templates() if (t.dataset or t.task) == family]
+        templates = [t for t in _builtin_templates() if (t.dataset or t.task) == family]
         templates.sort(key=lambda t: (t.language != "en", t.language))
-        bound = sorted(d for d, f in list_tasks().items() if f == family and d != family)
+        bound = sorted(d for d, f in _builtin_tasks().items() if f == family and d != family)
         first = templates[0]
         lines = [f"Fields: {', '.join(_literal(f) for f in first.fields)}."]
         if first.labels:
