@@ -98,11 +98,13 @@ def true_logits(
     device = torch.device(device)
     was_training = model.training
     model.eval()
-    batches = range(0, len(order), batch_size)
+    batches = length_batches([len(unique[i]) for i in order], batch_size)
     try:
         with torch.inference_mode(), autocast(device, dtype):
-            for start in tqdm(batches, desc=desc, disable=not progress, leave=False):
-                idx = order[start : start + batch_size]
+            for start, stop in tqdm(
+                batches, desc=desc, disable=not progress, leave=False
+            ):
+                idx = order[start:stop]
                 batch = pad_batch([unique[i] for i in idx], pad_id)
                 batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
                 logits = model(**batch).logits.float()
@@ -111,6 +113,47 @@ def true_logits(
     finally:
         model.train(was_training)
     return scores[inverse]
+
+
+#: A batch is cut early when a statement is shorter than this fraction of the
+#: batch's longest (first) one, so that no batch is mostly padding. Measured in
+#: ``benchmarks/bench_inference.py`` (MiniLM, 2 CPU cores, 48 texts x 2
+#: labels, batch_size=64): 87 -> 146 statements/s in fp32, 123 -> 210 in bf16;
+#: unchanged (within noise) on 200 texts x 8 labels. 0.6 was no better.
+MIN_FILL = 0.75
+#: ... but batches are never cut below this size (tiny batches idle the cores).
+MIN_BATCH = 8
+
+
+def length_batches(lengths: Sequence[int], batch_size: int) -> list[tuple[int, int]]:
+    """Split statements sorted by decreasing length into batches.
+
+    Parameters
+    ----------
+    lengths : sequence of int
+        Token counts, in decreasing order.
+    batch_size : int
+        The most statements per batch.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(start, stop)`` index ranges covering ``range(len(lengths))`` in
+        order. A batch ends after ``batch_size`` statements, or earlier (but
+        not before :data:`MIN_BATCH` statements) at the first statement
+        shorter than :data:`MIN_FILL` times the batch's first one.
+    """
+    out, start = [], 0
+    n = len(lengths)
+    while start < n:
+        stop = min(start + batch_size, n)
+        for i in range(start + MIN_BATCH, stop):
+            if lengths[i] < MIN_FILL * lengths[start]:
+                stop = i
+                break
+        out.append((start, stop))
+        start = stop
+    return out
 
 
 def encode_statements(

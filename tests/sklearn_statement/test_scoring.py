@@ -55,3 +55,22 @@ def test_dedup_sort_and_padding_give_loop_results(tiny_statement_model):
 
 def test_empty_input():
     assert true_logits(torch.nn.Identity(), [], pad_id=0).shape == (0,)
+
+
+def test_length_batches_cover_in_order_and_cut_padding_heavy_batches():
+    from sklearn_statement._scoring import MIN_BATCH, MIN_FILL, length_batches
+
+    lengths = [100] * 10 + [70] * 30 + [10] * 5
+    batches = length_batches(lengths, batch_size=64)
+    # contiguous, in order, covering everything
+    assert batches[0][0] == 0 and batches[-1][1] == len(lengths)
+    assert all(a[1] == b[0] for a, b in zip(batches[:-1], batches[1:]))
+    # 70 < 0.75 * 100 cuts after the ten 100s; 10 < 0.75 * 70 cuts again,
+    # and the last five short statements form their own batch
+    assert MIN_FILL == 0.75 and MIN_BATCH == 8
+    assert batches == [(0, 10), (10, 40), (40, 45)]
+    # never below MIN_BATCH: a long head of 3 keeps 5 shorter ones with it
+    assert length_batches([100] * 3 + [10] * 20, 64) == [(0, 8), (8, 23)]
+    # batch_size still caps every batch
+    assert length_batches([5] * 20, 8) == [(0, 8), (8, 16), (16, 20)]
+    assert length_batches([], 8) == []
