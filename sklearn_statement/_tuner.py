@@ -118,6 +118,10 @@ class StatementTuner(NeuralNetClassifier):
         Save the training state after every epoch and resume an interrupted
         ``fit`` from it (see :class:`ResumableCheckpoint`).
     optimizer : torch optimizer class, default=torch.optim.AdamW
+        Adam and AdamW use PyTorch's fused implementation (``fused=True``)
+        unless ``optimizer__fused`` or ``optimizer__foreach`` is given: on a
+        CPU it updates MiniLM's 22.7M parameters about 9x faster than the
+        default per-tensor loop (``benchmarks/bench_training.py``).
     train_split : callable or None, default=None
         skorch validation split (e.g. ``skorch.dataset.ValidSplit(0.1)``);
         None trains on everything (unless ``early_stopping`` is set).
@@ -254,6 +258,18 @@ class StatementTuner(NeuralNetClassifier):
             yield
         finally:
             self.device = raw
+
+    def get_params_for_optimizer(self, prefix, named_parameters):
+        args, kwargs = super().get_params_for_optimizer(prefix, named_parameters)
+        fusable = self.optimizer in (torch.optim.AdamW, torch.optim.Adam)
+        if (
+            fusable
+            and "fused" not in kwargs
+            and "foreach" not in kwargs
+            and self._torch_device().type in ("cpu", "cuda")
+        ):
+            kwargs["fused"] = True
+        return args, kwargs
 
     def initialize(self):
         self._check_params()
