@@ -156,7 +156,7 @@ _OP_GROUPS = (
     ("layer norm", ("layer_norm",)),
     ("activation (gelu)", ("gelu",)),
     ("embedding", ("embedding",)),
-    ("dtype casts (bf16 autocast)", ("to_copy", "copy_", "_to", "to")),
+    ("copies and dtype casts", ("to_copy", "copy_", "_to", "to")),
 )  # fmt: skip
 
 
