@@ -26,6 +26,8 @@ Writes ``benchmarks/results/bench_inference.json``.
 from __future__ import annotations
 
 import argparse
+import atexit
+import shutil
 import sys
 import tempfile
 import time
@@ -269,6 +271,7 @@ def main() -> None:
     )
     print_environment(env)
     workdir = Path(tempfile.mkdtemp(prefix="bench_inference_"))
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     model_dir = statement_model_dir(args.model, workdir)
     texts, labels = real_texts(n_texts), candidate_labels(args.k)
     n_statements = len(texts) * len(labels)

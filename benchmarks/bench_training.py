@@ -17,8 +17,10 @@ Writes ``benchmarks/results/bench_training.json``.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -83,6 +85,7 @@ def run_trainer(X, y, args) -> dict:
     ds = ds.map(lambda b: tokenizer(b["text"], truncation=True, max_length=args.max_length), batched=True,
                 remove_columns=["text"])  # fmt: skip
     out = tempfile.mkdtemp(prefix="bench_trainer_")
+    atexit.register(shutil.rmtree, out, ignore_errors=True)
     targs = TrainingArguments(
         output_dir=out, per_device_train_batch_size=args.batch_size, num_train_epochs=args.epochs,
         learning_rate=args.lr, warmup_steps=0.06, lr_scheduler_type="linear", train_sampling_strategy="group_by_length",

@@ -132,12 +132,15 @@ TUNER_EXPECTED = {
 
 
 def _estimators():
+    import atexit
     import os
+    import shutil
     import tempfile
 
     from tests.conftest import build_tiny_model
 
     root = tempfile.mkdtemp(prefix="common_checks_")
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
     head = str(build_tiny_model("bert", os.path.join(root, "head"), head=True))
     encoder = str(build_tiny_model("bert", os.path.join(root, "encoder")))
     zero_shot = NumericZeroShot(head, template=NUMERIC_TOPIC, device="cpu")
