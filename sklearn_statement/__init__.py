@@ -10,6 +10,8 @@ candidate label into a statement and picking the most-true one
 from importlib.metadata import PackageNotFoundError, version
 
 from ._callbacks import WarmupLinearSchedule
+from ._evaluate import evaluate_zero_shot, suite_triples
+from ._report import write_report
 from ._tuner import StatementTuner
 from ._zero_shot import ZeroShotStatementClassifier
 
@@ -22,5 +24,8 @@ __all__ = [
     "StatementTuner",
     "WarmupLinearSchedule",
     "ZeroShotStatementClassifier",
+    "evaluate_zero_shot",
+    "suite_triples",
+    "write_report",
     "__version__",
 ]
