@@ -73,7 +73,8 @@ def suite_triples(
     Raises
     ------
     ValueError
-        If ``suite`` is an unknown name or a dataset has no data.
+        If ``suite`` is an unknown name, ``languages`` is empty, or a dataset
+        has no data.
     """
     from datasets_builders import available_data
     from datasets_builders._hub import HUB_SOURCES
@@ -87,6 +88,9 @@ def suite_triples(
         names = list(PAPER_SUITE)
     else:
         names = list(suite)
+    languages = None if languages is None else list(languages)
+    if languages is not None and not languages:
+        raise ValueError("languages is empty; pass None for every language present")
     # Languages in the order asked for; otherwise English first, then A-Z.
     keep = (
         None
@@ -242,9 +246,31 @@ def evaluate_zero_shot(
         ``random`` (expected accuracy of uniform guessing, 1/K),
         ``n_classes``, ``template`` (name and language), ``family``,
         ``held_out``, ``seconds``. Accuracies are fractions.
+
+    Raises
+    ------
+    TypeError
+        If ``suite`` is None or a string instead of triples.
+    ValueError
+        If ``suite`` is empty or an entry is not a triple, and (from
+        :func:`datasets_builders.load_task`) for an unknown dataset, language
+        or split.
     """
     from template_registry import dataset_info, get_template
 
+    if suite is None or isinstance(suite, str):
+        raise TypeError(
+            "suite must be (dataset, language, split) triples, e.g. "
+            f"suite_triples('paper', data_dir=...), got {suite!r}"
+        )
+    suite = [tuple(triple) for triple in suite]
+    if not suite:
+        raise ValueError("suite is empty: give at least one (dataset, language, split)")
+    bad = [t for t in suite if len(t) != 3]
+    if bad:
+        raise ValueError(
+            f"each suite entry must be (dataset, language, split), got {bad[0]!r}"
+        )
     model = _shared_model(model, device, precision)
     rows = []
     for dataset, language, split in suite:

@@ -123,7 +123,19 @@ def write_report(
     ------
     FileExistsError
         If a report file exists and ``overwrite`` is False.
+    ValueError
+        If ``rows`` is empty (there is nothing to report).
     """
+    if rows is None or isinstance(rows, (str, dict)):
+        raise TypeError(
+            "rows must be the list of result rows from evaluate_zero_shot, got "
+            f"{type(rows).__name__}"
+        )
+    rows = list(rows)
+    if not rows:
+        raise ValueError(
+            "rows is empty: evaluate at least one dataset and language first"
+        )
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     names = ["results.json", "results.csv", "results.md"]

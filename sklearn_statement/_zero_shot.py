@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from numbers import Integral, Real
+from numbers import Integral, Number, Real
 from typing import Any
 
 import numpy as np
@@ -312,9 +312,21 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
 
     def _classes(self, template: Template, y: Any) -> list[Any]:
         if self.labels is not None:
+            for label in self.labels:
+                if label is None or not isinstance(label, (str, Number)):
+                    raise TypeError(
+                        f"labels must be strings (or numbers), got {label!r} of type "
+                        f"{type(label).__name__}; each label is written into a statement"
+                    )
             labels = np.asarray(self.labels).tolist()
             if not labels:
                 raise ValueError("labels is empty; give at least two candidate labels")
+            if len(labels) < 2 and not self.multi_label:
+                raise ValueError(
+                    f"labels={labels!r} has one label, so every example would get it; "
+                    "give at least two candidate labels, or multi_label=True for an "
+                    "independent P(true)"
+                )
         elif y is not None and not self.multi_label:
             labels = np.unique(y).tolist()
         else:

@@ -61,3 +61,21 @@ def test_evaluate_and_report(tiny_statement_model, sample_dir, tmp_path):
     assert "reported (mDeBERTa-v3" in files["markdown"].read_text()
     with pytest.raises(FileExistsError, match="overwrite"):
         write_report(rows, tmp_path)
+
+
+def test_evaluation_api_bad_input_clear_errors(sample_dir, tmp_path):
+    from sklearn_statement import evaluate_zero_shot, suite_triples
+
+    with pytest.raises(TypeError, match="suite must be"):
+        evaluate_zero_shot("unused", None, data_dir=sample_dir)
+    with pytest.raises(ValueError, match="suite is empty"):
+        evaluate_zero_shot("unused", [], data_dir=sample_dir)
+    with pytest.raises(ValueError, match=r"\(dataset, language, split\)"):
+        evaluate_zero_shot("unused", [("xnli", "en")], data_dir=sample_dir)
+    with pytest.raises(ValueError, match="languages is empty"):
+        suite_triples("paper", data_dir=sample_dir, languages=[])
+    with pytest.raises(ValueError, match="rows is empty"):
+        write_report([], tmp_path)
+    with pytest.raises(TypeError, match="rows must be"):
+        write_report(None, tmp_path)
+    assert not any(tmp_path.iterdir())  # nothing written for bad input

@@ -290,3 +290,21 @@ def test_get_set_params_roundtrip(clf):
     clf.set_params(normalize="sum")
     assert clf.get_params()["normalize"] == "sum"
     assert clone(clf).get_params()["model"] == params["model"]
+
+
+@pytest.mark.parametrize(
+    "labels, error, message",
+    [
+        (["sports", None], TypeError, "labels must be strings"),
+        ([object(), "x"], TypeError, "labels must be strings"),
+        (["sports"], ValueError, "has one label"),
+    ],
+)
+def test_bad_candidate_labels_clear_errors(
+    tiny_statement_model, labels, error, message
+):
+    clf = ZeroShotStatementClassifier(
+        tiny_statement_model, template="topic", labels=labels, device="cpu"
+    )
+    with pytest.raises(error, match=message):
+        clf.fit()
