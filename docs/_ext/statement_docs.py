@@ -139,6 +139,21 @@ def _page(package: str, name: str, obj: Any) -> str:
     return "\n".join(lines)
 
 
+def _sync_folder(out: Path, wanted: dict[str, str]) -> None:
+    """Make ``out/*.rst`` exactly ``wanted`` (file name -> text).
+
+    Stale pages are removed; unchanged ones are not rewritten, so Sphinx
+    does not re-read them.
+    """
+    for path in out.glob("*.rst"):
+        if path.name not in wanted:
+            path.unlink()
+    for filename, text in wanted.items():
+        path = out / filename
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+
+
 def write_api_pages(app: Any, config: Any) -> None:
     """Write one page per public name; stale pages of removed names go away."""
     out = Path(app.srcdir) / API_DIR
@@ -147,13 +162,7 @@ def write_api_pages(app: Any, config: Any) -> None:
     for package in PACKAGES:
         for name, obj in _public_names(package):
             wanted[f"{package}.{name}.rst"] = _page(package, name, obj)
-    for path in out.glob("*.rst"):
-        if path.name not in wanted:
-            path.unlink()
-    for filename, text in wanted.items():
-        path = out / filename
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+    _sync_folder(out, wanted)
 
 
 # ------------------------------------------------------------------ directives
@@ -266,13 +275,7 @@ def write_template_pages(app: Any, config: Any) -> None:
     for family in _families():
         title = f"Templates: ``{family}``"
         wanted[f"{family}.rst"] = f"{title}\n{'=' * len(title)}\n\n.. template-family:: {family}\n"
-    for path in out.glob("*.rst"):
-        if path.name not in wanted:
-            path.unlink()
-    for filename, text in wanted.items():
-        path = out / filename
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+    _sync_folder(out, wanted)
 
 
 class TemplateCatalogue(SphinxDirective):
