@@ -220,6 +220,200 @@ def check_budget(tokenizer: Any, max_length: Any, over_length: str) -> None:
         raise ValueError(f"max_length must be a positive integer, got {max_length!r}")
 
 
+class _Renderer:
+    """All labels' statements of (example, variant), rendered once, fitted to the budget.
+
+    Without a tokenizer a statement row is rendered on first use. With one,
+    the next :data:`_PREFETCH` examples of ``order`` are rendered and counted
+    in one tokenizer call; a row over ``max_length`` is either fitted by
+    truncating its input fields (``"truncate"``, done once, when first used)
+    or marked ``None`` (``"drop"``).
+    """
+
+    def __init__(self, templates, example, order, tokenizer, max_length, over_length):
+        self.templates = templates
+        self.example = example
+        self.order = [int(i) for i in order]
+        self.position = {i: p for p, i in enumerate(self.order)}
+        self.tokenizer = tokenizer
+        self.max_length = max_length
+        self.over_length = over_length
+        self.rows: dict[tuple[int, int], tuple[dict[Hashable, str] | None, bool]] = {}
+        self.fitted: set[tuple[int, int]] = set()
+
+    def _prefetch(self, i: int) -> None:
+        start = self.position[i]
+        chunk = self.order[start : start + _PREFETCH]
+        keys = [(j, t) for j in chunk for t in range(len(self.templates))]
+        keys = [key for key in keys if key not in self.rows]
+        plain = [self.templates[t].statements(self.example(j)) for j, t in keys]
+        texts = [text for row in plain for text in row.values()]
+        ids = self.tokenizer(texts, add_special_tokens=True, truncation=False)
+        lengths = iter(len(x) for x in ids["input_ids"])
+        for key, row in zip(keys, plain):
+            fits = max(next(lengths) for _ in row) <= self.max_length
+            keep = fits or self.over_length == "truncate"
+            self.rows[key] = (row if keep else None, not fits)
+
+    def __call__(self, i: int, t: int) -> tuple[dict[Hashable, str] | None, bool]:
+        """``({label: statement}, cut)`` of example ``i`` under variant ``t``.
+
+        The statements are None when the row is over budget and dropped;
+        ``cut`` says whether the row was over ``max_length``.
+        """
+        key = (i, t)
+        if key not in self.rows:
+            if self.tokenizer is None:
+                self.rows[key] = (self.templates[t].statements(self.example(i)), False)
+            else:
+                self._prefetch(i)
+        row, cut = self.rows[key]
+        if cut and row is not None and key not in self.fitted:
+            # fit by truncating input fields only (template_registry), once needed
+            row = render_statements(
+                self.templates[t],
+                [self.example(i)],
+                tokenizer=self.tokenizer,
+                max_length=self.max_length,
+            )[0][0]
+            self.rows[key] = (row, cut)
+            self.fitted.add(key)
+        return self.rows[key]
+
+
+#: A candidate statement: (row index, label, template variant).
+Candidate = tuple[int, Hashable, int]
+
+
+def paired_groups(
+    order: Sequence[int],
+    gold: Sequence[Hashable],
+    labels: Sequence[Hashable],
+    n_templates: int,
+    rng: np.random.Generator,
+    negatives: int | None,
+) -> Iterator[list[Candidate]]:
+    """Per example, in ``order``: its true statement and false ones, one variant.
+
+    Each group holds the gold label's statement first, then ``negatives``
+    wrong labels drawn without replacement (None: every wrong label), all
+    rendered with the same template variant.
+    """
+    for i in order:
+        i = int(i)
+        t = int(rng.integers(n_templates))
+        others = [lab for lab in labels if lab != gold[i]]
+        if negatives is not None:
+            others = [others[j] for j in rng.permutation(len(others))[:negatives]]
+        yield [(i, gold[i], t)] + [(i, lab, t) for lab in others]
+
+
+def independent_true(
+    order: Sequence[int], gold: Sequence[Hashable], n_templates: int, rng
+) -> Iterator[list[Candidate]]:
+    """The gold statement of each example in ``order`` (a random variant each)."""
+    for i in order:
+        yield [(int(i), gold[i], int(rng.integers(n_templates)))]
+
+
+def independent_false(
+    order: Sequence[int],
+    gold: Sequence[Hashable],
+    labels: Sequence[Hashable],
+    n_templates: int,
+    rng: np.random.Generator,
+    start: int,
+) -> Iterator[list[Candidate]]:
+    """False statements of examples from ``order[start:]`` on (then wrapping round).
+
+    The first pass takes one random wrong label per example, later passes
+    the examples' other wrong labels, so the false statements come from
+    other examples than the true ones taken before them.
+    """
+    rotated = np.concatenate([order[start:], order[:start]])
+    wrong: dict[int, list[Hashable]] = {}
+    for p in range(len(labels) - 1):
+        for i in rotated:
+            i = int(i)
+            if p == 0:
+                others = [lab for lab in labels if lab != gold[i]]
+                wrong[i] = [others[j] for j in rng.permutation(len(others))]
+            yield [(i, wrong[i][p], int(rng.integers(n_templates)))]
+
+
+def uniform_candidates(
+    order: Sequence[int], labels: Sequence[Hashable], n_templates: int, rng
+) -> Iterator[list[Candidate]]:
+    """Every (example, label) pair once, in random order (a random variant each)."""
+    pairs = [(int(i), lab) for i in order for lab in labels]
+    for j in rng.permutation(len(pairs)):
+        i, lab = pairs[j]
+        yield [(i, lab, int(rng.integers(n_templates)))]
+
+
+@dataclass
+class _Taken:
+    """Statements accepted so far, one entry per statement (columns built at the end)."""
+
+    rows: list[tuple[str, int, str, int, bool]] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+
+    def take(
+        self,
+        groups: Iterable[list[Candidate]],
+        quota: int,
+        render: _Renderer,
+        gold: Sequence[Hashable],
+        templates: Sequence[Template],
+        report: BuildReport,
+    ) -> int:
+        """Accept whole groups until ``quota`` statements are taken; returns the count.
+
+        A group is left out when one of its statements is over the budget
+        (counted in ``report.dropped``) or was already taken (duplicates are
+        never repeated), so an example's true and false statements stay
+        together.
+        """
+        taken = 0
+        for group in groups:
+            if taken + len(group) > quota:
+                break
+            rows = []
+            for i, lab, t in group:
+                statements, cut = render(i, t)
+                if statements is None:
+                    report.dropped += 1
+                    rows = None
+                    break
+                text = statements[lab]
+                if text in self.seen or any(text == r[0] for r in rows):
+                    rows = None
+                    break
+                rows.append((text, int(lab == gold[i]), templates[t].name, i, cut))
+            if rows is None:
+                continue
+            self.rows += rows
+            self.seen.update(r[0] for r in rows)
+            taken += len(rows)
+        return taken
+
+    def keep_balanced(self) -> None:
+        """Keep as many true as false statements (the first ones of each)."""
+        true = [r for r in self.rows if r[1] == 1]
+        false = [r for r in self.rows if r[1] == 0]
+        keep = min(len(true), len(false))
+        self.rows = true[:keep] + false[:keep]
+
+
+def _example_reader(rows: datasets.Dataset | list, fields: Sequence[str]):
+    """``example(i)``: row ``i`` as a mapping (column access on a Dataset: fast)."""
+    if isinstance(rows, datasets.Dataset):
+        names = [f for f in fields if f in rows.column_names]
+        table = rows.select_columns(names).to_dict()
+        return lambda i: {f: table[f][i] for f in names}
+    return lambda i: rows[i]
+
+
 def build_columns(
     dataset: datasets.Dataset | Sequence[dict],
     template: Template | Sequence[Template] | str,
@@ -232,8 +426,9 @@ def build_columns(
     tokenizer: Any = None,
     max_length: int | None = None,
     over_length: str = "truncate",
+    paired: bool = True,
 ) -> tuple[Columns, BuildReport]:
-    """The work of :func:`build_statements`: columns (unshuffled order) and a report."""
+    """The work of :func:`build_statements`: columns (shuffled) and a report."""
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
     check_budget(tokenizer, max_length, over_length)
@@ -252,33 +447,19 @@ def build_columns(
         or templates[0].dataset
         or templates[0].task
     )
-    family = templates[0].task
-    tok = load_tokenizer(tokenizer) if tokenizer is not None else None
     rng = np.random.default_rng(_seed(random_state, "build_statements"))
-    report = BuildReport(task, language, int(n), len(rows), len(labels), balance)
-
-    gold = (
-        list(rows["label"])
-        if isinstance(rows, datasets.Dataset)
-        else [r["label"] for r in rows]
-    )
+    gold = list(rows["label"]) if isinstance(rows, datasets.Dataset) else [r["label"] for r in rows]
     bad = sorted({repr(g) for g in gold if g not in labels})
     if bad:
         raise ValueError(
             f"label value(s) {bad[:10]} have no statement in {templates[0]!r} (labels: {labels})"
         )
-    if isinstance(rows, datasets.Dataset):  # column access: fast on large datasets
-        names = [f for f in templates[0].fields if f in rows.column_names]
-        table = rows.select_columns(names).to_dict()
-
-        def example(i: int) -> dict:
-            return {f: table[f][i] for f in names}
-
-    else:
-
-        def example(i: int) -> dict:
-            return rows[i]
-
+    example = _example_reader(rows, templates[0].fields)
+    k = len(labels)
+    # paired statements come in whole groups (true + false of one example)
+    group = (2 if balance else k) if paired else 1
+    asked = int(n) - int(n) % group if n >= group else int(n)
+    report = BuildReport(task, language, asked, len(rows), k, balance)
     for i in range(len(rows)):
         try:
             templates[0]._values(example(i))
@@ -289,123 +470,44 @@ def build_columns(
         raise ValueError(
             f"{task} ({language}): no row has all template fields {list(templates[0].fields)}"
         )
-    k = len(labels)
-    wrong_order: dict[int, list] = {}
-    rendered: dict[tuple[int, int], tuple[dict[Hashable, str] | None, bool]] = {}
-    position = {int(i): p for p, i in enumerate(order)}
-    fitted: set[tuple[int, int]] = set()
-
-    def prefetch(i: int) -> None:
-        """Render the next examples in ``order`` under every variant; one tokenizer call."""
-        chunk = [int(j) for j in order[position[i] : position[i] + _PREFETCH]]
-        keys = [(j, t) for j in chunk for t in range(len(templates))]
-        keys = [key for key in keys if key not in rendered]
-        plain = [templates[t].statements(example(j)) for j, t in keys]
-        lengths = iter(
-            len(ids)
-            for ids in tok(
-                [text for row in plain for text in row.values()],
-                add_special_tokens=True,
-                truncation=False,
-            )["input_ids"]
-        )
-        for (j, t), row in zip(keys, plain):
-            fits = max([next(lengths) for _ in row]) <= max_length
-            rendered[j, t] = (
-                row if fits or over_length == "truncate" else None,
-                not fits,
-            )
-
-    def statements_of(i: int, t: int) -> tuple[dict[Hashable, str] | None, bool]:
-        """All labels' statements of example ``i`` under variant ``t`` (None: over budget)."""
-        if (i, t) not in rendered:
-            if tok is None:
-                rendered[i, t] = (templates[t].statements(example(i)), False)
-            else:
-                prefetch(i)
-        row, cut = rendered[i, t]
-        if (
-            cut
-            and row is not None
-            and over_length == "truncate"
-            and (i, t) not in fitted
-        ):
-            # fit by truncating input fields only (template_registry), once needed
-            row = render_statements(
-                templates[t], [example(i)], tokenizer=tok, max_length=max_length
-            )[0][0]
-            rendered[i, t] = (row, cut)
-            fitted.add((i, t))
-        return rendered[i, t]
-
-    def true_candidates() -> Iterator[tuple[int, Hashable, int]]:
-        for i in order:
-            yield int(i), gold[i], int(rng.integers(len(templates)))
-
-    def false_candidates(start: int) -> Iterator[tuple[int, Hashable, int]]:
-        rotated = np.concatenate([order[start:], order[:start]])
-        for p in range(k - 1):
-            for i in rotated:
-                if p == 0:
-                    others = [lab for lab in labels if lab != gold[i]]
-                    wrong_order[int(i)] = [
-                        others[j] for j in rng.permutation(len(others))
-                    ]
-                yield int(i), wrong_order[int(i)][p], int(rng.integers(len(templates)))
-
-    def all_candidates() -> Iterator[tuple[int, Hashable, int]]:
-        pairs = [(int(i), lab) for i in order for lab in labels]
-        for j in rng.permutation(len(pairs)):
-            i, lab = pairs[j]
-            yield i, lab, int(rng.integers(len(templates)))
-
-    out: Columns = {c: [] for c in STATEMENT_COLUMNS}
-    cut_flags: list[bool] = []
-    seen: set[str] = set()
-
-    def take(candidates: Iterable[tuple[int, Hashable, int]], quota: int) -> int:
-        taken = 0
-        for i, lab, t in candidates:
-            if taken >= quota:
-                break
-            statements, cut = statements_of(i, t)
-            if statements is None:
-                report.dropped += 1
-                continue
-            text = statements[lab]
-            if text in seen:
-                continue
-            seen.add(text)
-            out["statement"].append(text)
-            out["label"].append(int(lab == gold[i]))
-            out["template"].append(templates[t].name)
-            out["example_id"].append(i)
-            cut_flags.append(cut)
-            taken += 1
-        return taken
-
-    if balance:
-        n_true = take(true_candidates(), n // 2)
-        n_false = take(
-            false_candidates(min(n // 2, len(order)) % len(order)), n - n // 2
-        )
-        if n_true != n_false:  # keep the balance the caller asked for
-            keep = min(n_true, n_false)
-            idx = [j for j, lab in enumerate(out["label"]) if lab == 1][:keep]
-            idx += [j for j, lab in enumerate(out["label"]) if lab == 0][:keep]
-            for c in ("statement", "label", "template", "example_id"):
-                out[c] = [out[c][j] for j in idx]
-            cut_flags = [cut_flags[j] for j in idx]
+    tok = load_tokenizer(tokenizer) if tokenizer is not None else None
+    render = _Renderer(templates, example, order, tok, max_length, over_length)
+    taken = _Taken()
+    nt = len(templates)
+    if paired:
+        groups = paired_groups(order, gold, labels, nt, rng, 1 if balance else None)
+        taken.take(groups, asked, render, gold, templates, report)
+    elif balance:
+        taken.take(independent_true(order, gold, nt, rng), n // 2, render, gold, templates, report)
+        start = min(n // 2, len(order)) % len(order)
+        false = independent_false(order, gold, labels, nt, rng, start)
+        taken.take(false, n - n // 2, render, gold, templates, report)
+        taken.keep_balanced()
     else:
-        take(all_candidates(), n)
-    built = len(out["statement"])
-    report.built = built
-    report.truncated = sum(cut_flags)
-    out["task"] = [task] * built
-    out["family"] = [family] * built
-    out["language"] = [language] * built
-    perm = rng.permutation(built)
-    return {c: [out[c][j] for j in perm] for c in STATEMENT_COLUMNS}, report
+        taken.take(uniform_candidates(order, labels, nt, rng), n, render, gold, templates, report)
+    report.built = len(taken.rows)
+    report.truncated = sum(r[4] for r in taken.rows)
+    perm = rng.permutation(report.built)
+    picked = [taken.rows[j] for j in perm]
+    columns: Columns = {
+        "statement": [r[0] for r in picked],
+        "label": [r[1] for r in picked],
+        "task": [task] * report.built,
+        "family": [templates[0].task] * report.built,
+        "language": [language] * report.built,
+        "template": [r[2] for r in picked],
+        "example_id": [r[3] for r in picked],
+    }
+    return columns, report
+
+
+def finish(report: BuildReport, max_length: int | None, stacklevel: int) -> None:
+    """Warn about skipped rows and short data, log the token budget's changes."""
+    if report.invalid:
+        warnings.warn(report.invalid_message(), UserWarning, stacklevel=stacklevel + 1)
+    if report.short:
+        warnings.warn(report.short_message(), UserWarning, stacklevel=stacklevel + 1)
+    log_budget(report, max_length)
 
 
 def log_budget(report: BuildReport, max_length: int | None) -> None:
@@ -441,6 +543,7 @@ def build_statements(
     tokenizer: Any = None,
     max_length: int | None = None,
     over_length: str = "truncate",
+    paired: bool = True,
 ) -> datasets.Dataset:
     """Turn labeled examples into true and false statements.
 
@@ -457,9 +560,11 @@ def build_statements(
         Statements to build (the paper's 1,500 per task and language,
         arXiv 2506.01592 Sec. 3).
     balance : bool, default=True
-        Half true, half false (``n // 2`` true). With False, statements are
-        drawn uniformly over all (example, label) pairs, so about ``1/K`` of
-        them are true for ``K`` labels.
+        Half true, half false (``n // 2`` true). With False, every label's
+        statement is used (``paired=True``: all ``K`` statements of
+        ``n // K`` examples) or statements are drawn uniformly over all
+        (example, label) pairs (``paired=False``), so ``1/K`` of them (about,
+        when drawn) are true for ``K`` labels.
     random_state : int or None, default=0
         Seed for the example order, the variant and the wrong label drawn;
         None draws fresh randomness on every call.
@@ -484,6 +589,17 @@ def build_statements(
         does at prediction time, so training and test statements look alike.
         ``"drop"`` leaves such examples out instead (only whole texts are
         kept; fewer statements when the data is short).
+    paired : bool, default=True
+        Take an example's false statements together with its true one: each
+        example used gives its gold label's statement and, with
+        ``balance=True``, one wrong label's (drawn uniformly), all under the
+        same template variant, so ``example_id`` groups the candidates the
+        model must tell apart (what :class:`~sklearn_statement.StatementTuner`
+        keeps in one batch, and what its ``objective="listwise"`` needs).
+        ``n`` is rounded down to whole groups. With False, true and false
+        statements come from different examples (the independent draw of
+        earlier versions; ``benchmarks/results/ablation_training.md`` compares
+        the two).
 
     Returns
     -------
@@ -491,7 +607,8 @@ def build_statements(
         Columns ``statement`` (str), ``label`` (int, 1 = true), ``task``,
         ``family``, ``language``, ``template`` (variant name),
         ``example_id`` (row index in ``dataset``), shuffled. Exactly ``n``
-        rows when the data allows; no statement appears twice.
+        rows (rounded down to whole groups when ``paired``) when the data
+        allows; no statement appears twice.
 
     Warns
     -----
@@ -521,12 +638,17 @@ def build_statements(
     (10, 5)
     """
     columns, report = build_columns(
-        dataset, template, n=n, balance=balance, random_state=random_state, task=task,
-        language=language, tokenizer=tokenizer, max_length=max_length, over_length=over_length,
-    )  # fmt: skip
-    if report.invalid:
-        warnings.warn(report.invalid_message(), UserWarning, stacklevel=2)
-    if report.short:
-        warnings.warn(report.short_message(), UserWarning, stacklevel=2)
-    log_budget(report, max_length)
+        dataset,
+        template,
+        n=n,
+        balance=balance,
+        random_state=random_state,
+        task=task,
+        language=language,
+        tokenizer=tokenizer,
+        max_length=max_length,
+        over_length=over_length,
+        paired=paired,
+    )
+    finish(report, max_length, stacklevel=2)
     return to_dataset(columns)

@@ -199,6 +199,8 @@ def build_multitask(
     over_length: str | None = None,
     cache: bool | str | os.PathLike = False,
     template_language: str | None = None,
+    balance: bool = True,
+    paired: bool = True,
 ) -> datasets.Dataset:
     """Statement data for many tasks and languages, evaluation families held out.
 
@@ -242,6 +244,14 @@ def build_multitask(
         English; ``"en"``: English templates for every language (the paper
         found them as good as translated ones, arXiv 2506.01592 Sec. 5). MT
         statements always use the English templates.
+    balance, paired : bool, default=True
+        As in :func:`build_statements`: by default every example used gives
+        its true statement and one false one (half true); ``balance=False``
+        gives all its labels' statements (what the listwise objective of
+        :class:`~sklearn_statement.StatementTuner` learns from best, see
+        ``benchmarks/results/ablation_training.md``); ``paired=False`` draws
+        true and false statements from different examples. MT statements
+        are always balanced.
     cache : bool, str or PathLike, default=False
         Reuse an identical earlier build: True uses
         ``<HF_DATASETS_CACHE>/sklearn_statement/statements``, a path that
@@ -254,7 +264,10 @@ def build_multitask(
     -------
     datasets.Dataset
         Columns ``statement``, ``label``, ``task``, ``family``, ``language``,
-        ``template``, ``example_id``; shuffled. Pass ``family`` (or
+        ``template``, ``example_id``; shuffled. ``example_id`` is unique per
+        source example across the whole mixture (the row index within its
+        (task, language) data plus an offset per pair), so it can be passed
+        as ``StatementTuner.fit(..., example_id=...)``. Pass ``family`` (or
         ``task``) as ``groups`` to :class:`sklearn.model_selection.LeaveOneGroupOut`.
 
     Warns
@@ -282,11 +295,22 @@ def build_multitask(
     (['paraphrase', 'sentiment'], 40)
     """
     return _build_multitask(
-        tasks, languages=languages, n_per_task=n_per_task, data_dir=data_dir,
-        exclude_families=exclude_families, random_state=random_state, splits=splits,
-        tokenizer=tokenizer, max_length=max_length, over_length=over_length, cache=cache,
-        template_language=template_language, stacklevel=3,
-    )  # fmt: skip
+        tasks,
+        languages=languages,
+        n_per_task=n_per_task,
+        data_dir=data_dir,
+        exclude_families=exclude_families,
+        random_state=random_state,
+        splits=splits,
+        tokenizer=tokenizer,
+        max_length=max_length,
+        over_length=over_length,
+        cache=cache,
+        template_language=template_language,
+        balance=balance,
+        paired=paired,
+        stacklevel=3,
+    )
 
 
 def _build_multitask(
@@ -304,6 +328,8 @@ def _build_multitask(
     cache: bool | str | os.PathLike,
     stacklevel: int,
     template_language: str | None = None,
+    balance: bool = True,
+    paired: bool = True,
 ) -> datasets.Dataset:
     """:func:`build_multitask`, with warnings pointing ``stacklevel`` frames up."""
     tasks = _check_tasks(tasks, data_dir)
@@ -315,11 +341,19 @@ def _build_multitask(
     key = None
     if cache_dir is not None:
         arguments = {
-            "function": "build_multitask", "tasks": tasks, "languages": _plain(languages),
-            "n_per_task": _plain(n_per_task), "exclude_families": sorted(excluded),
-            "random_state": int(random_state), "splits": _plain(splits), "max_length": max_length,
-            "over_length": over_length, "template_language": template_language,
-        }  # fmt: skip
+            "function": "build_multitask",
+            "tasks": tasks,
+            "languages": _plain(languages),
+            "n_per_task": _plain(n_per_task),
+            "exclude_families": sorted(excluded),
+            "random_state": int(random_state),
+            "splits": _plain(splits),
+            "max_length": max_length,
+            "over_length": over_length,
+            "template_language": template_language,
+            "balance": bool(balance),
+            "paired": bool(paired),
+        }
         key = cache_key(arguments, data_dir=data_dir, tasks=tasks, tokenizer=tokenizer)
         hit = load_cached(key, cache_dir)
         if hit is not None:
@@ -330,6 +364,7 @@ def _build_multitask(
     tok = load_tokenizer(tokenizer) if tokenizer is not None else None
     parts: list[Columns] = []
     reports: list[BuildReport] = []
+    offset = 0
     for task in tasks:
         family = dataset_info(task)["family"]
         if family in excluded:
@@ -359,9 +394,15 @@ def _build_multitask(
             seed = int(_seed(random_state, task, lang).generate_state(1)[0])
             mode = over_length or ("drop" if family == "translation" else "truncate")
             kwargs = dict(
-                n=quota, random_state=seed, task=task, language=lang, tokenizer=tok,
-                max_length=max_length, over_length=mode,
-            )  # fmt: skip
+                n=quota,
+                random_state=seed,
+                task=task,
+                language=lang,
+                tokenizer=tok,
+                max_length=max_length,
+                over_length=mode,
+                paired=paired,
+            )
             if family == "translation":
                 columns, report = translation_columns(
                     ds, template="translation", both_directions=True, **kwargs
@@ -372,8 +413,11 @@ def _build_multitask(
                     if template_language is None
                     else _resolve_templates(task, normalize_language(template_language))
                 )
-                columns, report = build_columns(ds, template, balance=True, **kwargs)
+                columns, report = build_columns(ds, template, balance=balance, **kwargs)
             report.split = split
+            # unique per source example across the mixture: offset by earlier rows
+            columns["example_id"] = [i + offset for i in columns["example_id"]]
+            offset += len(ds)
             log_budget(report, max_length)
             parts.append(columns)
             reports.append(report)

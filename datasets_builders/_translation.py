@@ -8,7 +8,6 @@ pair (the paper found English templates as good as translated ones, Sec. 5).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,7 +22,7 @@ from ._build import (
     _resolve_templates,
     _seed,
     build_columns,
-    log_budget,
+    finish,
     to_dataset,
 )
 
@@ -68,6 +67,7 @@ def translation_columns(
     tokenizer: Any = None,
     max_length: int | None = None,
     over_length: str = "drop",
+    paired: bool = True,
 ) -> tuple[Columns, BuildReport]:
     """The work of :func:`build_translation_statements`: columns and a report."""
     info = getattr(pairs, "info", None)
@@ -103,9 +103,18 @@ def translation_columns(
         else _resolve_templates(template, "en")
     )
     return build_columns(
-        rows, tmpl, n=n, balance=True, random_state=random_state, task=name, language=lang,
-        tokenizer=tokenizer, max_length=max_length, over_length=over_length,
-    )  # fmt: skip
+        rows,
+        tmpl,
+        n=n,
+        balance=True,
+        random_state=random_state,
+        task=name,
+        language=lang,
+        tokenizer=tokenizer,
+        max_length=max_length,
+        over_length=over_length,
+        paired=paired,
+    )
 
 
 def build_translation_statements(
@@ -120,6 +129,7 @@ def build_translation_statements(
     tokenizer: Any = None,
     max_length: int | None = None,
     over_length: str = "drop",
+    paired: bool = True,
 ) -> datasets.Dataset:
     """Machine-translation (MT) statements from parallel sentences.
 
@@ -152,6 +162,11 @@ def build_translation_statements(
         Pairs whose statements exceed ``max_length`` are left out by default:
         cutting both sentences at different points would leave an "aligned"
         pair that is no longer a translation, i.e. a wrong true label.
+    paired : bool, default=True
+        Each pair used gives both its statements, the true one and the
+        false one (e.g. "X is a translation of Y" and "X is not a
+        translation of Y"), with the same ``example_id`` (see
+        :func:`build_statements`); False draws them from different pairs.
 
     Returns
     -------
@@ -172,12 +187,17 @@ def build_translation_statements(
         ``target`` columns.
     """
     columns, report = translation_columns(
-        pairs, n=n, template=template, both_directions=both_directions, random_state=random_state,
-        task=task, language=language, tokenizer=tokenizer, max_length=max_length, over_length=over_length,
-    )  # fmt: skip
-    if report.invalid:
-        warnings.warn(report.invalid_message(), UserWarning, stacklevel=2)
-    if report.short:
-        warnings.warn(report.short_message(), UserWarning, stacklevel=2)
-    log_budget(report, max_length)
+        pairs,
+        n=n,
+        template=template,
+        both_directions=both_directions,
+        random_state=random_state,
+        task=task,
+        language=language,
+        tokenizer=tokenizer,
+        max_length=max_length,
+        over_length=over_length,
+        paired=paired,
+    )
+    finish(report, max_length, stacklevel=2)
     return to_dataset(columns)

@@ -10,6 +10,7 @@ candidate label into a statement and picking the most-true one
 from importlib.metadata import PackageNotFoundError, version
 
 from ._callbacks import WarmupLinearSchedule
+from ._embedding import EmbeddingZeroShotClassifier
 from ._evaluate import evaluate_zero_shot, suite_triples
 from ._report import write_report
 from ._tuner import StatementTuner
@@ -21,6 +22,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "EmbeddingZeroShotClassifier",
     "StatementTuner",
     "WarmupLinearSchedule",
     "ZeroShotStatementClassifier",

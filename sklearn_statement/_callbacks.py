@@ -50,7 +50,8 @@ class WarmupLinearSchedule(Callback):
                 f"warmup_ratio must be in [0, 1), got {self.warmup_ratio!r}"
             )
         dataset_train, _ = net.get_split_datasets(X, y)
-        batches = math.ceil(len(dataset_train) / net.batch_size)
+        # the training iterator knows its batches (example-grouped ones too)
+        batches = len(net.get_iterator(dataset_train, training=True))
         steps_per_epoch = math.ceil(
             batches / getattr(net, "gradient_accumulation_steps", 1)
         )
@@ -93,6 +94,9 @@ class WarmupLinearSchedule(Callback):
 
 def _fingerprint(X: Any, y: Any) -> str:
     digest = hashlib.sha1()
+    if isinstance(X, dict):  # statements with example ids
+        digest.update(np.asarray(X["example_id"], dtype=np.int64).tobytes())
+        X = X["statement"]
     for text in X:
         digest.update(str(text).encode("utf-8", "surrogatepass"))
         digest.update(b"\0")

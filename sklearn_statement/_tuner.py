@@ -17,11 +17,17 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
 )
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EarlyStopping, ProgressBar
+from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
 from skorch.dataset import ValidSplit, unpack_data
 from skorch.utils import TeeGenerator, is_dataset, to_tensor
 
-from ._batching import StatementCollator, texts_of
+from ._batching import (
+    EXAMPLE_ID,
+    ExampleBatchSampler,
+    StatementCollator,
+    example_ids_of,
+    texts_of,
+)
 from ._callbacks import ResumableCheckpoint, WarmupLinearSchedule
 from ._device import PRECISIONS, autocast, resolve_device, resolve_precision
 from ._model_io import (
@@ -30,6 +36,7 @@ from ._model_io import (
     peft_config_for,
     saved_params,
 )
+from ._objectives import OBJECTIVES, check_example_ids, listwise_loss
 from ._persistence import SAVED_PARAMS, is_peft, save_tuner
 from ._validation import check_binary_targets, check_statements
 
@@ -63,6 +70,16 @@ class _ClassReference:
         for part in self.qualname.split("."):
             obj = getattr(obj, part)
         return obj
+
+
+def _group_split(dataset, example_ids, random_state):
+    """90/10 train/validation split of whole examples (for early stopping)."""
+    from sklearn.model_selection import GroupShuffleSplit
+    from torch.utils.data import Subset
+
+    splitter = GroupShuffleSplit(n_splits=1, test_size=0.1, random_state=random_state)
+    train, valid = next(splitter.split(np.zeros(len(example_ids)), groups=example_ids))
+    return Subset(dataset, train), Subset(dataset, valid)
 
 
 class StatementTuner(NeuralNetClassifier):
@@ -103,9 +120,21 @@ class StatementTuner(NeuralNetClassifier):
     random_state : int or None, default=None
         Seeds the head initialisation, dropout, batch order and validation
         split.
+    objective : {"binary", "listwise"}, default="binary"
+        Training loss. ``"binary"``: the paper's cross-entropy of each
+        statement's true/false label (arXiv 2404.12897, Sec. 3). ``"listwise"``:
+        that loss plus the cross-entropy of a softmax over the true-logits of
+        each example's candidate statements, the true one being the target
+        (:func:`~sklearn_statement._objectives.listwise_loss`; the rule used at
+        prediction time); it needs ``fit(X, y, example_id=...)`` with exactly
+        one true statement per example.
     group_by_length : bool, default=True
         Batch statements of similar length together (transformers'
         ``LengthGroupedSampler``) to waste less compute on padding.
+    max_grad_norm : float or None, default=1.0
+        Clip the gradient's global L2 norm to this value before every
+        optimizer step (skorch ``GradientNormClipping``; 1.0 is the default of
+        transformers' ``Trainer``); None does not clip.
     gradient_accumulation_steps : int, default=1
         Batches whose gradients are summed before an optimizer step (the
         effective batch is ``batch_size * gradient_accumulation_steps``).
@@ -177,7 +206,9 @@ class StatementTuner(NeuralNetClassifier):
         "device": "no_validation",  # str or torch.device, checked by resolve_device
         "precision": [StrOptions(set(PRECISIONS))],
         "random_state": [Interval(Integral, 0, None, closed="left"), None],
+        "objective": [StrOptions(set(OBJECTIVES))],
         "group_by_length": ["boolean"],
+        "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "gradient_accumulation_steps": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": [Interval(Integral, 1, None, closed="left"), None],
         "checkpoint_dir": [str, os.PathLike, None],
@@ -195,7 +226,9 @@ class StatementTuner(NeuralNetClassifier):
         device: str = "auto",
         precision: str = "auto",
         random_state: int | None = None,
+        objective: str = "binary",
         group_by_length: bool = True,
+        max_grad_norm: float | None = 1.0,
         gradient_accumulation_steps: int = 1,
         early_stopping: int | None = None,
         checkpoint_dir: str | os.PathLike | None = None,
@@ -229,7 +262,9 @@ class StatementTuner(NeuralNetClassifier):
         self.peft = peft
         self.precision = precision
         self.random_state = random_state
+        self.objective = objective
         self.group_by_length = group_by_length
+        self.max_grad_norm = max_grad_norm
         self.gradient_accumulation_steps = gradient_accumulation_steps
         self.early_stopping = early_stopping
         self.checkpoint_dir = checkpoint_dir
@@ -333,6 +368,10 @@ class StatementTuner(NeuralNetClassifier):
                     EarlyStopping(patience=self.early_stopping, load_best=True),
                 )
             )
+        if self.max_grad_norm is not None:
+            callbacks.append(
+                ("gradient_clipping", GradientNormClipping(self.max_grad_norm))
+            )
         callbacks.append(("lr_schedule", WarmupLinearSchedule()))
         if self.verbose:
             callbacks.append(("progress_bar", ProgressBar()))
@@ -371,21 +410,67 @@ class StatementTuner(NeuralNetClassifier):
         return self
 
     # ------------------------------------------------------------ training
-    @staticmethod
-    def _training_data(X, y):
-        """Validate before any model loading or callback sees the data."""
-        if is_dataset(X):
-            return X, y
-        texts = check_statements(X)
-        return np.asarray(texts, dtype=object), check_binary_targets(y, len(texts))
+    def _training_data(self, X, y, example_id=None):
+        """Validate before any model loading or callback sees the data.
 
-    def fit(self, X, y, **fit_params):
+        Returns the statements as an object array, or, with ``example_id``, a
+        dict ``{"statement": ..., "example_id": codes}`` that skorch's
+        ``Dataset`` indexes row by row (so the ids follow every split).
+        """
+        if is_dataset(X):
+            if example_id is not None:
+                raise ValueError(
+                    "example_id= goes with X as statements; a torch Dataset carries "
+                    "its own inputs"
+                )
+            return X, y
+        if isinstance(X, dict) and set(X) == {"statement", EXAMPLE_ID}:
+            # what this method returns (skorch's fit calls partial_fit with it)
+            if example_id is not None:
+                raise ValueError("example_id is given twice: in X and as example_id=")
+            X, example_id = X["statement"], X[EXAMPLE_ID]
+        texts = check_statements(X)
+        y = check_binary_targets(y, len(texts))
+        statements = np.asarray(texts, dtype=object)
+        if example_id is None:
+            if self.objective == "listwise":
+                raise ValueError(
+                    "objective='listwise' needs example_id=: the example each statement "
+                    "was built from, so that the candidate statements of one example are "
+                    "compared (build_multitask's example_id column; build statements with "
+                    "balance=False for every label's statement), or use objective='binary'"
+                )
+            return statements, y
+        codes = check_example_ids(example_id, len(texts))
+        if self.objective == "listwise":
+            positives = np.bincount(codes, weights=y, minlength=codes.max() + 1)
+            sizes = np.bincount(codes, minlength=codes.max() + 1)
+            bad = np.flatnonzero((positives != 1) | (sizes < 2))
+            if len(bad):
+                first = np.flatnonzero(codes == bad[0])[:3].tolist()
+                raise ValueError(
+                    f"objective='listwise' needs exactly one true statement and at least "
+                    f"one false one per example; {len(bad)} of {len(sizes)} examples do "
+                    f"not (e.g. the example of statements {first}: "
+                    f"{int(positives[bad[0]])} true of {int(sizes[bad[0]])}). Check that "
+                    "example_id is unique per example, or use objective='binary'"
+                )
+        return {"statement": statements, EXAMPLE_ID: codes}, y
+
+    def fit(self, X, y, example_id=None, **fit_params):
         """Statement-tune on ``X`` (statements) and ``y`` (1 = true).
 
         Parameters
         ----------
         X : array-like of str, shape (n_statements,)
         y : array-like of {0, 1} or bool, shape (n_statements,)
+        example_id : array-like of int or str, shape (n_statements,), optional
+            The example each statement was built from (``build_multitask``'s
+            ``example_id`` column). Statements of one example are kept in the
+            same batch, so the model sees an example's true and false
+            statements side by side; required by ``objective="listwise"``.
+            Like ``sample_weight`` in scikit-learn, it is indexed along with
+            ``X`` by ``cross_val_score(..., params={"example_id": ids})``.
         **fit_params
             Passed to skorch (``NeuralNet.fit``).
 
@@ -396,21 +481,35 @@ class StatementTuner(NeuralNetClassifier):
         Raises
         ------
         TypeError, ValueError
-            For invalid statements or targets (see ``check_statements`` /
-            ``check_binary_targets``) and invalid parameters
+            For invalid statements, targets or example ids (see
+            ``check_statements`` / ``check_binary_targets`` /
+            ``check_example_ids``), ``objective="listwise"`` without
+            ``example_id`` or with an example that has not exactly one true
+            statement, and invalid parameters
             (``sklearn.utils._param_validation.InvalidParameterError``).
         """
-        X, y = self._training_data(X, y)
+        self._check_objective()
+        X, y = self._training_data(X, y, example_id)
         return super().fit(X, y, **fit_params)
 
-    def partial_fit(self, X, y=None, classes=None, **fit_params):
+    def partial_fit(self, X, y=None, classes=None, example_id=None, **fit_params):
         """Continue statement tuning for ``max_epochs`` on ``X``, ``y`` (see :meth:`fit`)."""
-        X, y = self._training_data(X, y)
+        self._check_objective()
+        X, y = self._training_data(X, y, example_id)
         return super().partial_fit(X, y, classes=classes, **fit_params)
+
+    def _check_objective(self) -> None:
+        validate_parameter_constraints(
+            {"objective": self._parameter_constraints["objective"]},
+            {"objective": self.objective},
+            type(self).__name__,
+        )
 
     def check_data(self, X, y):
         if not is_dataset(X):
-            self.training_stats_ = {"n_statements": len(X), "n_true": int(np.sum(y))}
+            self.training_stats_ = {"n_statements": len(y), "n_true": int(np.sum(y))}
+            if isinstance(X, dict):
+                self.training_stats_["n_examples"] = int(len(np.unique(X[EXAMPLE_ID])))
         super().check_data(X, y)
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
@@ -425,7 +524,9 @@ class StatementTuner(NeuralNetClassifier):
 
         The loss is divided by the accumulation steps before ``backward`` so
         the summed gradient is that of the mean over the effective batch;
-        the loss recorded in the history is the batch's own.
+        the loss recorded in the history is the batch's own. Callbacks'
+        ``on_grad_computed`` (gradient clipping) runs once per optimizer
+        step, on the accumulated gradient.
         """
         steps = self.gradient_accumulation_steps
         self.batch_in_epoch_ = getattr(self, "batch_in_epoch_", 0) + 1
@@ -437,15 +538,16 @@ class StatementTuner(NeuralNetClassifier):
         y_pred = self.infer(Xi, **fit_params)
         loss = self.get_loss(y_pred, yi, X=Xi, training=True)
         (loss / steps).backward()
-        self.notify(
-            "on_grad_computed",
-            named_parameters=TeeGenerator(self.get_all_learnable_params()),
-            batch=batch,
-            training=True,
-        )
         last = self.batch_in_epoch_ >= getattr(self, "batches_per_epoch_", 0)
         self.optimizer_stepped_ = self.batch_in_epoch_ % steps == 0 or last
         if self.optimizer_stepped_:
+            # the gradient is complete only now: clipping sees the accumulated sum
+            self.notify(
+                "on_grad_computed",
+                named_parameters=TeeGenerator(self.get_all_learnable_params()),
+                batch=batch,
+                training=True,
+            )
             self._step_optimizer(None)
             self._zero_grad_optimizer()
         return {"loss": loss, "y_pred": y_pred}
@@ -453,6 +555,8 @@ class StatementTuner(NeuralNetClassifier):
     def get_split_datasets(self, X, y=None, **fit_params):
         if self.early_stopping is not None and self.train_split is None:
             dataset = self.get_dataset(X, y)
+            if isinstance(X, dict):  # whole examples on either side
+                return _group_split(dataset, X[EXAMPLE_ID], self.random_state)
             return ValidSplit(0.1, stratified=True, random_state=self.random_state)(
                 dataset, y, **fit_params
             )
@@ -462,6 +566,8 @@ class StatementTuner(NeuralNetClassifier):
     def get_dataset(self, X, y=None):
         if is_dataset(X):
             return X
+        if isinstance(X, dict) and EXAMPLE_ID in X:  # validated in fit
+            return super().get_dataset(X, y)
         texts = check_statements(X)
         if y is not None:
             y = check_binary_targets(y, len(texts))
@@ -476,7 +582,18 @@ class StatementTuner(NeuralNetClassifier):
         kwargs.setdefault(
             "collate_fn", StatementCollator(self.tokenizer_, self.max_length)
         )
-        if training and "sampler" not in kwargs and "batch_sampler" not in kwargs:
+        ids = example_ids_of(dataset)
+        if ids is not None and "sampler" not in kwargs and "batch_sampler" not in kwargs:
+            shuffle = kwargs.pop("shuffle", training)
+            texts = texts_of(dataset) if self.group_by_length else None
+            kwargs["batch_sampler"] = ExampleBatchSampler(
+                ids,
+                kwargs.pop("batch_size"),
+                lengths=None if texts is None else [len(t) for t in texts],
+                shuffle=shuffle,
+                generator=self.generator_,
+            )
+        elif training and "sampler" not in kwargs and "batch_sampler" not in kwargs:
             shuffle = kwargs.pop("shuffle", True)
             texts = texts_of(dataset) if (shuffle and self.group_by_length) else None
             if texts is not None and len(texts) > kwargs["batch_size"]:
@@ -500,6 +617,8 @@ class StatementTuner(NeuralNetClassifier):
     # ------------------------------------------------------------ forward
     def infer(self, x, **fit_params):
         device = self._torch_device()
+        if isinstance(x, dict) and EXAMPLE_ID in x:
+            x = {k: v for k, v in x.items() if k != EXAMPLE_ID}
         x = to_tensor(x, device=device)
         with autocast(device, getattr(self, "precision_dtype_", None)):
             out = self.module_(**x, **fit_params)
@@ -507,8 +626,19 @@ class StatementTuner(NeuralNetClassifier):
         return logits.float()
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
+        """The binary loss, plus the listwise loss for ``objective="listwise"``."""
         y_true = to_tensor(y_true, device=self._torch_device())
-        return self.criterion_(y_pred, y_true)
+        loss = self.criterion_(y_pred, y_true)
+        if self.objective == "listwise":
+            ids = X.get(EXAMPLE_ID) if isinstance(X, dict) else None
+            if ids is None:
+                raise ValueError(
+                    "objective='listwise' got a batch without example ids; pass "
+                    "example_id= to fit"
+                )
+            true_logits = y_pred[:, 1] - y_pred[:, 0]
+            loss = loss + listwise_loss(true_logits, y_true, ids.to(y_true.device))
+        return loss
 
     # ------------------------------------------------------------ persistence
     def save_pretrained(

@@ -106,6 +106,50 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
+def resolve_classes(
+    labels: Any, template: Template, y: Any, multi_label: bool = False
+) -> list[Any]:
+    """The candidate labels: ``labels`` if given, else the sorted labels of ``y``,
+    else the template's labels.
+
+    Raises
+    ------
+    TypeError
+        If a label is not a string or number.
+    ValueError
+        If there are no labels, fewer than two (unless ``multi_label``),
+        duplicates, or the template has an open label set and nothing else
+        names the labels.
+    """
+    if labels is not None:
+        for label in labels:
+            if label is None or not isinstance(label, (str, Number)):
+                raise TypeError(
+                    f"labels must be strings (or numbers), got {label!r} of type "
+                    f"{type(label).__name__}; each label is written into a statement"
+                )
+        labels = np.asarray(labels).tolist()
+        if not labels:
+            raise ValueError("labels is empty; give at least two candidate labels")
+        if len(labels) < 2 and not multi_label:
+            raise ValueError(
+                f"labels={labels!r} has one label, so every example would get it; "
+                "give at least two candidate labels, or multi_label=True for an "
+                "independent P(true)"
+            )
+    elif y is not None and not multi_label:
+        labels = np.unique(y).tolist()
+    else:
+        labels = list(template.labels)
+    if not labels:
+        raise ValueError(
+            f"{template!r} has an open label set; pass labels=[...] (or y to fit)"
+        )
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"labels must be distinct, got {labels}")
+    return labels
+
+
 class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
     """Zero-shot classifier: one statement per label, the most-true one wins.
 
@@ -311,33 +355,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         self.dtype_ = resolve_precision(self.precision, self.device_)
 
     def _classes(self, template: Template, y: Any) -> list[Any]:
-        if self.labels is not None:
-            for label in self.labels:
-                if label is None or not isinstance(label, (str, Number)):
-                    raise TypeError(
-                        f"labels must be strings (or numbers), got {label!r} of type "
-                        f"{type(label).__name__}; each label is written into a statement"
-                    )
-            labels = np.asarray(self.labels).tolist()
-            if not labels:
-                raise ValueError("labels is empty; give at least two candidate labels")
-            if len(labels) < 2 and not self.multi_label:
-                raise ValueError(
-                    f"labels={labels!r} has one label, so every example would get it; "
-                    "give at least two candidate labels, or multi_label=True for an "
-                    "independent P(true)"
-                )
-        elif y is not None and not self.multi_label:
-            labels = np.unique(y).tolist()
-        else:
-            labels = list(template.labels)
-        if not labels:
-            raise ValueError(
-                f"{template!r} has an open label set; pass labels=[...] (or y to fit)"
-            )
-        if len(set(labels)) != len(labels):
-            raise ValueError(f"labels must be distinct, got {labels}")
-        return labels
+        return resolve_classes(self.labels, template, y, self.multi_label)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any = None, y: Any = None) -> ZeroShotStatementClassifier:

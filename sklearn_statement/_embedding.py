@@ -1,0 +1,237 @@
+"""``EmbeddingZeroShotClassifier``: the sentence-embedding baseline, same templates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
+
+from template_registry import render_statements
+
+from ._validation import check_examples
+from ._zero_shot import _check_labels, _resolve_templates, _softmax, resolve_classes
+
+__all__ = ["EmbeddingZeroShotClassifier"]
+
+
+def _load_encoder(model: Any, device: str) -> Any:
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:  # pragma: no cover - the demo extra installs it
+        raise ImportError(
+            "EmbeddingZeroShotClassifier needs sentence-transformers: "
+            "pip install 'sklearn-statement[demo]' (or pip install sentence-transformers)"
+        ) from exc
+    if isinstance(model, SentenceTransformer):
+        return model
+    from ._device import resolve_device
+
+    return SentenceTransformer(str(model), device=str(resolve_device(device)))
+
+
+class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
+    """Zero-shot classifier by sentence-embedding similarity (a baseline).
+
+    What a user without a statement model does today: embed the input and
+    one description per label with a sentence encoder (mean-pooled
+    sentence-transformers model, Reimers & Gurevych, 2019) and pick the
+    label whose description is closest in cosine similarity. It takes the
+    same ``template`` / ``labels`` as :class:`ZeroShotStatementClassifier`,
+    so both can be compared on the same rows; ``benchmarks/bench_quality.py``
+    and ``sklearn-statement demo`` report it next to every statement-tuned
+    figure.
+
+    Parameters
+    ----------
+    model : str or sentence_transformers.SentenceTransformer, default=None
+        A sentence-transformers model directory or hub id (e.g. the demo's
+        MiniLM, ``sklearn_statement._demo.default_model_path()``). Required.
+    template : str, Template, dict or list, default=None
+        As for :class:`ZeroShotStatementClassifier` (the first template is
+        used); its labels and fields define the task.
+    language : str, default="en"
+        Language of a registered template.
+    labels : array-like, optional
+        Candidate labels (default: sorted labels of ``y``, else the
+        template's).
+    hypothesis : str, optional
+        A label description with a ``{label}`` slot, e.g. ``"This text is
+        about {label}."`` (the ``hypothesis_template`` of transformers'
+        zero-shot pipeline); the label is written with the template's
+        verbalizer. The input is then its fields joined by spaces. None
+        (default): each label's full statement is compared with the input.
+    scale : float, default=20.0
+        Cosine similarities are multiplied by ``scale`` before the softmax of
+        ``predict_proba`` (the scale of sentence-transformers'
+        ``MultipleNegativesRankingLoss``); it does not change ``predict``.
+    batch_size : int, default=64
+    device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The labels, in the column order of ``predict_proba``.
+    template_ : Template
+        The template, with ``classes_`` as labels.
+    encoder_ : sentence_transformers.SentenceTransformer
+
+    See Also
+    --------
+    ZeroShotStatementClassifier : the statement-model classifier it is a
+        baseline for.
+
+    Examples
+    --------
+    >>> from sklearn_statement import EmbeddingZeroShotClassifier
+    >>> clf = EmbeddingZeroShotClassifier("path/to/sentence-model", template="topic",
+    ...     labels=["sports", "politics"], hypothesis="This text is about {label}.")  # doctest: +SKIP
+    >>> clf.fit().predict(["Messi scored twice."])  # doctest: +SKIP
+    array(['sports'], dtype='<U8')
+    """
+
+    _parameter_constraints: dict = {
+        "model": "no_validation",
+        "template": "no_validation",
+        "language": [str],
+        "labels": ["array-like", None],
+        "hypothesis": [str, None],
+        "scale": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "device": "no_validation",
+    }
+
+    def __init__(
+        self,
+        model: Any = None,
+        *,
+        template: Any = None,
+        language: str = "en",
+        labels: Sequence[Any] | None = None,
+        hypothesis: str | None = None,
+        scale: float = 20.0,
+        batch_size: int = 64,
+        device: str = "auto",
+    ) -> None:
+        self.model = model
+        self.template = template
+        self.language = language
+        self.labels = labels
+        self.hypothesis = hypothesis
+        self.scale = scale
+        self.batch_size = batch_size
+        self.device = device
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.dict = True
+        tags.input_tags.two_d_array = False
+        tags.target_tags.required = False
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: Any = None, y: Any = None) -> EmbeddingZeroShotClassifier:
+        """Resolve the template and labels, load the encoder; nothing is trained.
+
+        Parameters
+        ----------
+        X : list of str, list of dict, DataFrame, datasets.Dataset or None
+            Examples; when given, their fields are checked against the
+            template.
+        y : array-like of shape (n_samples,), optional
+            Labels; when ``labels`` is None, ``classes_`` is their sorted set.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        ValueError
+            If the model or template is missing, ``hypothesis`` has no
+            ``{label}`` slot, a label has no statement, or ``X`` lacks a
+            template field.
+        """
+        if self.model is None:
+            raise ValueError("model is required: a sentence-transformers directory or hub id")
+        template = _resolve_templates(self.template, self.language, False)[0]
+        if y is not None:
+            y = _check_labels(y, X)
+        labels = resolve_classes(self.labels, template, y)
+        if self.hypothesis is not None and "{label}" not in self.hypothesis:
+            raise ValueError(
+                f"hypothesis {self.hypothesis!r} has no '{{label}}' slot, e.g. "
+                "'This text is about {label}.'"
+            )
+        missing = [
+            lab for lab in labels if lab not in template.patterns and not template.is_open
+        ]
+        if missing:
+            raise ValueError(
+                f"label(s) {missing} have no statement in {template!r} (its labels: "
+                f"{list(template.labels)})"
+            )
+        self.template_ = template.with_labels(labels)
+        if X is not None:
+            for example in check_examples(X, self.template_.fields):
+                self.template_._values(example)
+        self.encoder_ = _load_encoder(self.model, self.device)
+        self.classes_ = np.asarray(labels)
+        return self
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        unique = list(dict.fromkeys(texts))
+        vectors = self.encoder_.encode(
+            unique,
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        index = {t: i for i, t in enumerate(unique)}
+        return vectors[[index[t] for t in texts]].astype(np.float64)
+
+    def similarities(self, X: Any) -> np.ndarray:
+        """Cosine similarity of each example with each label's description.
+
+        Parameters
+        ----------
+        X : list of str, list of dict, DataFrame or datasets.Dataset
+
+        Returns
+        -------
+        ndarray of float64, shape (n_samples, n_classes)
+            In [-1, 1], columns in ``classes_`` order.
+        """
+        check_is_fitted(self, "classes_")
+        examples = check_examples(X, self.template_.fields)
+        values = [self.template_._values(ex) for ex in examples]
+        inputs = self._embed([" ".join(v.values()) for v in values])
+        k = len(self.classes_)
+        if self.hypothesis is not None:
+            described = [
+                self.hypothesis.format(label=self.template_.verbalize(lab))
+                for lab in self.classes_
+            ]
+            labels = self._embed(described)
+            return inputs @ labels.T
+        rendered, _ = render_statements(self.template_, examples)
+        statements = self._embed([row[lab] for row in rendered for lab in self.classes_])
+        return np.einsum("nd,nkd->nk", inputs, statements.reshape(len(examples), k, -1))
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """The cosine similarities, shape (n_samples, n_classes)."""
+        return self.similarities(X)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Softmax of ``scale`` x the similarities, shape (n_samples, n_classes)."""
+        return _softmax(self.scale * self.similarities(X))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The label with the most similar description, shape (n_samples,)."""
+        return self.classes_[np.argmax(self.similarities(X), axis=1)]
