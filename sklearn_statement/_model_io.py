@@ -17,6 +17,8 @@ from typing import Any
 
 import torch
 
+from ._tokenizers import load_tokenizer
+
 __all__ = [
     "bitsandbytes_config",
     "load_statement_model",
@@ -144,15 +146,14 @@ def load_statement_model(
     ------
     FileNotFoundError
         If a local directory lacks config / safetensors weights.
+    ImportError
+        If the tokenizer is a sentencepiece model and ``sentencepiece`` or
+        ``protobuf`` is not installed (the message names the packages).
     ValueError
         If a file is corrupt or cannot be loaded, or the checkpoint has no
         sequence-classification head and ``new_head`` is False.
     """
-    from transformers import (
-        AutoConfig,
-        AutoModelForSequenceClassification,
-        AutoTokenizer,
-    )
+    from transformers import AutoConfig, AutoModelForSequenceClassification
 
     kwargs = dict(model_kwargs or {})
     if kwargs.pop("trust_remote_code", False):
@@ -194,6 +195,12 @@ def load_statement_model(
             "label2id": LABEL2ID,
             "ignore_mismatched_sizes": True,
         }
+    try:  # before the weights: a missing sentencepiece fails fast
+        tokenizer = load_tokenizer(spec, path, **common)
+    except ImportError:  # names the package to install
+        raise
+    except Exception as exc:  # noqa: BLE001 - corrupt or incompatible files
+        raise _load_error(spec, exc) from exc
     try:
         model = AutoModelForSequenceClassification.from_pretrained(
             base,
@@ -203,7 +210,6 @@ def load_statement_model(
         )
         if adapter:
             model = _load_adapter(model, path, trainable)
-        tokenizer = AutoTokenizer.from_pretrained(spec, **common)
     except Exception as exc:  # noqa: BLE001 - corrupt or incompatible files
         raise _load_error(spec, exc) from exc
     if tokenizer.pad_token_id is None:
