@@ -10,6 +10,7 @@ candidate label into a statement and picking the most-true one
 from importlib.metadata import PackageNotFoundError, version
 
 from ._callbacks import WarmupLinearSchedule
+from ._convert import convert_to_safetensors
 from ._embedding import EmbeddingZeroShotClassifier
 from ._evaluate import evaluate_zero_shot, suite_triples
 from ._report import write_report
@@ -26,6 +27,7 @@ __all__ = [
     "StatementTuner",
     "WarmupLinearSchedule",
     "ZeroShotStatementClassifier",
+    "convert_to_safetensors",
     "evaluate_zero_shot",
     "suite_triples",
     "write_report",

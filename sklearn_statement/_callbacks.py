@@ -156,11 +156,18 @@ class ResumableCheckpoint(Callback):
                 f"{self.dirname} holds a checkpoint of a different run ({saved}, this run: {self.run_}); "
                 "delete it or pass another checkpoint_dir"
             )
-        net.load_params(
-            f_params=self._path("params.pt"),
-            f_optimizer=self._path("optimizer.pt"),
-            f_history=self._path("history.json"),
-        )
+        # weights and optimizer state are plain state dicts: read them as tensors
+        # only (weights_only=True), never as full pickles
+        torch_load_kwargs = net.torch_load_kwargs
+        net.torch_load_kwargs = {**(torch_load_kwargs or {}), "weights_only": True}
+        try:
+            net.load_params(
+                f_params=self._path("params.pt"),
+                f_optimizer=self._path("optimizer.pt"),
+                f_history=self._path("history.json"),
+            )
+        finally:
+            net.torch_load_kwargs = torch_load_kwargs
         rng = torch.load(self._path("rng.pt"), weights_only=True)
         net.generator_.set_state(rng["generator"])
         torch.set_rng_state(rng["torch"])

@@ -3,8 +3,10 @@
 Sub-commands: ``demo`` (the main job end to end), ``tune`` (statement-tune an
 encoder on statement data), ``evaluate`` (zero-shot accuracy per dataset and
 language), ``predict`` (zero-shot labels for texts), ``templates``
-(``list`` / ``show`` the template registry) and ``build`` (write a statement
-corpus, e.g. the paper's preset, with a stats table).
+(``list`` / ``show`` the template registry), ``build`` (write a statement
+corpus, e.g. the paper's preset, with a stats table) and ``convert`` (write
+``model.safetensors`` for a pre-downloaded checkpoint that ships pickle
+weights only, e.g. ``microsoft/mdeberta-v3-base``).
 """
 
 from __future__ import annotations
@@ -252,6 +254,45 @@ def _add_build(sub: Any) -> None:
     )
 
 
+def _add_convert(sub: Any) -> None:
+    p = sub.add_parser(
+        "convert",
+        help="write model.safetensors from a model directory's pytorch_model.bin (tensors only)",
+        description=(
+            "Convert a pre-downloaded checkpoint that ships pickle weights only "
+            "(e.g. hf download microsoft/mdeberta-v3-base --local-dir m) to "
+            "safetensors. The pickle is read with torch.load(weights_only=True): "
+            "tensors only, a file holding other objects is refused and nothing in "
+            "it runs. Then StatementTuner(DIR) loads it."
+        ),
+    )
+    p.add_argument("directory", help="model directory with pytorch_model.bin")
+    p.add_argument(
+        "--output-dir",
+        default=None,
+        help="write into this new directory (with the config and tokenizer files); "
+        "default: beside the pickle",
+    )
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an existing model.safetensors / write into a non-empty --output-dir",
+    )
+
+
+def _cmd_convert(args: argparse.Namespace) -> int:
+    from ._convert import convert_to_safetensors
+
+    out = convert_to_safetensors(
+        args.directory, args.output_dir, overwrite=args.overwrite
+    )
+    files = sorted(p.name for p in out.glob("*.safetensors"))
+    print(
+        f"wrote {', '.join(files)} in {out}; load it with StatementTuner({str(out)!r})"
+    )
+    return 0
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     import time
 
@@ -328,6 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_predict,
         _add_templates,
         _add_build,
+        _add_convert,
     ):
         add(sub)
     return parser
@@ -508,7 +550,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {
         "demo": _cmd_demo, "tune": _cmd_tune, "evaluate": _cmd_evaluate, "predict": _cmd_predict,
-        "templates": _cmd_templates, "build": _cmd_build,
+        "templates": _cmd_templates, "build": _cmd_build, "convert": _cmd_convert,
     }[args.command]  # fmt: skip
     try:
         return handler(args)

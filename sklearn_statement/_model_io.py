@@ -4,14 +4,18 @@ A statement model is a transformers sequence-classification model with a
 2-way head, label 0 = ``"false"`` and label 1 = ``"true"``, saved as a plain
 transformers directory (``config.json``, ``model.safetensors``, tokenizer
 files) or as a peft adapter directory (``adapter_config.json``,
-``adapter_model.safetensors``) that names its base model. Weights are only
-read from safetensors files and ``trust_remote_code`` is always False, so
-loading a directory never executes code from it.
+``adapter_model.safetensors``) that names its base model. Local weights are
+only read from safetensors files (:func:`sklearn_statement.convert_to_safetensors`
+converts pickle-only checkpoints, tensors only); from the hub, transformers
+reads safetensors or, failing that, tensors only (``torch.load(weights_only=True)``,
+which ``model_kwargs`` cannot turn off). ``trust_remote_code`` is always
+False, so loading a model never executes code from it.
 """
 
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -62,13 +66,17 @@ def _check_local_dir(path: Path) -> None:
         )
     if (path / "config.json").exists() and not (path / "adapter_config.json").exists():
         if not list(path.glob("*.safetensors")):
-            hint = (
-                " (it holds pickle weights, which are never loaded)"
-                if list(path.glob("*.bin"))
-                else ""
-            )
+            pickles = sorted(p.name for p in path.glob("*.bin"))
+            if pickles:
+                raise FileNotFoundError(
+                    f"{path} has no *.safetensors weights: it holds pickle weights ({', '.join(pickles)}), "
+                    "which are never loaded. Convert them once, reading tensors only "
+                    "(torch.load(weights_only=True)): sklearn-statement convert "
+                    f"{shlex.quote(str(path))} (or sklearn_statement.convert_to_safetensors({str(path)!r}))"
+                )
             raise FileNotFoundError(
-                f"{path} has no *.safetensors weights{hint}; re-save the model with safetensors"
+                f"{path} has no *.safetensors weights; re-save the model with "
+                "model.save_pretrained(dir) (transformers writes model.safetensors)"
             )
 
 
@@ -134,7 +142,8 @@ def load_statement_model(
         Load a peft adapter with trainable weights.
     model_kwargs : dict, optional
         Extra keyword arguments for ``from_pretrained`` (``revision``,
-        ``attn_implementation``…). ``trust_remote_code`` cannot be enabled.
+        ``attn_implementation``…). ``trust_remote_code`` cannot be enabled,
+        nor ``weights_only`` disabled.
 
     Returns
     -------
@@ -145,13 +154,17 @@ def load_statement_model(
     Raises
     ------
     FileNotFoundError
-        If a local directory lacks config / safetensors weights.
+        If a local directory lacks config / safetensors weights (a
+        directory of pickle weights only: the message names
+        ``sklearn-statement convert``).
     ImportError
         If the tokenizer is a sentencepiece model and ``sentencepiece`` or
         ``protobuf`` is not installed (the message names the packages).
     ValueError
-        If a file is corrupt or cannot be loaded, or the checkpoint has no
-        sequence-classification head and ``new_head`` is False.
+        If a file is corrupt or cannot be loaded, the checkpoint has no
+        sequence-classification head and ``new_head`` is False, or
+        ``model_kwargs`` enables ``trust_remote_code`` or disables
+        ``weights_only``.
     """
     from transformers import AutoConfig, AutoModelForSequenceClassification
 
@@ -159,6 +172,11 @@ def load_statement_model(
     if kwargs.pop("trust_remote_code", False):
         raise ValueError(
             "trust_remote_code=True is not allowed: loading a model must not execute downloaded code"
+        )
+    if kwargs.get("weights_only", True) is not True:
+        raise ValueError(
+            "weights_only=False is not allowed: it unpickles arbitrary objects (and runs their code); "
+            "convert pickle weights with `sklearn-statement convert DIR` instead"
         )
     if not isinstance(spec, str) or not spec:
         raise TypeError(
