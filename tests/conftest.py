@@ -12,8 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -39,6 +37,13 @@ def pytest_addoption(parser):
         action="store_true",
         help="run tests that need the Hugging Face hub",
     )
+
+
+def pytest_configure(config):
+    """Offline unless --run-network (before any test module imports huggingface_hub)."""
+    if not config.getoption("--run-network"):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
 
 def pytest_collection_modifyitems(config, items):
