@@ -11,6 +11,7 @@ from typing import Any
 
 from ._card import write_model_card
 from ._model_io import CONFIG_NAME
+from ._quiet import quiet_transformers
 
 __all__ = ["save_tuner", "is_peft", "SAVED_PARAMS", "TEMPLATES_NAME"]
 
@@ -63,8 +64,9 @@ def save_tuner(
             )
         model = copy.deepcopy(model).merge_and_unload()
     path.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(path, safe_serialization=True)
-    tuner.tokenizer_.save_pretrained(path)
+    with quiet_transformers(not getattr(tuner, "verbose", 0)):
+        model.save_pretrained(path, safe_serialization=True)
+        tuner.tokenizer_.save_pretrained(path)
     params = {k: getattr(tuner, k) for k in SAVED_PARAMS}
     if merge:
         params["peft"] = None

@@ -16,7 +16,14 @@ from template_registry import Template, get_template, list_templates, render_sta
 
 from ._device import PRECISIONS, resolve_device, resolve_precision
 from ._few_shot import few_shot_statements, few_shot_tuner
-from ._model_io import load_statement_model, saved_params, true_false_index
+from ._model_io import (
+    check_max_length,
+    load_statement_model,
+    position_limit,
+    saved_params,
+    true_false_index,
+)
+from ._quiet import quiet_transformers
 from ._scoring import true_logits
 from ._validation import check_examples
 
@@ -198,7 +205,10 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         Token budget per statement: input fields are truncated so that the
         label part always survives. None: the tuner's ``max_length`` (also
         when read from a directory saved by ``save_pretrained``), else the
-        tokenizer's limit (at most 512).
+        tokenizer's limit (at most 512). It may not exceed the model's
+        position limit (``config.max_position_embeddings``, less the
+        padding offset of RoBERTa-style models): a larger value is an error
+        in ``fit``.
     device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
         Used when the model is loaded from a directory or the hub; a tuner's
         model stays on the tuner's device.
@@ -341,7 +351,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             tuner_length = model.max_length
         elif isinstance(model, (str, os.PathLike)):
             self.device_ = resolve_device(self.device)
-            self.model_, self.tokenizer_ = load_statement_model(os.fspath(model))
+            with quiet_transformers():
+                self.model_, self.tokenizer_ = load_statement_model(os.fspath(model))
             self.model_.to(self.device_)
             tuner_length = saved_params(os.fspath(model)).get("max_length")
         else:
@@ -350,8 +361,12 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
                 f"directory or a hub id, got {type(model).__name__}"
             )
         self.true_index_, self.false_index_ = true_false_index(self.model_)
+        positions = position_limit(self.model_)
         limit = min(int(getattr(self.tokenizer_, "model_max_length", 512) or 512), 512)
+        if positions is not None:
+            limit = min(limit, positions)
         self.max_length_ = int(self.max_length or tuner_length or limit)
+        check_max_length(self.max_length_, self.model_, "max_length")
         self.dtype_ = resolve_precision(self.precision, self.device_)
 
     def _classes(self, template: Template, y: Any) -> list[Any]:
