@@ -59,7 +59,15 @@ def _one_template(template: Any, language: str) -> Template:
 
 
 def _resolve_templates(template: Any, language: str, ensemble: bool) -> list[Template]:
-    """The template(s) to score with: one, a given list, or a task's variants."""
+    """The template(s) to score with: one, a given list, or a task's variants.
+
+    Raises
+    ------
+    ValueError
+        If ``template`` is missing or an empty list, or ``ensemble=True`` is
+        combined with a single ``Template`` or dict (whose variants are
+        unknown: pass a task name or a list of templates instead).
+    """
     if template is None:
         raise ValueError(
             "template is required: a registered task name (e.g. 'xnli', 'topic'), a "
@@ -70,37 +78,102 @@ def _resolve_templates(template: Any, language: str, ensemble: bool) -> list[Tem
             raise ValueError("template list is empty; give at least one template")
         return [_one_template(t, language) for t in template]
     first = _one_template(template, language)
-    if ensemble and isinstance(template, str):
+    if ensemble and not isinstance(template, str):
+        name = (
+            f" (e.g. template={first.dataset or first.task!r})"
+            if isinstance(template, Template)
+            else ""
+        )
+        raise ValueError(
+            f"ensemble=True averages the registered variants of a task, but template is "
+            f"a {type(template).__name__}, which has none; pass the task name{name} or "
+            "a list of templates (a list is always an ensemble), or set ensemble=False"
+        )
+    if ensemble:
         native = list_templates(template, language=first.language)
         return native or [first]
     return [first]
 
 
+def _is_missing_label(value: Any) -> bool:
+    if value is None or (isinstance(value, float) and value != value):
+        return True
+    return type(value).__name__ in ("NAType", "NaTType")  # pandas missing values
+
+
+def _label_kind(value: Any) -> str:
+    """``"str"`` or ``"number"``; anything else cannot be a candidate label."""
+    if isinstance(value, (str, np.str_)):
+        return "str"
+    if isinstance(value, (Number, np.number, np.bool_)):
+        return "number"
+    return type(value).__name__
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value (``np.int64(1)`` -> ``1``)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _check_labels(y: Any, X: Any) -> np.ndarray:
-    """1-D, finite, categorical labels matching ``X`` in length (sklearn conventions)."""
+    """1-D, finite, categorical labels matching ``X`` in length (sklearn conventions).
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is not 1-D, holds None/NaN or continuous values, or its
+        length differs from ``X``'s.
+    TypeError
+        If ``y`` mixes strings and numbers, or holds other objects.
+    """
     from sklearn.utils.multiclass import check_classification_targets
     from sklearn.utils.validation import column_or_1d
 
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = column_or_1d(y, warn=True)
-    if y.ndim != 1:
+    arr = np.asarray(y)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = column_or_1d(arr, warn=True)
+        y = arr
+    if arr.ndim != 1:
         raise ValueError(
-            f"y must be 1-D (n_samples,), got shape {y.shape}; use multi_label=True for indicators"
+            f"y must be 1-D (n_samples,), got shape {arr.shape}; use multi_label=True for indicators"
         )
-    if y.dtype.kind == "f" and not np.isfinite(y).all():
+    if arr.dtype.kind in "OUS":  # check the items themselves: numpy stringifies mixes
+        items = np.asarray(y, dtype=object).reshape(-1)
+        kinds: dict[str, Any] = {}
+        for i, value in enumerate(items):
+            if _is_missing_label(value):
+                raise ValueError(
+                    f"y[{i}] is {value!r}; every example needs a label (drop the "
+                    "unlabeled rows, or pass labels=[...] and fit without y)"
+                )
+            kinds.setdefault(_label_kind(value), value)
+        bad = [k for k in kinds if k not in ("str", "number")]
+        if bad:
+            raise TypeError(
+                f"y holds a {bad[0]} ({kinds[bad[0]]!r}); labels must be strings or numbers"
+            )
+        if len(kinds) > 1:
+            raise TypeError(
+                f"y mixes strings and numbers (e.g. {kinds['str']!r} and "
+                f"{kinds['number']!r}); use one type for every label"
+            )
+        if "number" in kinds:
+            arr = np.asarray(items.tolist())
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
         raise ValueError(
             "Input y contains NaN or infinity; every label must be a class"
         )
-    check_classification_targets(y)  # "Unknown label type: continuous" for float scores
+    check_classification_targets(
+        arr
+    )  # "Unknown label type: continuous" for float scores
     if (
         X is not None
         and hasattr(X, "__len__")
         and not isinstance(X, (str, bytes))
-        and len(X) != len(y)
+        and len(X) != len(arr)
     ):
-        raise ValueError(f"X has {len(X)} examples but y has {len(y)} labels")
-    return y
+        raise ValueError(f"X has {len(X)} examples but y has {len(arr)} labels")
+    return arr
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -113,48 +186,205 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
-def resolve_classes(
+def candidate_labels(
     labels: Any, template: Template, y: Any, multi_label: bool = False
 ) -> list[Any]:
-    """The candidate labels: ``labels`` if given, else the sorted labels of ``y``,
-    else the template's labels.
+    """The candidate labels in their given order: ``labels`` if given, else the
+    sorted labels of ``y``, else the template's labels.
+
+    Parameters
+    ----------
+    labels : array-like or None
+        The estimator's ``labels`` parameter.
+    template : Template
+        The (first) template.
+    y : ndarray of shape (n_samples,) or None
+        Labels checked by ``_check_labels``; ignored with ``multi_label``.
+    multi_label : bool, default=False
+        One label is then allowed (an independent P(true)).
+
+    Returns
+    -------
+    list
+        Distinct Python strings or numbers (numpy scalars converted).
 
     Raises
     ------
     TypeError
-        If a label is not a string or number.
+        If a label is not a string or number, or strings and numbers are
+        mixed.
     ValueError
-        If there are no labels, fewer than two (unless ``multi_label``),
-        duplicates, or the template has an open label set and nothing else
-        names the labels.
+        If there are no labels, fewer than two (unless ``multi_label``), an
+        empty string label, labels that differ only in whitespace, or the
+        template has an open label set and nothing else names the labels.
     """
     if labels is not None:
-        for label in labels:
-            if label is None or not isinstance(label, (str, Number)):
-                raise TypeError(
-                    f"labels must be strings (or numbers), got {label!r} of type "
-                    f"{type(label).__name__}; each label is written into a statement"
-                )
-        labels = np.asarray(labels).tolist()
-        if not labels:
-            raise ValueError("labels is empty; give at least two candidate labels")
-        if len(labels) < 2 and not multi_label:
-            raise ValueError(
-                f"labels={labels!r} has one label, so every example would get it; "
-                "give at least two candidate labels, or multi_label=True for an "
-                "independent P(true)"
+        if isinstance(labels, (str, bytes)):
+            raise TypeError(
+                f"labels must be a list of labels, got the string {labels!r}; e.g. "
+                f"labels=[{labels!r}, ...]"
             )
+        source = "labels"
+        values = list(labels)
+        if not values:
+            raise ValueError("labels is empty; give at least two candidate labels")
     elif y is not None and not multi_label:
-        labels = np.unique(y).tolist()
+        source = "y"
+        values = np.unique(y).tolist()
     else:
-        labels = list(template.labels)
-    if not labels:
-        raise ValueError(
-            f"{template!r} has an open label set; pass labels=[...] (or y to fit)"
+        source = "the template"
+        values = list(template.labels)
+        if not values:
+            fix = (
+                "pass labels=[...]"
+                if multi_label
+                else "pass labels=[...] (or y to fit)"
+            )
+            raise ValueError(f"{template!r} has an open label set; {fix}")
+    kinds: dict[str, Any] = {}
+    for label in values:
+        if _is_missing_label(label) or _label_kind(label) not in ("str", "number"):
+            raise TypeError(
+                f"labels must be strings (or numbers), got {label!r} of type "
+                f"{type(label).__name__} in {source}; each label is written into a "
+                "statement"
+            )
+        kinds.setdefault(_label_kind(label), label)
+    if len(kinds) > 1:
+        raise TypeError(
+            f"{source} mixes strings and numbers (e.g. {kinds['str']!r} and "
+            f"{kinds['number']!r}); use one type for every label, e.g. all strings"
         )
-    if len(set(labels)) != len(labels):
-        raise ValueError(f"labels must be distinct, got {labels}")
-    return labels
+    values = [_plain(v) for v in values]
+    for label in values:
+        if isinstance(label, str) and not label.strip():
+            raise ValueError(
+                f"{source} holds the empty label {label!r}; every label needs words "
+                "for its statement"
+            )
+    if len(set(values)) != len(values):
+        raise ValueError(f"labels must be distinct, got {values}")
+    seen: dict[Any, Any] = {}
+    for label in values:
+        key = " ".join(label.split()) if isinstance(label, str) else label
+        if key in seen:
+            raise ValueError(
+                f"labels {seen[key]!r} and {label!r} differ only in whitespace, so "
+                "their statements are the same and neither can win; keep one"
+            )
+        seen[key] = label
+    if len(values) < 2 and not multi_label:
+        if source == "y":
+            fix = (
+                "y has only one class, so every example would get it. Pass "
+                "labels=[...] with every candidate label (this also keeps "
+                "cross-validation folds that miss a class full width)"
+            )
+        else:
+            fix = (
+                f"{source} gives one label ({values[0]!r}), so every example would "
+                "get it; give at least two candidate labels"
+            )
+        raise ValueError(f"{fix}, or use multi_label=True for an independent P(true)")
+    return values
+
+
+def resolve_classes(
+    labels: Any, template: Template, y: Any, multi_label: bool = False
+) -> list[Any]:
+    """``classes_``: the candidate labels (see :func:`candidate_labels`), sorted.
+
+    scikit-learn classifiers keep ``classes_`` sorted (``np.unique``) and
+    ``predict_proba``'s columns in that order; metrics such as
+    ``roc_auc_score`` and ``CalibratedClassifierCV`` rely on it.
+
+    Returns
+    -------
+    list
+        Sorted, distinct strings or numbers.
+
+    Raises
+    ------
+    TypeError, ValueError
+        See :func:`candidate_labels`.
+    """
+    return sorted(candidate_labels(labels, template, y, multi_label))
+
+
+def check_label_words(templates: Sequence[Template], labels: Sequence[Any]) -> None:
+    """Refuse labels that a registered open template would write as a bare number.
+
+    The ``{label}`` slot of a registered template (or of any template with a
+    verbalizer) expects the label's words: ``labels=[0, 1]`` with
+    ``"topic"`` would write "... is about 0.". A template you build yourself
+    without a verbalizer writes numbers as they are (``"{text} belongs to
+    class {label}."`` may mean it).
+
+    Raises
+    ------
+    ValueError
+        If such a label (no explicit statement, no verbalizer entry) is not
+        a string.
+    """
+    for template in templates:
+        if not template.verbalizer and template.source is None:
+            continue
+        bare = [
+            lab
+            for lab in labels
+            if lab not in template.patterns
+            and lab not in template.verbalizer
+            and not isinstance(lab, str)
+        ]
+        if bare:
+            example = template.verbalize(bare[0])
+            raise ValueError(
+                f"label(s) {bare} would be written into {template!r}'s label_statement "
+                f"as the bare number {example!r}; pass string labels (the words of "
+                "each class), or a Template(..., verbalizer={label: words})"
+            )
+
+
+def _probe_values(template: Template) -> list[dict[str, str]]:
+    """Placeholder field values, one set per ``switch`` case."""
+    values = {f: f"<{f} _>" for f in template.fields}
+    if template.switch is None:
+        return [values]
+    cases = sorted({str(c) for pat in template.patterns.values() for c in pat})
+    return [{**values, template.switch: case} for case in cases]
+
+
+def check_distinct_statements(
+    templates: Sequence[Template], labels: Sequence[Any], tokenizer: Any = None
+) -> None:
+    """Refuse labels whose statements are identical (to the model).
+
+    Each template is rendered with placeholder field values and, with a
+    tokenizer, tokenized: two labels with the same token ids get the same
+    true-logit on every input, so their probabilities would tie forever.
+
+    Raises
+    ------
+    ValueError
+        Naming the labels and their common statement.
+    """
+    for template in templates:
+        for values in _probe_values(template):
+            rendered = template.render(values, labels)
+            texts = [rendered[lab] for lab in labels]
+            keys: list[Any] = texts
+            if tokenizer is not None:
+                keys = [tuple(ids) for ids in tokenizer(texts)["input_ids"]]
+            first: dict[Any, Any] = {}
+            for label, key, text in zip(labels, keys, texts):
+                if key in first:
+                    raise ValueError(
+                        f"labels {first[key]!r} and {label!r} give the same statement "
+                        f"in {template!r} ({text!r}{' once tokenized' if tokenizer is not None else ''}), "
+                        "so the model scores them identically and neither can win; "
+                        "give each label its own words"
+                    )
+                first[key] = label
 
 
 class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
@@ -184,10 +414,14 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         used where no native one exists (and work for any input language,
         arXiv 2506.01592).
     labels : array-like, optional
-        Candidate labels, in ``classes_`` order. Default: the labels of ``y``
-        in ``fit`` (sorted), else the template's labels. Fixing them keeps
-        ``predict_proba`` full-width in folds that miss a class. An open
-        template (``"topic"``) writes any label into its ``{label}`` slot.
+        Candidate labels: strings, or numbers (a registered open template
+        needs words, so there a number needs its own statement or
+        verbalizer entry). Default: the labels of ``y`` in ``fit``, else
+        the template's labels. ``classes_`` holds them sorted, whatever
+        order they are given in. Fixing them keeps ``predict_proba``
+        full-width in folds that miss a class (with ``labels=None``, a fold
+        whose ``y`` has one class is an error). An open template
+        (``"topic"``) writes any string label into its ``{label}`` slot.
     normalize : {"softmax", "sum"}, default="softmax"
         How ``predict_proba`` turns true-logits into a distribution over
         labels: softmax over the true-logits, or P(true) of each statement
@@ -195,10 +429,17 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
     multi_label : bool, default=False
         Score every label independently: ``predict_proba`` gives P(true) per
         label (rows need not sum to 1) and ``predict`` a 0/1 indicator
-        matrix (threshold 0.5).
+        matrix (1 where P(true) > ``threshold``).
+    threshold : float in (0, 1) or None, default=None
+        With ``multi_label=True``: a label is predicted when its P(true) is
+        above this. None means 0.5. Setting it without ``multi_label`` is an
+        error (single-label ``predict`` is the argmax).
     ensemble : bool, default=False
         With a task name as ``template``, average the true-logits of all of
         the task's registered variants in ``language`` (template ensembling).
+        A ``Template`` or dict has no registered variants: ``ensemble=True``
+        with one is an error (pass a list of templates instead; a list is
+        always averaged).
     batch_size : int, default=64
         Statements per forward pass.
     max_length : int or None, default=None
@@ -232,7 +473,11 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        The labels, in the column order of ``predict_proba``.
+        The labels, sorted (as ``np.unique`` sorts them): the column order
+        of ``predict_proba``, ``true_logits`` and a multi-label ``predict``.
+    template_labels_ : tuple
+        The same labels in the order they were given (``labels``, else the
+        template's order; sorted when they come from ``y``).
     templates_ : list of Template
         The resolved template(s), with ``classes_`` as labels.
     template_ : Template
@@ -258,6 +503,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
     ...                                   labels=["sports", "politics"])  # doctest: +SKIP
     >>> clf.fit(["Messi scored twice."]).predict(["Messi scored twice."])  # doctest: +SKIP
     array(['sports'], dtype='<U8')
+    >>> clf.classes_  # sorted, like every scikit-learn classifier  # doctest: +SKIP
+    array(['politics', 'sports'], dtype='<U8')
     """
 
     _parameter_constraints: dict = {
@@ -267,6 +514,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         "labels": ["array-like", None],
         "normalize": [StrOptions(set(NORMALIZE))],
         "multi_label": ["boolean"],
+        "threshold": [Interval(Real, 0, 1, closed="neither"), None],
         "ensemble": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "max_length": [Interval(Integral, 8, None, closed="left"), None],
@@ -288,6 +536,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         labels: Sequence[Any] | None = None,
         normalize: str = "softmax",
         multi_label: bool = False,
+        threshold: float | None = None,
         ensemble: bool = False,
         batch_size: int = 64,
         max_length: int | None = None,
@@ -305,6 +554,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         self.labels = labels
         self.normalize = normalize
         self.multi_label = multi_label
+        self.threshold = threshold
         self.ensemble = ensemble
         self.batch_size = batch_size
         self.max_length = max_length
@@ -369,9 +619,6 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         check_max_length(self.max_length_, self.model_, "max_length")
         self.dtype_ = resolve_precision(self.precision, self.device_)
 
-    def _classes(self, template: Template, y: Any) -> list[Any]:
-        return resolve_classes(self.labels, template, y, self.multi_label)
-
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any = None, y: Any = None) -> ZeroShotStatementClassifier:
         """Resolve the template, load the model and set ``classes_``.
@@ -395,15 +642,30 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         ------
         ValueError
             If the template or model is missing/invalid, a label has no
-            statement, ``X`` lacks a template field, or ``few_shot=True``
-            without ``X`` and ``y``.
+            statement, fewer than two labels are found (one class in ``y``,
+            a one-entry template; unless ``multi_label``), two labels give
+            the same statement, a label is empty or only differs from
+            another in whitespace, an open template would write a number as
+            a label, ``y`` holds None, ``X`` lacks a template field,
+            ``max_length`` exceeds the model's position limit, ``threshold``
+            is set without ``multi_label``, ``ensemble=True`` comes with a
+            single Template or dict, or ``few_shot=True`` without ``X`` and
+            ``y``.
         TypeError
-            If a parameter has the wrong type.
+            If a parameter has the wrong type, or labels mix strings and
+            numbers.
         """
+        if self.threshold is not None and not self.multi_label:
+            raise ValueError(
+                f"threshold={self.threshold} applies to multi_label=True only (a "
+                "single-label predict takes the most-true label); set "
+                "multi_label=True or leave threshold=None"
+            )
         templates = _resolve_templates(self.template, self.language, self.ensemble)
         if y is not None and not self.multi_label:
             y = _check_labels(y, X)
-        labels = self._classes(templates[0], y)
+        given = candidate_labels(self.labels, templates[0], y, self.multi_label)
+        labels = sorted(given)
         resolved = []
         for template in templates:
             missing = [
@@ -418,6 +680,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
                     "template with a {label} slot"
                 )
             resolved.append(template.with_labels(labels))
+        check_label_words(resolved, labels)
         self.templates_ = resolved
         self.template_ = resolved[0]
         fields = self._fields()
@@ -428,6 +691,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             ) in examples:  # empty / None field values are reported now, not at predict
                 template._values(example)
         self._load_model()
+        check_distinct_statements(self.templates_, labels, self.tokenizer_)
+        self.template_labels_ = tuple(given)
         self.classes_ = np.asarray(labels)
         if self.few_shot:
             if examples is None or y is None:
@@ -540,9 +805,12 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         -------
         ndarray
             Shape (n_samples,) with labels from ``classes_``; with
-            ``multi_label=True`` a 0/1 indicator matrix (n_samples, n_classes).
+            ``multi_label=True`` a 0/1 int64 indicator matrix (n_samples,
+            n_classes), columns in ``classes_`` order, 1 where P(true) >
+            ``threshold`` (0.5 when None).
         """
         z = self.true_logits(X)
         if self.multi_label:
-            return (z > 0).astype(np.int64)
+            threshold = 0.5 if self.threshold is None else self.threshold
+            return (_sigmoid(z) > threshold).astype(np.int64)
         return self.classes_[np.argmax(z, axis=1)]
