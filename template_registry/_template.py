@@ -79,6 +79,13 @@ def _placeholders(segments) -> list[str]:
     return names
 
 
+def _preview(text: str, limit: int = 80) -> str:
+    """``repr(text)``, shortened for error messages (inputs may be very long)."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text)} characters)"
+
+
 def _as_text(value: Any, field: str) -> str:
     if value is None:
         raise ValueError(
@@ -377,7 +384,7 @@ class Template:
             case = values[self.switch].strip()
             if case not in cases:
                 raise ValueError(
-                    f"{self._where()}: field {self.switch!r} is {case!r}; expected one of {sorted(cases)}"
+                    f"{self._where()}: field {self.switch!r} is {_preview(case)}; expected one of {sorted(cases)}"
                 )
             return cases[case]
         if self._label_segments is None:
@@ -400,7 +407,7 @@ class Template:
                 if _BLANK not in value:
                     raise ValueError(
                         f"{self._where()}: field {field!r} must contain the blank {_BLANK!r} to fill with "
-                        f"{fill!r}, got {value!r}"
+                        f"{fill!r}, got {_preview(value)}"
                     )
                 value = value.replace(_BLANK, values[fill], 1)
             out.append(value)
