@@ -163,9 +163,14 @@ def _check_labels(y: Any, X: Any) -> np.ndarray:
         raise ValueError(
             "Input y contains NaN or infinity; every label must be a class"
         )
-    check_classification_targets(
-        arr
-    )  # "Unknown label type: continuous" for float scores
+    if arr.dtype.kind == "f" and (
+        np.any(np.abs(arr) > 2**53) or np.any(np.mod(arr, 1) != 0)
+    ):  # before sklearn casts them to int (a RuntimeWarning for huge values)
+        raise ValueError(
+            "Unknown label type: continuous. y holds non-integer numbers; every "
+            "label must be a class (a string or an integer)"
+        )
+    check_classification_targets(arr)
     if (
         X is not None
         and hasattr(X, "__len__")
