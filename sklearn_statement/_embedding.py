@@ -13,15 +13,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from template_registry import render_statements
 
-from ._validation import check_examples
-from ._zero_shot import (
-    _check_labels,
-    _resolve_templates,
-    _softmax,
+from ._labels import (
     candidate_labels,
     check_distinct_statements,
     check_label_words,
+    check_labels,
 )
+from ._validation import check_examples
+from ._zero_shot import _resolve_templates, _softmax
 
 __all__ = ["EmbeddingZeroShotClassifier"]
 
@@ -198,7 +197,7 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("model is required: a sentence-transformers directory or hub id")
         template = _resolve_templates(self.template, self.language, False)[0]
         if y is not None:
-            y = _check_labels(y, X)
+            y = check_labels(y, X)
         given = candidate_labels(self.labels, template, y)
         labels = sorted(given)
         if self.hypothesis is not None:
