@@ -123,7 +123,8 @@ class Template:
         Input fields, in order. Inferred from the patterns when omitted; when
         given, an unknown or unused field is an error.
     labels : sequence of hashable, optional
-        Labels in ``classes_`` order. Defaults to the keys of ``statements``.
+        Labels, in the template's order (a classifier's ``classes_`` holds
+        them sorted). Defaults to the keys of ``statements``.
         Labels without an explicit pattern use ``label_statement``.
     label_statement : str, optional
         A pattern with a ``{label}`` slot for labels that have no explicit
@@ -148,8 +149,9 @@ class Template:
     fields : tuple of str
         Input field names.
     labels : tuple
-        Labels, in ``classes_`` order (empty for an open template that has
-        not been given labels).
+        Labels, in the template's order (empty for an open template that
+        has not been given labels); classifiers sort them into
+        ``classes_``.
 
     Raises
     ------
@@ -345,7 +347,7 @@ class Template:
         Parameters
         ----------
         labels : iterable of hashable
-            The labels, in ``classes_`` order. For a template without a
+            The labels, in this order. For a template without a
             ``label_statement``, every label needs an explicit statement.
         verbalizer : mapping, optional
             Extra label words, merged over the template's own verbalizer.
