@@ -294,6 +294,7 @@ def check_distinct_statements(
     ValueError
         Naming the labels and their common statement.
     """
+    unknown = getattr(tokenizer, "unk_token_id", None)
     for template in templates:
         for values in _probe_values(template):
             rendered = template.render(values, labels)
@@ -303,11 +304,19 @@ def check_distinct_statements(
                 keys = [tuple(ids) for ids in tokenizer(texts)["input_ids"]]
             first: dict[Any, Any] = {}
             for label, key, text in zip(labels, keys, texts):
-                if key in first:
-                    raise ValueError(
-                        f"labels {first[key]!r} and {label!r} give the same statement "
-                        f"in {template!r} ({text!r}{' once tokenized' if tokenizer is not None else ''}), "
-                        "so the model scores them identically and neither can win; "
-                        "give each label its own words"
+                if key not in first:
+                    first[key] = label
+                    continue
+                how = " once tokenized" if tokenizer is not None else ""
+                fix = "give each label its own words"
+                if unknown is not None and unknown in key:
+                    fix = (
+                        "the tokenizer writes their words as unknown tokens: use a "
+                        "model whose vocabulary covers the template's language "
+                        f"({template.language!r}), or English templates (language='en')"
                     )
-                first[key] = label
+                raise ValueError(
+                    f"labels {first[key]!r} and {label!r} give the same statement in "
+                    f"{template!r} ({text!r}{how}), so the model scores them "
+                    f"identically and neither can win; {fix}"
+                )

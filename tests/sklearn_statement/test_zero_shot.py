@@ -590,3 +590,12 @@ def test_dataset_route_for_cross_validation(fitted_tiny_tuner, sample_dir):
     np.testing.assert_allclose(scores, oracle, rtol=1e-10)
     grid = GridSearchCV(clf, {"normalize": ["softmax", "sum"]}, cv=cv).fit(frame, y)
     assert grid.best_estimator_.predict(frame.head(3)).shape == (3,)
+
+
+def test_label_words_unknown_to_the_tokenizer_are_named(tiny_statement_model):
+    # the tiny vocabulary has no 体/育/商/业: both statements become [UNK] tokens
+    clf = ZeroShotStatementClassifier(
+        tiny_statement_model, template={"a": "{t} 体育", "b": "{t} 商业"}, device="cpu"
+    )
+    with pytest.raises(ValueError, match="unknown tokens.*language='en'"):
+        clf.fit()
