@@ -309,8 +309,9 @@ def main() -> None:
     fp32, bf16 = ours["fp32"], ours["bf16"]
     pred32 = fp32["z"].argmax(1)
     agreement_bf16 = float((bf16["z"].argmax(1) == pred32).mean())
+    classes = fp32["clf"].classes_  # the columns of z (sorted labels)
     agreement_pipeline = float(
-        np.mean([labels[p] == q for p, q in zip(pred32, pipe_runs[best_bs]["pred"])])
+        np.mean([classes[p] == q for p, q in zip(pred32, pipe_runs[best_bs]["pred"])])
     )
 
     # --- correctness: fast path == plain loop over our own statements ------------------

@@ -458,7 +458,12 @@ def build_columns(
     k = len(labels)
     # paired statements come in whole groups (true + false of one example)
     group = (2 if balance else k) if paired else 1
-    asked = int(n) - int(n) % group if n >= group else int(n)
+    if n < group:
+        raise ValueError(
+            f"n={n} is fewer than one example's statements ({group} with paired=True, "
+            f"balance={balance}, {k} labels); pass n >= {group}, or paired=False"
+        )
+    asked = int(n) - int(n) % group
     report = BuildReport(task, language, asked, len(rows), k, balance)
     for i in range(len(rows)):
         try:
@@ -622,8 +627,9 @@ def build_statements(
     Raises
     ------
     ValueError
-        If ``n < 1``, the data is empty, a row's label is not one of the
-        template's labels, no row has all template fields, only one of
+        If ``n < 1`` or (``paired``) fewer than one example's statements, the
+        data is empty or allows no statement at all, a row's label is not one
+        of the template's labels, no row has all template fields, only one of
         ``tokenizer`` / ``max_length`` is given, ``over_length`` is unknown,
         or ``max_length`` cannot hold a template's fixed text.
     TypeError
@@ -650,5 +656,7 @@ def build_statements(
         over_length=over_length,
         paired=paired,
     )
+    if report.built == 0:  # an empty corpus is no answer (build_multitask warns)
+        raise ValueError(report.short_message())
     finish(report, max_length, stacklevel=2)
     return to_dataset(columns)

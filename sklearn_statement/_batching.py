@@ -10,10 +10,48 @@ from typing import Any
 import numpy as np
 import torch
 
-__all__ = ["StatementCollator", "ExampleBatchSampler", "texts_of", "example_ids_of"]
+__all__ = [
+    "StatementCollator",
+    "ExampleBatchSampler",
+    "cut_middle",
+    "texts_of",
+    "example_ids_of",
+]
 
 #: Key of the example ids in a batch's inputs (removed before the forward pass).
 EXAMPLE_ID = "example_id"
+
+
+def cut_middle(
+    ids: Sequence[int], special: Sequence[int], max_length: int
+) -> list[int]:
+    """Shorten a token id list to ``max_length`` by removing its middle.
+
+    The special tokens (``[CLS]``, ``[SEP]``…) stay in place; of the other
+    tokens, the first ``ceil(k / 2)`` and the last ``floor(k / 2)`` are kept,
+    ``k`` being ``max_length`` less the number of special tokens.
+
+    Parameters
+    ----------
+    ids : sequence of int
+        Token ids with special tokens.
+    special : sequence of {0, 1}
+        The tokenizer's ``special_tokens_mask`` for ``ids``.
+    max_length : int
+
+    Returns
+    -------
+    list of int
+        ``ids`` itself when it fits, else ``max_length`` ids.
+    """
+    if len(ids) <= max_length:
+        return list(ids)
+    n_special = int(sum(special))
+    keep = max(max_length - n_special, 0)
+    content = [i for i, (tok, s) in enumerate(zip(ids, special)) if not s]
+    head, tail = content[: keep - keep // 2], content[len(content) - keep // 2 :]
+    kept = set(head) | set(tail) | {i for i, s in enumerate(special) if s}
+    return [tok for i, tok in enumerate(ids) if i in kept]
 
 
 class StatementCollator:
@@ -22,13 +60,20 @@ class StatementCollator:
     Dynamic padding: each batch is padded to its own longest statement
     (at most ``max_length`` tokens), not to ``max_length``.
 
+    A statement longer than ``max_length`` tokens loses its **middle**: its
+    first and last tokens are kept (half of the budget each, see
+    :func:`cut_middle`). Cutting the end instead would drop the label part
+    that templates put last ("... is about sports."), so two statements
+    that differ only there would become identical inputs with opposite
+    targets. To cut input fields rather than statements, build statements
+    with ``datasets_builders.build_statements(..., tokenizer=,
+    max_length=)``.
+
     Parameters
     ----------
     tokenizer : transformers tokenizer
     max_length : int
-        Longer statements are cut at the end (build statements with
-        ``datasets_builders.build_statements(..., tokenizer=, max_length=)``
-        to truncate input fields instead).
+        Token limit per statement, special tokens included.
 
     Returns
     -------
@@ -43,18 +88,30 @@ class StatementCollator:
         self.tokenizer = tokenizer
         self.max_length = max_length
 
+    def encode(self, texts: list[str]) -> dict[str, Any]:
+        """Token ids (and token types) of ``texts``, each cut to ``max_length``."""
+        enc = self.tokenizer(
+            texts, truncation=False, return_special_tokens_mask=True, verbose=False
+        )
+        special = enc.pop("special_tokens_mask")
+        out: dict[str, list] = {key: [] for key in enc}
+        for row in range(len(texts)):
+            ids = enc["input_ids"][row]
+            if len(ids) <= self.max_length:
+                for key in enc:
+                    out[key].append(enc[key][row])
+                continue
+            kept = cut_middle(list(range(len(ids))), special[row], self.max_length)
+            for key in enc:
+                out[key].append([enc[key][row][i] for i in kept])
+        return out
+
     def __call__(
         self, batch: list[tuple[Any, Any]]
     ) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
         grouped = bool(batch) and isinstance(batch[0][0], dict)
         texts = [str(x["statement"] if grouped else x) for x, _ in batch]
-        enc = self.tokenizer(
-            texts,
-            padding=True,
-            truncation=True,
-            max_length=self.max_length,
-            return_tensors="pt",
-        )
+        enc = self.tokenizer.pad(self.encode(texts), padding=True, return_tensors="pt")
         y = torch.as_tensor(
             np.asarray([np.asarray(t).reshape(-1)[0] for _, t in batch]),
             dtype=torch.long,

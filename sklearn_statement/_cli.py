@@ -21,14 +21,136 @@ from typing import Any
 __all__ = ["main"]
 
 
-def _add_demo(sub: Any) -> None:
-    p = sub.add_parser(
-        "demo", help="statement-tune MiniLM on real data, then evaluate zero-shot"
+PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Show defaults, except the empty ones (None, False) that only mean "not set"."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        default = action.default
+        if (
+            default is None
+            or default is False
+            or default == []
+            or default is argparse.SUPPRESS
+        ):
+            return action.help
+        return super()._get_help_string(action)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a positive integer, got {text!r}"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a positive number, got {text!r}"
+        ) from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return value
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a number in (0, 1), got {text!r}"
+        ) from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1), got {text!r}")
+    return value
+
+
+def _field_column(text: str) -> tuple[str, str]:
+    name, sep, column = text.partition("=")
+    if not sep or not name.strip() or not column.strip():
+        raise argparse.ArgumentTypeError(
+            f"must be NAME=COLUMN (a template field and an input column), got {text!r}"
+        )
+    return name.strip(), column.strip()
+
+
+def _parent(*adders: Any) -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    for add in adders:
+        add(parent)
+    return parent
+
+
+def _device_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--device",
+        default="auto",
+        help="'auto' (CUDA when available, else CPU), 'cpu', 'cuda' or 'cuda:N'",
     )
     p.add_argument(
-        "--data-dir",
-        default=None,
-        help="data folder (layout of shared/data); default: bundled sample",
+        "--precision",
+        default="auto",
+        choices=PRECISIONS,
+        help="autocast dtype ('auto': bf16 on GPUs that support it, else fp32; "
+        "'bf16' also speeds up CPUs with AVX-512 BF16/AMX)",
+    )
+
+
+def _seed_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="random seed (sampling, training, bootstrap)",
+    )
+
+
+def _overwrite_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace existing output files (never done without it)",
+    )
+
+
+def _data_dir_option(default_text: str) -> Any:
+    def add(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--data-dir",
+            default=None,
+            help=f"data folder (the layout of shared/data); default: {default_text}",
+        )
+
+    return add
+
+
+def _parents() -> dict[str, argparse.ArgumentParser]:
+    """Options shared by sub-commands, declared once."""
+    return {
+        "device": _parent(_device_options),
+        "seed": _parent(_seed_option),
+        "overwrite": _parent(_overwrite_option),
+        "hub_data": _parent(_data_dir_option("the Hugging Face hub")),
+        "sample_data": _parent(_data_dir_option("the bundled sample")),
+    }
+
+
+def _add_demo(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="statement-tune MiniLM on real data, then evaluate zero-shot",
+        parents=[parents[k] for k in ("sample_data", "device", "seed", "overwrite")],
+        formatter_class=_HelpFormatter,
     )
     p.add_argument(
         "--output-dir",
@@ -43,44 +165,39 @@ def _add_demo(sub: Any) -> None:
     p.add_argument("--quick", action="store_true", help="smoke run of about 2 minutes")
     p.add_argument(
         "--n-per-task",
-        type=int,
+        type=_positive_int,
         default=None,
-        help="statements per English task (default 800)",
+        help="statements per English task (default: 800, --quick: fewer)",
     )
     p.add_argument(
         "--n-mt",
-        type=int,
+        type=_positive_int,
         default=None,
-        help="MT statements per language (default 100)",
+        help="MT statements per language (default: 100)",
     )
     p.add_argument(
-        "--epochs", type=int, default=None, help="training epochs (default 3)"
+        "--epochs",
+        type=_positive_int,
+        default=None,
+        help="training epochs (default: 3)",
     )
     p.add_argument(
         "--max-samples",
-        type=int,
+        type=_positive_int,
         default=None,
-        help="examples per evaluated set (default 300)",
+        help="examples per evaluated set (default: 300)",
     )
     p.add_argument(
-        "--lr", type=float, default=1e-4, help="peak learning rate (default 1e-4)"
-    )
-    p.add_argument("--device", default="auto")
-    p.add_argument(
-        "--precision",
-        default="auto",
-        choices=["auto", "fp32", "bf16", "fp16"],
-        help="autocast dtype; 'bf16' speeds up CPUs with AVX-512 BF16/AMX",
-    )
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument(
-        "--overwrite", action="store_true", help="replace an existing output model"
+        "--lr", type=_positive_float, default=1e-4, help="peak learning rate"
     )
 
 
-def _add_tune(sub: Any) -> None:
+def _add_tune(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
-        "tune", help="statement-tune an encoder on statement data and save it"
+        "tune",
+        help="statement-tune an encoder on statement data and save it",
+        parents=[parents[k] for k in ("hub_data", "device", "seed", "overwrite")],
+        formatter_class=_HelpFormatter,
     )
     p.add_argument(
         "--model", required=True, help="hub id or local directory of the encoder"
@@ -89,33 +206,56 @@ def _add_tune(sub: Any) -> None:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument(
         "--statements",
-        help="jsonl/csv/parquet file with 'statement' and 'label' columns",
+        help="csv/tsv/jsonl/json/parquet file with 'statement' and 'label' columns "
+        "(label: 1/0, true/false or yes/no; 1 = the statement is true)",
     )
     src.add_argument(
         "--tasks",
         nargs="+",
         help="build statements from these datasets (see load_task)",
     )
-    p.add_argument("--languages", nargs="+", default=["en"])
-    p.add_argument("--exclude-families", nargs="*", default=[])
-    p.add_argument("--n-per-task", type=int, default=1500)
     p.add_argument(
-        "--data-dir", default=None, help="data folder; default: the Hugging Face hub"
+        "--languages", nargs="+", default=["en"], help="languages of --tasks"
     )
-    p.add_argument("--epochs", type=int, default=3)
-    p.add_argument("--lr", type=float, default=2e-5)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--max-length", type=int, default=128)
-    p.add_argument("--peft", choices=["lora", "qlora", "prompt"], default=None)
-    p.add_argument("--device", default="auto")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--overwrite", action="store_true")
+    p.add_argument(
+        "--exclude-families",
+        nargs="*",
+        default=[],
+        help="task families left out of --tasks (held out for zero-shot)",
+    )
+    p.add_argument(
+        "--n-per-task",
+        type=_positive_int,
+        default=1500,
+        help="statements per task and language with --tasks",
+    )
+    p.add_argument("--epochs", type=_positive_int, default=3, help="training epochs")
+    p.add_argument(
+        "--lr", type=_positive_float, default=2e-5, help="peak learning rate"
+    )
+    p.add_argument(
+        "--batch-size", type=_positive_int, default=32, help="statements per batch"
+    )
+    p.add_argument(
+        "--max-length",
+        type=_positive_int,
+        default=128,
+        help="token limit per statement (longer ones lose their middle)",
+    )
+    p.add_argument(
+        "--peft",
+        choices=["lora", "qlora", "prompt"],
+        default=None,
+        help="parameter-efficient tuning (default: full fine-tuning)",
+    )
 
 
-def _add_evaluate(sub: Any) -> None:
+def _add_evaluate(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "evaluate",
         help="zero-shot accuracy of a statement model per dataset and language",
+        parents=[parents[k] for k in ("hub_data", "device", "seed", "overwrite")],
+        formatter_class=_HelpFormatter,
     )
     p.add_argument(
         "--model", required=True, help="saved statement model directory or hub id"
@@ -138,13 +278,10 @@ def _add_evaluate(sub: Any) -> None:
         "--split", default=None, help="split (default: each dataset's evaluation split)"
     )
     p.add_argument(
-        "--data-dir", default=None, help="data folder; default: the Hugging Face hub"
-    )
-    p.add_argument(
         "--max-samples",
-        type=int,
+        type=_positive_int,
         default=None,
-        help="cap examples per dataset and language",
+        help="cap examples per dataset and language (default: all)",
     )
     p.add_argument(
         "--template-language",
@@ -156,29 +293,40 @@ def _add_evaluate(sub: Any) -> None:
         action="store_true",
         help="average over the task's template variants",
     )
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--device", default="auto")
     p.add_argument(
-        "--precision", default="auto", choices=["auto", "fp32", "bf16", "fp16"]
+        "--batch-size",
+        type=_positive_int,
+        default=64,
+        help="statements per forward pass",
     )
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--max-length",
+        type=_positive_int,
+        default=None,
+        help="token budget per statement (default: the model's)",
+    )
     p.add_argument("--output", default=None, help="write the rows as JSON here")
     p.add_argument(
         "--output-dir",
         default=None,
         help="write results.json/.csv/.md and one PNG per dataset here",
     )
-    p.add_argument(
-        "--overwrite", action="store_true", help="replace existing report files"
-    )
 
 
-def _add_predict(sub: Any) -> None:
+def _add_predict(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "predict",
-        help="zero-shot labels for texts (one per line, or JSON lines of fields)",
+        help="zero-shot labels for the rows of a CSV/TSV/JSONL/JSON/Parquet/text file",
+        description="Classify every row of a table zero-shot. The input format "
+        "follows the extension (.csv, .tsv, .jsonl, .json, .parquet; .txt and stdin: "
+        "one text or JSON object per line). Without --output, one JSON line per row "
+        "(row, label, probabilities) goes to stdout; the input is never echoed.",
+        parents=[parents[k] for k in ("device", "overwrite")],
+        formatter_class=_HelpFormatter,
     )
-    p.add_argument("--model", required=True)
+    p.add_argument(
+        "--model", required=True, help="saved statement model directory or hub id"
+    )
     p.add_argument(
         "--template",
         required=True,
@@ -188,33 +336,97 @@ def _add_predict(sub: Any) -> None:
         "--labels",
         nargs="+",
         default=None,
-        help="candidate labels (needed for open templates)",
+        help="candidate labels (needed for open templates such as topic)",
     )
-    p.add_argument("--language", default="en")
+    p.add_argument("--language", default="en", help="language of the template")
     p.add_argument(
-        "--input",
-        default="-",
-        help="file with one text or JSON object per line ('-' = stdin)",
+        "--input", default="-", help="input file ('-': stdin, one text per line)"
     )
-    p.add_argument("--device", default="auto")
+    p.add_argument(
+        "--input-format",
+        default="auto",
+        choices=["auto", "csv", "tsv", "jsonl", "json", "parquet", "txt"],
+        help="format of --input ('auto': by its extension)",
+    )
+    p.add_argument(
+        "--text-column",
+        default=None,
+        help="column holding the text of a one-field template (default: the field's "
+        "name, else 'text', else the only column)",
+    )
+    p.add_argument(
+        "--field",
+        type=_field_column,
+        action="append",
+        default=[],
+        metavar="NAME=COLUMN",
+        help="column of a template field (repeat for multi-field templates, e.g. "
+        "--field premise=sentence1 --field hypothesis=sentence2)",
+    )
+    p.add_argument(
+        "--output",
+        default=None,
+        help="write label and one probability column per class (classes_ order) to "
+        "this .csv/.tsv/.jsonl/.parquet file",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=64,
+        help="statements per forward pass",
+    )
+    p.add_argument(
+        "--max-length",
+        type=_positive_int,
+        default=None,
+        help="token budget per statement (default: the model's)",
+    )
+    p.add_argument(
+        "--multi-label",
+        action="store_true",
+        help="independent P(true) per label; predict every label above --threshold",
+    )
+    p.add_argument(
+        "--threshold",
+        type=_probability,
+        default=None,
+        help="with --multi-label: P(true) above which a label is predicted (default: 0.5)",
+    )
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help=f"no progress bar (shown on stderr from {PROGRESS_ROWS} rows)",
+    )
 
 
-def _add_templates(sub: Any) -> None:
-    p = sub.add_parser("templates", help="list or show registered templates")
+def _add_templates(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "templates",
+        help="list or show registered templates",
+        formatter_class=_HelpFormatter,
+    )
     tsub = p.add_subparsers(dest="templates_command", required=True)
-    lst = tsub.add_parser("list", help="list templates")
-    lst.add_argument("--task", default=None)
-    lst.add_argument("--language", default=None)
-    show = tsub.add_parser("show", help="show a task's statements for a worked example")
-    show.add_argument("task")
-    show.add_argument("--language", default="en")
-    show.add_argument("--name", default=None)
+    lst = tsub.add_parser("list", help="list templates", formatter_class=_HelpFormatter)
+    lst.add_argument("--task", default=None, help="only this task or dataset")
+    lst.add_argument("--language", default=None, help="only this language")
+    show = tsub.add_parser(
+        "show",
+        help="show a task's statements for a worked example",
+        formatter_class=_HelpFormatter,
+    )
+    show.add_argument("task", help="task family or dataset name")
+    show.add_argument("--language", default="en", help="template language")
+    show.add_argument(
+        "--name", default=None, help="template variant (default: the first)"
+    )
 
 
-def _add_build(sub: Any) -> None:
+def _add_build(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "build",
         help="build a statement corpus (a preset or tasks x languages) and its stats table",
+        parents=[parents[k] for k in ("hub_data", "seed", "overwrite")],
+        formatter_class=_HelpFormatter,
     )
     src = p.add_mutually_exclusive_group()
     src.add_argument("--preset", help="paper or english_mt (see --list-presets)")
@@ -226,19 +438,33 @@ def _add_build(sub: Any) -> None:
         "--exclude-families", nargs="*", default=None, help="held-out families"
     )
     p.add_argument(
-        "--n", type=int, default=None, help="statements per (task, language)"
-    )
-    p.add_argument(
-        "--data-dir", default=None, help="data folder; default: the Hugging Face hub"
+        "--n",
+        type=_positive_int,
+        default=None,
+        help="statements per (task, language) (default: the preset's, else 1500)",
     )
     p.add_argument("--out", default=None, help="output folder (statements + stats.csv)")
-    p.add_argument("--format", choices=["parquet", "jsonl"], default="parquet")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--format",
+        choices=["parquet", "jsonl"],
+        default="parquet",
+        help="file format of the statements",
+    )
     p.add_argument(
         "--tokenizer", default=None, help="fit statements into --max-length tokens"
     )
-    p.add_argument("--max-length", type=int, default=None)
-    p.add_argument("--over-length", choices=["truncate", "drop"], default=None)
+    p.add_argument(
+        "--max-length",
+        type=_positive_int,
+        default=None,
+        help="token budget per statement (with --tokenizer)",
+    )
+    p.add_argument(
+        "--over-length",
+        choices=["truncate", "drop"],
+        default=None,
+        help="what to do with statements over --max-length (default: truncate)",
+    )
     p.add_argument(
         "--template-language",
         default=None,
@@ -246,9 +472,6 @@ def _add_build(sub: Any) -> None:
     )
     p.add_argument("--no-cache", action="store_true", help="rebuild even if cached")
     p.add_argument("--cache-dir", default=None, help="default: under HF_DATASETS_CACHE")
-    p.add_argument(
-        "--overwrite", action="store_true", help="replace existing output files"
-    )
     p.add_argument(
         "--list-presets", action="store_true", help="describe the presets and exit"
     )
@@ -357,11 +580,19 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``sklearn-statement`` argument parser (sub-commands share parent parsers)."""
+    from . import __version__
+
     parser = argparse.ArgumentParser(
         prog="sklearn-statement",
         description="Statement-Tuning: tune an encoder to judge statements, classify zero-shot.",
+        formatter_class=_HelpFormatter,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    parents = _parents()
     for add in (
         _add_demo,
         _add_tune,
@@ -371,8 +602,58 @@ def build_parser() -> argparse.ArgumentParser:
         _add_build,
         _add_convert,
     ):
-        add(sub)
+        add(sub, parents)
     return parser
+
+
+_TRUTHY = ("1", "true", "yes", "on")
+
+
+def _hub_unreachable(timeout: float = 3.0) -> str | None:
+    """Why the Hugging Face hub cannot be used right now, or None.
+
+    Offline mode (``HF_HUB_OFFLINE`` / ``HF_DATASETS_OFFLINE``) is read from
+    the environment; otherwise one TCP connection to the hub's host (from
+    ``HF_ENDPOINT``) is tried with a short timeout, so that a machine
+    without network fails in seconds instead of retrying for half a minute.
+    """
+    import os
+    import socket
+    from urllib.parse import urlparse
+
+    for name in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE"):
+        if os.environ.get(name, "").strip().lower() in _TRUTHY:
+            return f"{name}={os.environ[name]} (offline mode)"
+    endpoint = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+    host = endpoint.hostname or "huggingface.co"
+    port = endpoint.port or (80 if endpoint.scheme == "http" else 443)
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        return f"{host}:{port} is not reachable ({exc.strerror or exc})"
+    return None
+
+
+def _require_data(args: argparse.Namespace, what: str) -> None:
+    """Fail fast when the data would come from an unreachable hub."""
+    if args.data_dir is not None:
+        return
+    reason = _hub_unreachable()
+    if reason is not None:
+        raise ConnectionError(
+            f"{what} come from the Hugging Face hub without --data-dir, but {reason}; "
+            "pass --data-dir DIR (a folder with the layout of shared/data)"
+        )
+
+
+def _check_model_path(model: str) -> None:
+    from ._model_io import _looks_like_path
+
+    if not Path(model).expanduser().exists() and _looks_like_path(model):
+        raise FileNotFoundError(
+            f"--model {model!r} does not exist (it is neither a directory here nor a "
+            "hub id 'org/name'); check the path"
+        )
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -387,25 +668,20 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _read_statements(path: str) -> tuple[list[str], list[int]]:
-    import datasets
+    from ._tables import INPUT_FORMATS, format_of, read_table, truth_values
 
-    kind = {
-        ".jsonl": "json",
-        ".json": "json",
-        ".csv": "csv",
-        ".parquet": "parquet",
-    }.get(Path(path).suffix)
-    if kind is None:
-        raise ValueError(
-            f"--statements must be a .jsonl, .csv or .parquet file, got {path}"
-        )
-    ds = datasets.load_dataset(kind, data_files=path, split="train")
-    missing = {"statement", "label"} - set(ds.column_names)
+    formats = {k: v for k, v in INPUT_FORMATS.items() if k != ".txt"}
+    frame = read_table(path, format_of(path, formats, "--statements"))
+    missing = [c for c in ("statement", "label") if c not in frame.columns]
     if missing:
         raise ValueError(
-            f"{path} lacks column(s) {sorted(missing)}; it has {ds.column_names}"
+            f"{path} lacks column(s) {missing}; it has {list(frame.columns)}"
         )
-    return list(ds["statement"]), list(ds["label"])
+    statements = frame["statement"].tolist()
+    for row, text in enumerate(statements):
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{path} row {row + 1}: the statement is empty")
+    return statements, truth_values(frame["label"].tolist(), path).tolist()
 
 
 def _cmd_tune(args: argparse.Namespace) -> int:
@@ -414,11 +690,13 @@ def _cmd_tune(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and any(out.iterdir()) and not args.overwrite:
         raise FileExistsError(f"{out} is not empty; pass --overwrite or another --out")
+    _check_model_path(args.model)
     if args.statements:
         statements, labels = _read_statements(args.statements)
     else:
         from datasets_builders import build_multitask
 
+        _require_data(args, "the --tasks datasets")
         ds = build_multitask(
             args.tasks, languages=args.languages, n_per_task=args.n_per_task, data_dir=args.data_dir,
             exclude_families=args.exclude_families, random_state=args.seed,
@@ -430,7 +708,7 @@ def _cmd_tune(args: argparse.Namespace) -> int:
     )
     tuner = StatementTuner(
         args.model, max_length=args.max_length, batch_size=args.batch_size, max_epochs=args.epochs, lr=args.lr,
-        peft=args.peft, device=args.device, random_state=args.seed,
+        peft=args.peft, device=args.device, precision=args.precision, random_state=args.seed,
     )  # fmt: skip
     tuner.fit(statements, labels)
     tuner.save_pretrained(out, overwrite=args.overwrite)
@@ -447,9 +725,11 @@ def _print_row(row: dict[str, Any]) -> None:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from ._demo import environment
     from ._evaluate import PAPER_SUITE, evaluate_zero_shot, format_table, suite_triples
+    from ._report import report_files, write_report
 
     if args.suite is not None and args.tasks is not None:
         raise ValueError("pass either --suite or --tasks, not both")
+    _check_model_path(args.model)
     triples = suite_triples(
         args.tasks or args.suite or "paper",
         data_dir=args.data_dir,
@@ -457,20 +737,35 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     )
     if args.split is not None:
         triples = [(name, lang, args.split) for name, lang, _ in triples]
+    # refuse existing outputs before a long run, not after it
+    if args.output and Path(args.output).exists() and not args.overwrite:
+        raise FileExistsError(
+            f"{args.output} exists; pass --overwrite to replace it, or another --output"
+        )
+    if args.output_dir and not args.overwrite:
+        clash = [
+            str(f)
+            for f in report_files(args.output_dir, [t[0] for t in triples])
+            if f.exists()
+        ]
+        if clash:
+            raise FileExistsError(
+                f"{args.output_dir} already holds {clash}; pass --overwrite or another "
+                "--output-dir"
+            )
+    _require_data(args, "the evaluation datasets")
     print(f"evaluating {args.model} on {len(triples)} dataset-language pairs "
           f"({', '.join(sorted({t[0] for t in triples}))})", flush=True)  # fmt: skip
     rows = evaluate_zero_shot(
         args.model, triples, data_dir=args.data_dir, max_samples=args.max_samples,
         template_language=None if args.template_language == "native" else args.template_language,
-        ensemble=args.ensemble, batch_size=args.batch_size, device=args.device, precision=args.precision,
-        random_state=args.seed, callback=_print_row,
+        ensemble=args.ensemble, batch_size=args.batch_size, max_length=args.max_length, device=args.device,
+        precision=args.precision, random_state=args.seed, callback=_print_row,
     )  # fmt: skip
     print(format_table(rows))
     if args.output:
         Path(args.output).write_text(json.dumps(rows, indent=2), encoding="utf-8")
     if args.output_dir:
-        from ._report import write_report
-
         meta = {**environment(), "model": args.model, "data_dir": args.data_dir, "max_samples": args.max_samples,
                 "suite": args.suite or "custom", "splits": PAPER_SUITE}  # fmt: skip
         files = write_report(rows, args.output_dir, meta=meta, overwrite=args.overwrite)
@@ -478,35 +773,79 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_predict(args: argparse.Namespace) -> int:
-    from ._zero_shot import ZeroShotStatementClassifier
+#: ``predict`` shows a progress bar from this many rows on (unless --no-progress).
+PROGRESS_ROWS = 1000
 
-    stream = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
-    with stream:
-        lines = [line.rstrip("\n") for line in stream if line.strip()]
-    items: list[Any] = [
-        json.loads(line) if line.lstrip().startswith("{") else line for line in lines
-    ]
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    import numpy as np
+    import pandas as pd
+
+    from ._tables import check_output_path, examples_from_table, read_table, write_table
+    from ._zero_shot import ZeroShotStatementClassifier, _resolve_templates
+
+    if args.threshold is not None and not args.multi_label:
+        raise ValueError("--threshold goes with --multi-label")
+    out_format = None
+    if args.output is not None:  # before any model is loaded
+        out_format = check_output_path(args.output, args.overwrite)
+    _check_model_path(args.model)
+    fields = _resolve_templates(args.template, args.language, False)[0].fields
+    frame = read_table(args.input, args.input_format, stdin=sys.stdin)
+    name = "stdin" if args.input == "-" else args.input
+    field_columns = dict(args.field)
+    if len(field_columns) != len(args.field):
+        raise ValueError("--field names a template field twice")
+    examples = examples_from_table(
+        frame,
+        fields,
+        text_column=args.text_column,
+        field_columns=field_columns,
+        name=name,
+    )
     clf = ZeroShotStatementClassifier(
-        args.model,
-        template=args.template,
-        labels=args.labels,
-        language=args.language,
-        device=args.device,
-    ).fit(items)
-    proba = clf.predict_proba(items)
-    for item, row in zip(items, proba):
-        best = int(row.argmax())
+        args.model, template=args.template, labels=args.labels, language=args.language,
+        device=args.device, precision=args.precision, batch_size=args.batch_size,
+        max_length=args.max_length, multi_label=args.multi_label, threshold=args.threshold,
+        progress_bar=not args.no_progress and len(examples) >= PROGRESS_ROWS,
+    ).fit(examples)  # fmt: skip
+    proba = clf.predict_proba(examples)
+    classes = [_plain(c) for c in clf.classes_]
+    if args.multi_label:
+        threshold = 0.5 if args.threshold is None else args.threshold
+        chosen = proba > threshold
+    else:
+        best = proba.argmax(axis=1)
+    if out_format is not None:
+        table: dict[str, Any] = {"row": np.arange(len(examples))}
+        if args.multi_label:
+            for j, c in enumerate(classes):
+                table[f"pred_{c}"] = chosen[:, j].astype(np.int64)
+        else:
+            table["label"] = [classes[j] for j in best]
+        for j, c in enumerate(classes):
+            table[f"proba_{c}"] = proba[:, j]
+        write_table(pd.DataFrame(table), args.output, out_format)
         print(
-            json.dumps(
-                {
-                    "input": item,
-                    "label": clf.classes_[best].item(),
-                    "probability": round(float(row[best]), 4),
-                },
-                ensure_ascii=False,
-            )
+            f"wrote {len(examples)} predictions to {args.output} (classes: "
+            f"{', '.join(map(str, classes))})"
         )
+        return 0
+    for i, row in enumerate(proba):
+        line: dict[str, Any] = {"row": i}
+        if args.multi_label:
+            line["labels"] = [c for c, on in zip(classes, chosen[i]) if on]
+        else:
+            line["label"] = classes[best[i]]
+            line["probability"] = round(float(row[best[i]]), 4)
+        line["probabilities"] = {
+            str(c): round(float(p), 4) for c, p in zip(classes, row)
+        }
+        print(json.dumps(line, ensure_ascii=False))
     return 0
 
 
@@ -554,14 +893,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     }[args.command]  # fmt: skip
     try:
         return handler(args)
-    except (
-        ValueError,
-        TypeError,
-        FileNotFoundError,
-        FileExistsError,
-        ImportError,
-    ) as exc:
-        print(f"sklearn-statement {args.command}: error: {exc}", file=sys.stderr)
+    except (ValueError, TypeError, OSError, ImportError) as exc:
+        # OSError: missing or existing files, unreachable hub; one line, no traceback
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"sklearn-statement {args.command}: error: {message}", file=sys.stderr)
         return 2
 
 

@@ -13,8 +13,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from template_registry import render_statements
 
+from ._labels import (
+    candidate_labels,
+    check_distinct_statements,
+    check_label_words,
+    check_labels,
+)
 from ._validation import check_examples
-from ._zero_shot import _check_labels, _resolve_templates, _softmax, resolve_classes
+from ._zero_shot import _resolve_templates, _softmax
 
 __all__ = ["EmbeddingZeroShotClassifier"]
 
@@ -30,8 +36,29 @@ def _load_encoder(model: Any, device: str) -> Any:
     if isinstance(model, SentenceTransformer):
         return model
     from ._device import resolve_device
+    from ._quiet import quiet_transformers
 
-    return SentenceTransformer(str(model), device=str(resolve_device(device)))
+    with quiet_transformers():
+        return SentenceTransformer(str(model), device=str(resolve_device(device)))
+
+
+def _check_hypothesis(hypothesis: str) -> None:
+    """A label description must have exactly the ``{label}`` slot."""
+    import string
+
+    example = "'This text is about {label}.'"
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(hypothesis) if f is not None}
+    except ValueError as exc:
+        raise ValueError(
+            f"hypothesis {hypothesis!r} is not a valid pattern ({exc}); write literal "
+            f"braces as '{{{{' and '}}}}', e.g. {example}"
+        ) from None
+    if names != {"label"}:
+        raise ValueError(
+            f"hypothesis {hypothesis!r} must have one '{{label}}' slot and no other "
+            f"placeholder (it has {sorted(names)}), e.g. {example}"
+        )
 
 
 class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
@@ -57,8 +84,10 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
     language : str, default="en"
         Language of a registered template.
     labels : array-like, optional
-        Candidate labels (default: sorted labels of ``y``, else the
-        template's).
+        Candidate labels (default: the labels of ``y``, else the
+        template's); ``classes_`` holds them sorted. The same checks as in
+        :class:`ZeroShotStatementClassifier` apply (at least two, one type,
+        no empty or whitespace-duplicate labels).
     hypothesis : str, optional
         A label description with a ``{label}`` slot, e.g. ``"This text is
         about {label}."`` (the ``hypothesis_template`` of transformers'
@@ -75,7 +104,10 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        The labels, in the column order of ``predict_proba``.
+        The labels, sorted: the column order of ``predict_proba``.
+    template_labels_ : tuple
+        The labels in the order they were given (``labels``, else the
+        template's order).
     template_ : Template
         The template, with ``classes_`` as labels.
     encoder_ : sentence_transformers.SentenceTransformer
@@ -154,20 +186,22 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         ------
         ValueError
             If the model or template is missing, ``hypothesis`` has no
-            ``{label}`` slot, a label has no statement, or ``X`` lacks a
-            template field.
+            ``{label}`` slot, a label has no statement, fewer than two
+            labels are found, two labels give the same text to embed, a
+            label is empty, ``y`` holds None, or ``X`` lacks a template
+            field.
+        TypeError
+            If labels mix strings and numbers or are other objects.
         """
         if self.model is None:
             raise ValueError("model is required: a sentence-transformers directory or hub id")
         template = _resolve_templates(self.template, self.language, False)[0]
         if y is not None:
-            y = _check_labels(y, X)
-        labels = resolve_classes(self.labels, template, y)
-        if self.hypothesis is not None and "{label}" not in self.hypothesis:
-            raise ValueError(
-                f"hypothesis {self.hypothesis!r} has no '{{label}}' slot, e.g. "
-                "'This text is about {label}.'"
-            )
+            y = check_labels(y, X)
+        given = candidate_labels(self.labels, template, y)
+        labels = sorted(given)
+        if self.hypothesis is not None:
+            _check_hypothesis(self.hypothesis)
         missing = [
             lab for lab in labels if lab not in template.patterns and not template.is_open
         ]
@@ -177,10 +211,29 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
                 f"{list(template.labels)})"
             )
         self.template_ = template.with_labels(labels)
+        if self.hypothesis is None:
+            check_label_words([self.template_], labels)
         if X is not None:
             for example in check_examples(X, self.template_.fields):
                 self.template_._values(example)
         self.encoder_ = _load_encoder(self.model, self.device)
+        tokenizer = getattr(self.encoder_, "tokenizer", None)
+        if self.hypothesis is None:
+            check_distinct_statements([self.template_], labels, tokenizer)
+        else:
+            described = [
+                self.hypothesis.format(label=self.template_.verbalize(lab))
+                for lab in labels
+            ]
+            keys = described if tokenizer is None else [
+                tuple(ids) for ids in tokenizer(described)["input_ids"]
+            ]
+            if len(set(keys)) != len(keys):
+                raise ValueError(
+                    f"two labels give the same description with hypothesis="
+                    f"{self.hypothesis!r} ({described}); give each label its own words"
+                )
+        self.template_labels_ = tuple(given)
         self.classes_ = np.asarray(labels)
         return self
 

@@ -252,7 +252,8 @@ def evaluate_zero_shot(
     TypeError
         If ``suite`` is None or a string instead of triples.
     ValueError
-        If ``suite`` is empty or an entry is not a triple, and (from
+        If ``suite`` is empty or an entry is not a triple, ``max_samples`` is
+        not a positive integer, and (from
         :func:`datasets_builders.load_task`) for an unknown dataset, language
         or split.
     """
@@ -266,6 +267,15 @@ def evaluate_zero_shot(
     suite = [tuple(triple) for triple in suite]
     if not suite:
         raise ValueError("suite is empty: give at least one (dataset, language, split)")
+    if max_samples is not None and (
+        isinstance(max_samples, bool)
+        or not isinstance(max_samples, (int, np.integer))
+        or max_samples < 1
+    ):
+        raise ValueError(
+            f"max_samples must be a positive integer (examples per dataset and "
+            f"language) or None for all, got {max_samples!r}"
+        )
     bad = [t for t in suite if len(t) != 3]
     if bad:
         raise ValueError(

@@ -25,7 +25,9 @@ from ._tokenizers import load_tokenizer
 
 __all__ = [
     "bitsandbytes_config",
+    "check_max_length",
     "load_statement_model",
+    "position_limit",
     "true_false_index",
     "peft_config_for",
     "saved_params",
@@ -53,6 +55,36 @@ HEAD_MODULES = {"deberta-v2": ["classifier", "pooler"]}
 
 def _is_local(spec: str) -> bool:
     return Path(spec).expanduser().is_dir()
+
+
+def _looks_like_path(spec: str) -> bool:
+    """A spec that cannot be a hub id (``org/name``): absolute, ``./``, ``~``, deeper."""
+    return spec.startswith(("/", ".", "~")) or "\\" in spec or spec.count("/") > 1
+
+
+#: Files that hold a tokenizer's vocabulary (one of them is needed).
+TOKENIZER_FILES = (
+    "tokenizer.json",
+    "vocab.txt",
+    "vocab.json",
+    "spm.model",
+    "sentencepiece.bpe.model",
+    "tokenizer.model",
+)
+
+
+def _check_tokenizer_files(path: Path) -> None:
+    """Refuse a directory without a vocabulary: every token would be unknown."""
+    if any((path / name).is_file() for name in TOKENIZER_FILES) or list(
+        path.glob("*.model")
+    ):
+        return
+    raise FileNotFoundError(
+        f"{path} has no tokenizer vocabulary: none of {list(TOKENIZER_FILES)} is "
+        "there, so every token would become unknown and every statement score the "
+        "same; copy the tokenizer files next to the weights "
+        "(tokenizer.save_pretrained(dir)) or re-save with StatementTuner.save_pretrained"
+    )
 
 
 def _check_local_dir(path: Path) -> None:
@@ -156,15 +188,17 @@ def load_statement_model(
     FileNotFoundError
         If a local directory lacks config / safetensors weights (a
         directory of pickle weights only: the message names
-        ``sklearn-statement convert``).
+        ``sklearn-statement convert``) or a tokenizer vocabulary, or
+        ``spec`` is a path that does not exist.
     ImportError
         If the tokenizer is a sentencepiece model and ``sentencepiece`` or
         ``protobuf`` is not installed (the message names the packages).
     ValueError
         If a file is corrupt or cannot be loaded, the checkpoint has no
-        sequence-classification head and ``new_head`` is False, or
+        sequence-classification head and ``new_head`` is False,
         ``model_kwargs`` enables ``trust_remote_code`` or disables
-        ``weights_only``.
+        ``weights_only``, or a statement model (a 2-way head kept as is)
+        lacks weights such as ``classifier.*``.
     """
     from transformers import AutoConfig, AutoModelForSequenceClassification
 
@@ -187,6 +221,17 @@ def load_statement_model(
     adapter = local and (path / "adapter_config.json").exists()
     if local:
         _check_local_dir(path)
+        _check_tokenizer_files(path)
+    elif Path(spec).expanduser().exists():
+        raise FileNotFoundError(
+            f"model {spec!r} is a file, not a model directory; pass the directory "
+            "written by StatementTuner.save_pretrained"
+        )
+    elif _looks_like_path(spec):
+        raise FileNotFoundError(
+            f"model directory {spec!r} does not exist (and it is not a hub id "
+            "'org/name'); check the path"
+        )
     base = _base_from_adapter(path) if adapter else spec
     common = {"trust_remote_code": False, **kwargs}
     try:
@@ -220,9 +265,10 @@ def load_statement_model(
     except Exception as exc:  # noqa: BLE001 - corrupt or incompatible files
         raise _load_error(spec, exc) from exc
     try:
-        model = AutoModelForSequenceClassification.from_pretrained(
+        model, info = AutoModelForSequenceClassification.from_pretrained(
             base,
             use_safetensors=True if (local and not adapter) else None,
+            output_loading_info=True,
             **head_kwargs,
             **common,
         )
@@ -230,6 +276,17 @@ def load_statement_model(
             model = _load_adapter(model, path, trainable)
     except Exception as exc:  # noqa: BLE001 - corrupt or incompatible files
         raise _load_error(spec, exc) from exc
+    missing = sorted(info.get("missing_keys") or [])
+    if missing and has_head and not head_kwargs:
+        # A statement model (its own 2-way head) with weights absent from the
+        # checkpoint would score with randomly initialised ones.
+        shown = ", ".join(missing[:6]) + (" ..." if len(missing) > 6 else "")
+        raise ValueError(
+            f"{spec!r} is a statement model ({config.architectures[0]}) but its weights "
+            f"lack {len(missing)} tensor(s): {shown}; they would be random. Re-save "
+            "the model with StatementTuner.save_pretrained (or pass the plain encoder "
+            "to StatementTuner to train a new head)"
+        )
     if tokenizer.pad_token_id is None:
         raise ValueError(
             f"the tokenizer of {spec!r} has no padding token; set one and save it again"
@@ -261,6 +318,51 @@ def saved_params(spec: str) -> dict[str, Any]:
         raise ValueError(
             f"{path} is not valid JSON ({exc}); delete it or re-save the model"
         ) from exc
+
+
+#: Model types whose position ids start after the padding index (RoBERTa-style).
+_PADDING_OFFSET_TYPES = ("roberta", "xlm-roberta", "xlm-roberta-xl", "camembert")
+
+
+def position_limit(model: torch.nn.Module) -> int | None:
+    """The longest input (tokens) that the model's position embeddings cover.
+
+    ``config.max_position_embeddings``, less ``pad_token_id + 1`` for
+    RoBERTa-style models (their positions start after the padding index:
+    XLM-R's 514 allow 512 tokens). None for models with relative positions
+    only (DeBERTa-v2 without ``position_biased_input``) or no such field.
+    """
+    config = model.config
+    n = getattr(config, "max_position_embeddings", None)
+    if not isinstance(n, int) or n <= 0:
+        return None
+    model_type = getattr(config, "model_type", "")
+    if model_type.startswith("deberta") and not getattr(
+        config, "position_biased_input", True
+    ):
+        return None
+    if model_type in _PADDING_OFFSET_TYPES:
+        n -= int(getattr(config, "pad_token_id", 1) or 0) + 1
+    return n
+
+
+def check_max_length(max_length: int, model: torch.nn.Module, name: str) -> None:
+    """Refuse a token budget longer than the model's position embeddings.
+
+    Raises
+    ------
+    ValueError
+        Naming ``config.max_position_embeddings`` and the largest valid value.
+    """
+    limit = position_limit(model)
+    if limit is not None and max_length > limit:
+        config = model.config
+        raise ValueError(
+            f"{name}={max_length} is longer than the model accepts: its position "
+            f"embeddings cover {limit} tokens (config.max_position_embeddings="
+            f"{config.max_position_embeddings}, {config.model_type}); use "
+            f"{name}<={limit}"
+        )
 
 
 def true_false_index(model: torch.nn.Module) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ._card import write_model_card
 from ._model_io import CONFIG_NAME
+from ._quiet import quiet_transformers
 from ._tokenizers import save_tokenizer
 
 __all__ = ["save_tuner", "is_peft", "SAVED_PARAMS", "TEMPLATES_NAME"]
@@ -64,8 +65,9 @@ def save_tuner(
             )
         model = copy.deepcopy(model).merge_and_unload()
     path.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(path, safe_serialization=True)
-    save_tokenizer(tuner.tokenizer_, path)
+    with quiet_transformers(not getattr(tuner, "verbose", 0)):
+        model.save_pretrained(path, safe_serialization=True)
+        save_tokenizer(tuner.tokenizer_, path)
     params = {k: getattr(tuner, k) for k in SAVED_PARAMS}
     if merge:
         params["peft"] = None

@@ -12,7 +12,7 @@ from typing import Any
 
 from ._evaluate import PAPER_REPORTED, format_table
 
-__all__ = ["write_report", "dataset_averages"]
+__all__ = ["write_report", "dataset_averages", "report_files"]
 
 
 def dataset_averages(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
@@ -35,6 +35,26 @@ def dataset_averages(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, floa
         }
         out[name]["languages"] = len(group)
     return out
+
+
+def report_files(
+    output_dir: str | os.PathLike, datasets: Sequence[str], plots: bool = True
+) -> list[Path]:
+    """The files :func:`write_report` writes for these datasets.
+
+    Lets a caller refuse an existing report *before* a long evaluation.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``results.json``, ``results.csv``, ``results.md`` and, with
+        ``plots``, one ``<dataset>.png`` per dataset.
+    """
+    out = Path(output_dir)
+    names = ["results.json", "results.csv", "results.md"]
+    if plots:
+        names += [f"{d}.png" for d in sorted(set(datasets))]
+    return [out / name for name in names]
 
 
 def _plot(name: str, rows: Sequence[dict[str, Any]], path: Path) -> None:
@@ -137,16 +157,13 @@ def write_report(
             "rows is empty: evaluate at least one dataset and language first"
         )
     out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    names = ["results.json", "results.csv", "results.md"]
     datasets = sorted({r["dataset"] for r in rows})
-    if plots:
-        names += [f"{d}.png" for d in datasets]
-    clash = [n for n in names if (out / n).exists()]
+    clash = [p.name for p in report_files(out, datasets, plots) if p.exists()]
     if clash and not overwrite:
         raise FileExistsError(
             f"{out} already holds {clash}; pass overwrite=True (--overwrite) or another directory"
         )
+    out.mkdir(parents=True, exist_ok=True)
     averages = dataset_averages(rows)
     files = {}
     with open(out / "results.json", "w", encoding="utf-8") as f:

@@ -32,12 +32,14 @@ from ._callbacks import ResumableCheckpoint, WarmupLinearSchedule
 from ._device import PRECISIONS, autocast, resolve_device, resolve_precision
 from ._model_io import (
     bitsandbytes_config,
+    check_max_length,
     load_statement_model,
     peft_config_for,
     saved_params,
 )
 from ._objectives import OBJECTIVES, check_example_ids, listwise_loss
 from ._persistence import SAVED_PARAMS, is_peft, save_tuner
+from ._quiet import quiet_transformers
 from ._validation import check_binary_targets, check_statements
 
 __all__ = ["StatementTuner"]
@@ -100,7 +102,14 @@ class StatementTuner(NeuralNetClassifier):
         2-way head; a statement model or peft adapter directory continues
         training). The model is loaded in ``fit``, never in ``__init__``.
     max_length : int, default=128
-        Token limit per statement (longer ones are cut at the end).
+        Token limit per statement, special tokens included. A longer
+        statement keeps its first and last tokens and loses the middle (see
+        :class:`~sklearn_statement._batching.StatementCollator`): the end of
+        a statement, where templates usually put the label part ("... is
+        about sports."), always survives; the same rule applies in ``fit``
+        and ``predict_proba``. It may not exceed the model's position limit
+        (``config.max_position_embeddings``): a larger value is an error
+        when the model is loaded or used.
     batch_size : int, default=32
         Statements per forward pass.
     max_epochs : int, default=3
@@ -161,7 +170,9 @@ class StatementTuner(NeuralNetClassifier):
         (:class:`WarmupLinearSchedule`), a progress bar (when ``verbose``),
         and ``early_stopping`` / ``checkpoint`` when asked for.
     verbose : int, default=1
-        Print skorch's epoch table and a progress bar.
+        Print skorch's epoch table and a progress bar, and transformers'
+        loading messages (its weight-loading bar and load report); 0 prints
+        nothing.
     warm_start : bool, default=False
         Keep training the fitted model on the next ``fit`` call.
     **kwargs
@@ -385,12 +396,13 @@ class StatementTuner(NeuralNetClassifier):
         if self.peft == "qlora":
             model_kwargs.setdefault("quantization_config", bitsandbytes_config())
             model_kwargs.setdefault("device_map", {"": self._torch_device().index or 0})
-        model, tokenizer = load_statement_model(
-            os.fspath(self.model),
-            new_head=True,
-            trainable=True,
-            model_kwargs=model_kwargs,
-        )
+        with quiet_transformers(not self.verbose):
+            model, tokenizer = load_statement_model(
+                os.fspath(self.model),
+                new_head=True,
+                trainable=True,
+                model_kwargs=model_kwargs,
+            )
         if self.peft is not None and not is_peft(model):
             from peft import get_peft_model, prepare_model_for_kbit_training
 
@@ -400,6 +412,7 @@ class StatementTuner(NeuralNetClassifier):
                 self.peft, model.config.model_type, self.get_params_for("peft")
             )
             model = get_peft_model(model, config)
+        check_max_length(self.max_length, model, "max_length")
         self.module_ = model
         self.tokenizer_ = tokenizer
         self.precision_dtype_ = resolve_precision(self.precision, self._torch_device())
@@ -577,6 +590,7 @@ class StatementTuner(NeuralNetClassifier):
         prefix = "iterator_train" if training else "iterator_valid"
         kwargs = self.get_params_for(prefix)
         kwargs.setdefault("batch_size", self.batch_size)
+        check_max_length(self.max_length, self.module_, "max_length")
         if kwargs["batch_size"] == -1:
             kwargs["batch_size"] = len(dataset)
         kwargs.setdefault(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from numbers import Integral, Number, Real
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -16,11 +16,25 @@ from template_registry import Template, get_template, list_templates, render_sta
 
 from ._device import PRECISIONS, resolve_device, resolve_precision
 from ._few_shot import few_shot_statements, few_shot_tuner
-from ._model_io import load_statement_model, saved_params, true_false_index
+from ._labels import (
+    candidate_labels,
+    check_distinct_statements,
+    check_label_words,
+    check_labels,
+    resolve_classes,
+)
+from ._model_io import (
+    check_max_length,
+    load_statement_model,
+    position_limit,
+    saved_params,
+    true_false_index,
+)
+from ._quiet import quiet_transformers
 from ._scoring import true_logits
 from ._validation import check_examples
 
-__all__ = ["ZeroShotStatementClassifier"]
+__all__ = ["ZeroShotStatementClassifier", "resolve_classes"]
 
 NORMALIZE = ("softmax", "sum")
 
@@ -52,7 +66,15 @@ def _one_template(template: Any, language: str) -> Template:
 
 
 def _resolve_templates(template: Any, language: str, ensemble: bool) -> list[Template]:
-    """The template(s) to score with: one, a given list, or a task's variants."""
+    """The template(s) to score with: one, a given list, or a task's variants.
+
+    Raises
+    ------
+    ValueError
+        If ``template`` is missing or an empty list, or ``ensemble=True`` is
+        combined with a single ``Template`` or dict (whose variants are
+        unknown: pass a task name or a list of templates instead).
+    """
     if template is None:
         raise ValueError(
             "template is required: a registered task name (e.g. 'xnli', 'topic'), a "
@@ -63,37 +85,21 @@ def _resolve_templates(template: Any, language: str, ensemble: bool) -> list[Tem
             raise ValueError("template list is empty; give at least one template")
         return [_one_template(t, language) for t in template]
     first = _one_template(template, language)
-    if ensemble and isinstance(template, str):
+    if ensemble and not isinstance(template, str):
+        name = (
+            f" (e.g. template={first.dataset or first.task!r})"
+            if isinstance(template, Template)
+            else ""
+        )
+        raise ValueError(
+            f"ensemble=True averages the registered variants of a task, but template is "
+            f"a {type(template).__name__}, which has none; pass the task name{name} or "
+            "a list of templates (a list is always an ensemble), or set ensemble=False"
+        )
+    if ensemble:
         native = list_templates(template, language=first.language)
         return native or [first]
     return [first]
-
-
-def _check_labels(y: Any, X: Any) -> np.ndarray:
-    """1-D, finite, categorical labels matching ``X`` in length (sklearn conventions)."""
-    from sklearn.utils.multiclass import check_classification_targets
-    from sklearn.utils.validation import column_or_1d
-
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = column_or_1d(y, warn=True)
-    if y.ndim != 1:
-        raise ValueError(
-            f"y must be 1-D (n_samples,), got shape {y.shape}; use multi_label=True for indicators"
-        )
-    if y.dtype.kind == "f" and not np.isfinite(y).all():
-        raise ValueError(
-            "Input y contains NaN or infinity; every label must be a class"
-        )
-    check_classification_targets(y)  # "Unknown label type: continuous" for float scores
-    if (
-        X is not None
-        and hasattr(X, "__len__")
-        and not isinstance(X, (str, bytes))
-        and len(X) != len(y)
-    ):
-        raise ValueError(f"X has {len(X)} examples but y has {len(y)} labels")
-    return y
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -104,50 +110,6 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
-def resolve_classes(
-    labels: Any, template: Template, y: Any, multi_label: bool = False
-) -> list[Any]:
-    """The candidate labels: ``labels`` if given, else the sorted labels of ``y``,
-    else the template's labels.
-
-    Raises
-    ------
-    TypeError
-        If a label is not a string or number.
-    ValueError
-        If there are no labels, fewer than two (unless ``multi_label``),
-        duplicates, or the template has an open label set and nothing else
-        names the labels.
-    """
-    if labels is not None:
-        for label in labels:
-            if label is None or not isinstance(label, (str, Number)):
-                raise TypeError(
-                    f"labels must be strings (or numbers), got {label!r} of type "
-                    f"{type(label).__name__}; each label is written into a statement"
-                )
-        labels = np.asarray(labels).tolist()
-        if not labels:
-            raise ValueError("labels is empty; give at least two candidate labels")
-        if len(labels) < 2 and not multi_label:
-            raise ValueError(
-                f"labels={labels!r} has one label, so every example would get it; "
-                "give at least two candidate labels, or multi_label=True for an "
-                "independent P(true)"
-            )
-    elif y is not None and not multi_label:
-        labels = np.unique(y).tolist()
-    else:
-        labels = list(template.labels)
-    if not labels:
-        raise ValueError(
-            f"{template!r} has an open label set; pass labels=[...] (or y to fit)"
-        )
-    if len(set(labels)) != len(labels):
-        raise ValueError(f"labels must be distinct, got {labels}")
-    return labels
 
 
 class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
@@ -177,10 +139,14 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         used where no native one exists (and work for any input language,
         arXiv 2506.01592).
     labels : array-like, optional
-        Candidate labels, in ``classes_`` order. Default: the labels of ``y``
-        in ``fit`` (sorted), else the template's labels. Fixing them keeps
-        ``predict_proba`` full-width in folds that miss a class. An open
-        template (``"topic"``) writes any label into its ``{label}`` slot.
+        Candidate labels: strings, or numbers (a registered open template
+        needs words, so there a number needs its own statement or
+        verbalizer entry). Default: the labels of ``y`` in ``fit``, else
+        the template's labels. ``classes_`` holds them sorted, whatever
+        order they are given in. Fixing them keeps ``predict_proba``
+        full-width in folds that miss a class (with ``labels=None``, a fold
+        whose ``y`` has one class is an error). An open template
+        (``"topic"``) writes any string label into its ``{label}`` slot.
     normalize : {"softmax", "sum"}, default="softmax"
         How ``predict_proba`` turns true-logits into a distribution over
         labels: softmax over the true-logits, or P(true) of each statement
@@ -188,17 +154,27 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
     multi_label : bool, default=False
         Score every label independently: ``predict_proba`` gives P(true) per
         label (rows need not sum to 1) and ``predict`` a 0/1 indicator
-        matrix (threshold 0.5).
+        matrix (1 where P(true) > ``threshold``).
+    threshold : float in (0, 1) or None, default=None
+        With ``multi_label=True``: a label is predicted when its P(true) is
+        above this. None means 0.5. Setting it without ``multi_label`` is an
+        error (single-label ``predict`` is the argmax).
     ensemble : bool, default=False
         With a task name as ``template``, average the true-logits of all of
         the task's registered variants in ``language`` (template ensembling).
+        A ``Template`` or dict has no registered variants: ``ensemble=True``
+        with one is an error (pass a list of templates instead; a list is
+        always averaged).
     batch_size : int, default=64
         Statements per forward pass.
     max_length : int or None, default=None
         Token budget per statement: input fields are truncated so that the
         label part always survives. None: the tuner's ``max_length`` (also
         when read from a directory saved by ``save_pretrained``), else the
-        tokenizer's limit (at most 512).
+        tokenizer's limit (at most 512). It may not exceed the model's
+        position limit (``config.max_position_embeddings``, less the
+        padding offset of RoBERTa-style models): a larger value is an error
+        in ``fit``.
     device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
         Used when the model is loaded from a directory or the hub; a tuner's
         model stays on the tuner's device.
@@ -222,7 +198,11 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        The labels, in the column order of ``predict_proba``.
+        The labels, sorted (as ``np.unique`` sorts them): the column order
+        of ``predict_proba``, ``true_logits`` and a multi-label ``predict``.
+    template_labels_ : tuple
+        The same labels in the order they were given (``labels``, else the
+        template's order; sorted when they come from ``y``).
     templates_ : list of Template
         The resolved template(s), with ``classes_`` as labels.
     template_ : Template
@@ -248,6 +228,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
     ...                                   labels=["sports", "politics"])  # doctest: +SKIP
     >>> clf.fit(["Messi scored twice."]).predict(["Messi scored twice."])  # doctest: +SKIP
     array(['sports'], dtype='<U8')
+    >>> clf.classes_  # sorted, like every scikit-learn classifier  # doctest: +SKIP
+    array(['politics', 'sports'], dtype='<U8')
     """
 
     _parameter_constraints: dict = {
@@ -257,6 +239,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         "labels": ["array-like", None],
         "normalize": [StrOptions(set(NORMALIZE))],
         "multi_label": ["boolean"],
+        "threshold": [Interval(Real, 0, 1, closed="neither"), None],
         "ensemble": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "max_length": [Interval(Integral, 8, None, closed="left"), None],
@@ -278,6 +261,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         labels: Sequence[Any] | None = None,
         normalize: str = "softmax",
         multi_label: bool = False,
+        threshold: float | None = None,
         ensemble: bool = False,
         batch_size: int = 64,
         max_length: int | None = None,
@@ -295,6 +279,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         self.labels = labels
         self.normalize = normalize
         self.multi_label = multi_label
+        self.threshold = threshold
         self.ensemble = ensemble
         self.batch_size = batch_size
         self.max_length = max_length
@@ -341,7 +326,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             tuner_length = model.max_length
         elif isinstance(model, (str, os.PathLike)):
             self.device_ = resolve_device(self.device)
-            self.model_, self.tokenizer_ = load_statement_model(os.fspath(model))
+            with quiet_transformers():
+                self.model_, self.tokenizer_ = load_statement_model(os.fspath(model))
             self.model_.to(self.device_)
             tuner_length = saved_params(os.fspath(model)).get("max_length")
         else:
@@ -350,12 +336,13 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
                 f"directory or a hub id, got {type(model).__name__}"
             )
         self.true_index_, self.false_index_ = true_false_index(self.model_)
+        positions = position_limit(self.model_)
         limit = min(int(getattr(self.tokenizer_, "model_max_length", 512) or 512), 512)
+        if positions is not None:
+            limit = min(limit, positions)
         self.max_length_ = int(self.max_length or tuner_length or limit)
+        check_max_length(self.max_length_, self.model_, "max_length")
         self.dtype_ = resolve_precision(self.precision, self.device_)
-
-    def _classes(self, template: Template, y: Any) -> list[Any]:
-        return resolve_classes(self.labels, template, y, self.multi_label)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any = None, y: Any = None) -> ZeroShotStatementClassifier:
@@ -380,15 +367,30 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         ------
         ValueError
             If the template or model is missing/invalid, a label has no
-            statement, ``X`` lacks a template field, or ``few_shot=True``
-            without ``X`` and ``y``.
+            statement, fewer than two labels are found (one class in ``y``,
+            a one-entry template; unless ``multi_label``), two labels give
+            the same statement, a label is empty or only differs from
+            another in whitespace, an open template would write a number as
+            a label, ``y`` holds None, ``X`` lacks a template field,
+            ``max_length`` exceeds the model's position limit, ``threshold``
+            is set without ``multi_label``, ``ensemble=True`` comes with a
+            single Template or dict, or ``few_shot=True`` without ``X`` and
+            ``y``.
         TypeError
-            If a parameter has the wrong type.
+            If a parameter has the wrong type, or labels mix strings and
+            numbers.
         """
+        if self.threshold is not None and not self.multi_label:
+            raise ValueError(
+                f"threshold={self.threshold} applies to multi_label=True only (a "
+                "single-label predict takes the most-true label); set "
+                "multi_label=True or leave threshold=None"
+            )
         templates = _resolve_templates(self.template, self.language, self.ensemble)
         if y is not None and not self.multi_label:
-            y = _check_labels(y, X)
-        labels = self._classes(templates[0], y)
+            y = check_labels(y, X)
+        given = candidate_labels(self.labels, templates[0], y, self.multi_label)
+        labels = sorted(given)
         resolved = []
         for template in templates:
             missing = [
@@ -403,6 +405,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
                     "template with a {label} slot"
                 )
             resolved.append(template.with_labels(labels))
+        check_label_words(resolved, labels)
         self.templates_ = resolved
         self.template_ = resolved[0]
         fields = self._fields()
@@ -413,6 +416,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             ) in examples:  # empty / None field values are reported now, not at predict
                 template._values(example)
         self._load_model()
+        check_distinct_statements(self.templates_, labels, self.tokenizer_)
+        self.template_labels_ = tuple(given)
         self.classes_ = np.asarray(labels)
         if self.few_shot:
             if examples is None or y is None:
@@ -525,9 +530,12 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         -------
         ndarray
             Shape (n_samples,) with labels from ``classes_``; with
-            ``multi_label=True`` a 0/1 indicator matrix (n_samples, n_classes).
+            ``multi_label=True`` a 0/1 int64 indicator matrix (n_samples,
+            n_classes), columns in ``classes_`` order, 1 where P(true) >
+            ``threshold`` (0.5 when None).
         """
         z = self.true_logits(X)
         if self.multi_label:
-            return (z > 0).astype(np.int64)
+            threshold = 0.5 if self.threshold is None else self.threshold
+            return (_sigmoid(z) > threshold).astype(np.int64)
         return self.classes_[np.argmax(z, axis=1)]

@@ -79,6 +79,13 @@ def _placeholders(segments) -> list[str]:
     return names
 
 
+def _preview(text: str, limit: int = 80) -> str:
+    """``repr(text)``, shortened for error messages (inputs may be very long)."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text)} characters)"
+
+
 def _as_text(value: Any, field: str) -> str:
     if value is None:
         raise ValueError(
@@ -116,7 +123,8 @@ class Template:
         Input fields, in order. Inferred from the patterns when omitted; when
         given, an unknown or unused field is an error.
     labels : sequence of hashable, optional
-        Labels in ``classes_`` order. Defaults to the keys of ``statements``.
+        Labels, in the template's order (a classifier's ``classes_`` holds
+        them sorted). Defaults to the keys of ``statements``.
         Labels without an explicit pattern use ``label_statement``.
     label_statement : str, optional
         A pattern with a ``{label}`` slot for labels that have no explicit
@@ -141,8 +149,9 @@ class Template:
     fields : tuple of str
         Input field names.
     labels : tuple
-        Labels, in ``classes_`` order (empty for an open template that has
-        not been given labels).
+        Labels, in the template's order (empty for an open template that
+        has not been given labels); classifiers sort them into
+        ``classes_``.
 
     Raises
     ------
@@ -338,7 +347,7 @@ class Template:
         Parameters
         ----------
         labels : iterable of hashable
-            The labels, in ``classes_`` order. For a template without a
+            The labels, in this order. For a template without a
             ``label_statement``, every label needs an explicit statement.
         verbalizer : mapping, optional
             Extra label words, merged over the template's own verbalizer.
@@ -377,7 +386,7 @@ class Template:
             case = values[self.switch].strip()
             if case not in cases:
                 raise ValueError(
-                    f"{self._where()}: field {self.switch!r} is {case!r}; expected one of {sorted(cases)}"
+                    f"{self._where()}: field {self.switch!r} is {_preview(case)}; expected one of {sorted(cases)}"
                 )
             return cases[case]
         if self._label_segments is None:
@@ -400,7 +409,7 @@ class Template:
                 if _BLANK not in value:
                     raise ValueError(
                         f"{self._where()}: field {field!r} must contain the blank {_BLANK!r} to fill with "
-                        f"{fill!r}, got {value!r}"
+                        f"{fill!r}, got {_preview(value)}"
                     )
                 value = value.replace(_BLANK, values[fill], 1)
             out.append(value)

@@ -329,7 +329,7 @@ class TemplateCatalogue(SphinxDirective):
                 "   * - dataset",
                 "     - family",
                 "     - fields",
-                "     - labels (``classes_`` order)",
+                "     - labels (template order; ``classes_`` sorts them)",
             ]
             for key, family in bindings.items():
                 info = dataset_info(key)

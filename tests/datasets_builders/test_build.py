@@ -240,3 +240,15 @@ def test_budget_argument_errors(sample_dir, tokenizer):
         build_statements(ds, "sst2", n=4, tokenizer=tokenizer, max_length=5)
     with pytest.raises(TypeError, match="tokenizer must be"):
         build_statements(ds, "sst2", n=4, tokenizer=3, max_length=16)
+
+
+@pytest.mark.parametrize(
+    "n, balance, message",
+    [(1, True, r"n=1 is fewer than one example's statements \(2 "),
+     (2, False, r"n=2 is fewer than one example's statements \(3 ")],
+)  # fmt: skip
+def test_n_below_one_example_is_an_error_not_an_empty_corpus(n, balance, message):
+    rows = [{"premise": "a.", "hypothesis": "b.", "label": "entailment"}]
+    with pytest.raises(ValueError, match=message):
+        build_statements(rows, "xnli", n=n, balance=balance)
+    assert len(build_statements(rows, "xnli", n=3, balance=False)) == 3

@@ -284,3 +284,45 @@ def test_qlora_trains_on_cuda(tiny_models):  # runs only where a CUDA GPU is pre
     )
     tuner.fit(X, Y)
     assert tuner.predict_proba(X).shape == (len(X), 2)
+
+
+# ---------------------------------------------------------------- long statements
+FRANCE = "word " * 50_000 + "Paris is in France."
+PERU = "word " * 50_000 + "Paris is in Peru."
+
+
+def test_long_statements_keep_their_end(fitted_tiny_tuner):
+    """The label part at the end survives: the two statements stay different."""
+    tok = fitted_tiny_tuner.tokenizer_
+    collate = StatementCollator(tok, 32)
+    enc, y = collate([(FRANCE, 1), (PERU, 0)])
+    ids = enc["input_ids"].tolist()
+    assert enc["input_ids"].shape == (2, 32) and y.tolist() == [1, 0]
+    assert ids[0] != ids[1]
+    for text, row in zip((FRANCE, PERU), ids):
+        full = tok(text, verbose=False)["input_ids"]
+        assert row[0] == full[0] and row[-1] == full[-1]  # [CLS] ... [SEP]
+        assert row[1:16] == full[1:16]  # the first half of the budget
+        assert row[16:-1] == full[-16:-1]  # the second half: the end
+    assert tok.decode(ids[1][16:-1]).replace(" ", "").endswith("peru.")
+    # the same rule in predict_proba: different inputs, different scores
+    proba = fitted_tiny_tuner.predict_proba([FRANCE, PERU])
+    assert proba[0, 1] != proba[1, 1]
+
+
+def test_short_statements_are_untouched(fitted_tiny_tuner):
+    tok = fitted_tiny_tuner.tokenizer_
+    enc, _ = StatementCollator(tok, 128)([("the dog is good.", 1), ("a cat.", 0)])
+    plain = tok(["the dog is good.", "a cat."], padding=True, return_tensors="pt")
+    assert enc["input_ids"].tolist() == plain["input_ids"].tolist()
+    assert enc["attention_mask"].tolist() == plain["attention_mask"].tolist()
+
+
+def test_max_length_over_the_position_limit(tiny_models, fitted_tiny_tuner, tmp_path):
+    with pytest.raises(
+        ValueError, match=r"max_position_embeddings=512.*max_length<=512"
+    ):
+        make(tiny_models["bert"], max_length=2000).fit(X, Y)
+    saved = fitted_tiny_tuner.save_pretrained(tmp_path / "m")
+    with pytest.raises(ValueError, match="max_position_embeddings=512"):
+        StatementTuner.from_pretrained(saved, max_length=2000)

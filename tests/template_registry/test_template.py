@@ -139,3 +139,11 @@ def test_equality_and_roundtrip():
         == t
     )
     assert t != Template("t", {1: "{a}", 0: "no {a}"}, name="n")
+
+
+def test_errors_do_not_echo_a_long_input():
+    t = Template("winograd", {1: "{sentence:_=option1}", 2: "{sentence:_=option2}"})
+    long = "word " * 50_000
+    with pytest.raises(ValueError, match=r"must contain the blank") as info:
+        t.statements({"sentence": long, "option1": "a", "option2": "b"})
+    assert len(str(info.value)) < 400 and "250000 characters" in str(info.value)
