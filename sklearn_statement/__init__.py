@@ -9,6 +9,7 @@ candidate label into a statement and picking the most-true one
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._accelerate import AcceleratedStatementTuner
 from ._callbacks import WarmupLinearSchedule
 from ._convert import convert_to_safetensors
 from ._embedding import EmbeddingZeroShotClassifier
@@ -23,6 +24,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "AcceleratedStatementTuner",
     "EmbeddingZeroShotClassifier",
     "StatementTuner",
     "WarmupLinearSchedule",

@@ -1,0 +1,579 @@
+"""``AcceleratedStatementTuner``: statement tuning on several processes through accelerate.
+
+skorch's :class:`~skorch.hf.AccelerateMixin` on top of :class:`StatementTuner`:
+Hugging Face ``accelerate`` prepares the model (DistributedDataParallel on
+several GPUs or CPU processes), the optimizer and the data loaders, and does
+mixed precision and gradient accumulation. What this module adds for
+statements:
+
+- example-grouped batches (:class:`ExampleBatchSampler`) are sharded *whole*:
+  accelerate's ``BatchSamplerShard`` drops batches whose length differs from
+  the sampler's ``batch_size``, so the sampler is shown to it as a sampler of
+  variable-size batches; process ``p`` of ``n`` trains on batches
+  ``p, p + n, p + 2n, ...`` of the one order every process draws;
+- only the main process writes: ``save_pretrained``, checkpoints, the epoch
+  table; an error on the main process is raised on every process (no hang);
+- losses in the history are means over all processes; the checkpoint keeps
+  every process's random state, so a killed run resumes exactly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import torch
+from skorch.dataset import unpack_data
+from skorch.hf import AccelerateMixin
+from skorch.net import NeuralNet
+from skorch.utils import TeeGenerator
+from torch.utils.data import DataLoader
+
+from ._batching import ExampleBatchSampler
+from ._callbacks import ResumableCheckpoint
+from ._extras import require
+from ._tuner import DEFAULT_MODEL, StatementTuner
+
+__all__ = ["AcceleratedStatementTuner", "AcceleratedCheckpoint", "ShardableDataLoader"]
+
+T = TypeVar("T")
+
+
+def on_main_process(accelerator: Any, fn: Callable[[], T]) -> T | None:
+    """Run ``fn`` on the main process only; raise its error on every process.
+
+    A collective call: every process must make it. Without the broadcast of
+    the outcome, an exception on the main process would leave the others
+    waiting at the next barrier forever.
+
+    Returns
+    -------
+    The result of ``fn`` on the main process, None on the others.
+
+    Raises
+    ------
+    Exception
+        The main process's exception, on the main process; a RuntimeError
+        quoting it on the others.
+    """
+    result, error = None, None
+    if accelerator.is_main_process:
+        try:
+            result = fn()
+        except Exception as exc:  # re-raised below, after telling the others
+            error = exc
+    if accelerator.num_processes > 1:
+        from accelerate.utils import broadcast_object_list
+
+        status = [None if error is None else f"{type(error).__name__}: {error}"]
+        broadcast_object_list(status)
+        if error is None and status[0] is not None:
+            raise RuntimeError(f"the main process failed: {status[0]}")
+    if error is not None:
+        raise error
+    return result
+
+
+def _silent(*args: Any, **kwargs: Any) -> None:
+    """A print sink that prints nothing (``verbose=0``)."""
+
+
+def _print_on_main(*args: Any, **kwargs: Any) -> None:
+    """``print`` on the main process only (accelerate's ``PartialState.print``)."""
+    from accelerate import PartialState
+
+    PartialState().print(*args, **kwargs)
+
+
+class _AcceleratorRecipe:
+    """What a pickled tuner keeps of its ``Accelerator``: its mixed precision.
+
+    An ``Accelerator`` holds every object it prepared (models, optimizers,
+    data loaders); a pickle carries this recipe instead and a new
+    ``Accelerator`` is made when it is loaded.
+    """
+
+    def __init__(self, accelerator: Any) -> None:
+        self.mixed_precision = str(getattr(accelerator, "mixed_precision", "no"))
+
+    def build(self) -> Any:
+        accelerate = require("accelerate", "loading an AcceleratedStatementTuner")
+        return accelerate.Accelerator(mixed_precision=self.mixed_precision)
+
+
+class _VariableBatches:
+    """An example-grouped batch sampler as accelerate must see it: no ``batch_size``.
+
+    ``BatchSamplerShard`` yields a batch only when its length equals the
+    sampler's ``batch_size`` attribute, or when that attribute is None
+    (batches "of dynamic length"). Example-grouped batches differ in length
+    by up to one example, so the attribute is hidden.
+    """
+
+    batch_size = None
+
+    def __init__(self, sampler: ExampleBatchSampler) -> None:
+        self.sampler = sampler
+
+    def __len__(self) -> int:
+        return len(self.sampler)
+
+    def __iter__(self):
+        return iter(self.sampler)
+
+
+class ShardableDataLoader(DataLoader):
+    """``torch.utils.data.DataLoader`` whose example-grouped batches accelerate shards whole.
+
+    The default ``iterator_train`` / ``iterator_valid`` of
+    :class:`AcceleratedStatementTuner`. Same parameters as ``DataLoader``.
+    """
+
+    def __init__(self, dataset: Any, batch_sampler: Any = None, **kwargs: Any) -> None:
+        if isinstance(batch_sampler, ExampleBatchSampler):
+            batch_sampler = _VariableBatches(batch_sampler)
+        super().__init__(dataset, batch_sampler=batch_sampler, **kwargs)
+
+
+class AcceleratedCheckpoint(ResumableCheckpoint):
+    """:class:`ResumableCheckpoint` for several processes: the main process writes.
+
+    Every process takes part (the weights are saved from the unwrapped model;
+    the random state of every process is gathered into ``rng.pt``); only the
+    main process writes files. On resume every process reads the checkpoint
+    (so ``dirname`` must be on a filesystem all of them read) and gets its
+    own random state back.
+
+    Parameters
+    ----------
+    dirname : str or PathLike
+        Checkpoint directory.
+    """
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs) -> None:
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        if net.resumed_epochs_:
+            rng = torch.load(self._path("rng.pt"), weights_only=True)
+            states = rng.get("torch_per_process")
+            accelerator = net.accelerator
+            if states is not None and len(states) == accelerator.num_processes:
+                torch.set_rng_state(states[accelerator.process_index])
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        accelerator = net.accelerator
+        states = [torch.get_rng_state()]
+        if accelerator.num_processes > 1:
+            from accelerate.utils import gather_object
+
+            states = gather_object(states)
+
+        def write() -> None:
+            Path(self.dirname).mkdir(parents=True, exist_ok=True)
+            NeuralNet.save_params(
+                net,
+                f_params=self._path("params.pt"),
+                f_optimizer=self._path("optimizer.pt"),
+                f_history=self._path("history.json"),
+            )
+            torch.save(
+                {
+                    "generator": net.generator_.get_state(),
+                    "torch": torch.get_rng_state(),
+                    "torch_per_process": states,
+                },
+                self._path("rng.pt"),
+            )
+            import json
+
+            self._path("run.json").write_text(json.dumps(self.run_), encoding="utf-8")
+
+        with net._unwrapped_modules():
+            on_main_process(accelerator, write)
+
+
+class AcceleratedStatementTuner(AccelerateMixin, StatementTuner):
+    """:class:`StatementTuner` trained through Hugging Face ``accelerate``.
+
+    skorch's :class:`~skorch.hf.AccelerateMixin`: the ``Accelerator`` places
+    the model, wraps it for data-parallel training (several GPUs, nodes, or
+    CPU processes with the gloo backend), runs mixed precision and gradient
+    accumulation. Write one script and start it with ``accelerate launch``
+    (see the user guide, "Scaling out"); the same script runs as one process
+    with ``python``.
+
+    With ``n`` processes the effective batch is ``n * batch_size *
+    gradient_accumulation_steps`` statements: every process draws the same
+    batch order and takes every ``n``-th batch, whole (an example's
+    statements stay together, as in one process). When the number of
+    batches is not a multiple of ``n``, accelerate repeats the first batches
+    so that every process steps equally often (``even_batches``).
+
+    Parameters
+    ----------
+    model : str, default="microsoft/mdeberta-v3-base"
+        As in :class:`StatementTuner`.
+    accelerator : accelerate.Accelerator
+        Its ``mixed_precision`` ("no", "bf16", "fp16") is the training
+        precision; leave its ``gradient_accumulation_steps`` at 1 and set the
+        tuner's (the tuner passes it on).
+    unwrap_after_train : bool, default=True
+        Unwrap the model after ``fit`` (needed to pickle the tuner, to use it
+        in :class:`ZeroShotStatementClassifier`, or to save it); False keeps
+        the prepared model for more ``partial_fit`` calls.
+    gradient_accumulation_steps : int, default=1
+        Batches per optimizer step on each process; accelerate accumulates
+        (skipping the gradient all-reduce between steps).
+    precision : {"auto", "fp32"}, default="auto"
+        Both mean: the accelerator's ``mixed_precision``. "bf16"/"fp16" are
+        errors here (set them on the ``Accelerator``).
+    checkpoint_dir : str, PathLike or None, default=None
+        As in :class:`StatementTuner`, with :class:`AcceleratedCheckpoint`:
+        the main process writes, every process reads it on resume.
+    **kwargs
+        Every other :class:`StatementTuner` parameter (``device`` must stay
+        None: the accelerator places the model).
+
+    Attributes
+    ----------
+    module_, tokenizer_, classes_, history_, training_stats_
+        As in :class:`StatementTuner`; ``module_`` is the prepared (wrapped)
+        model while training, the plain model after ``fit`` when
+        ``unwrap_after_train=True``. ``history_`` losses are means over the
+        processes.
+
+    See Also
+    --------
+    StatementTuner : the single-process tuner.
+    score_dataframe : zero-shot scoring of a Dask DataFrame.
+
+    Examples
+    --------
+    >>> from accelerate import Accelerator  # doctest: +SKIP
+    >>> from sklearn_statement import AcceleratedStatementTuner
+    >>> tuner = AcceleratedStatementTuner(
+    ...     "microsoft/mdeberta-v3-base", accelerator=Accelerator(mixed_precision="bf16"),
+    ...     batch_size=16, gradient_accumulation_steps=2, random_state=0,
+    ... )  # doctest: +SKIP
+    >>> tuner.fit(statements, labels, example_id=ids)  # doctest: +SKIP
+    >>> tuner.save_pretrained("statement-model")  # main process only  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        accelerator: Any,
+        unwrap_after_train: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("iterator_train", ShardableDataLoader)
+        kwargs.setdefault("iterator_valid", ShardableDataLoader)
+        super().__init__(
+            model,
+            accelerator=accelerator,
+            unwrap_after_train=unwrap_after_train,
+            **kwargs,
+        )
+
+    # ------------------------------------------------------------ set-up
+    def _torch_device(self) -> torch.device:
+        device = torch.device(self.accelerator.device)
+        # accelerate's CPU processes use "cpu:0", which torch.load cannot map to
+        return torch.device("cpu") if device.type == "cpu" else device
+
+    def _check_params(self) -> None:
+        require("accelerate", type(self).__name__)
+        accelerator = self.accelerator
+        if not hasattr(accelerator, "prepare") or not hasattr(
+            accelerator, "gradient_accumulation_steps"
+        ):
+            raise TypeError(
+                "accelerator must be an accelerate.Accelerator, got "
+                f"{type(accelerator).__name__}"
+            )
+        super()._check_params()
+        if self.precision not in ("auto", "fp32"):
+            raise ValueError(
+                f"precision={self.precision!r}: with accelerate the precision is the "
+                "Accelerator's; pass Accelerator(mixed_precision="
+                f"{self.precision!r}) and leave precision='auto'"
+            )
+        theirs, ours = (
+            accelerator.gradient_accumulation_steps,
+            self.gradient_accumulation_steps,
+        )
+        if theirs not in (1, ours):
+            raise ValueError(
+                f"the Accelerator accumulates {theirs} batches and the tuner "
+                f"{ours}; set gradient_accumulation_steps={theirs} on the tuner and "
+                "leave the Accelerator's at 1 (the tuner passes it on)"
+            )
+        accelerator.gradient_accumulation_steps = ours
+
+    def initialize(self):
+        """Check the parameters, load the model and prepare everything with the accelerator."""
+        self._check_params()
+        return super().initialize()  # AccelerateMixin.initialize
+
+    def _initialize_accelerator(self):
+        """Prepare the modules, criteria *with trainable parameters*, and optimizers.
+
+        skorch's version also prepares a parameterless criterion
+        (``CrossEntropyLoss``), which DistributedDataParallel refuses ("not
+        needed when a module doesn't have any parameter that requires a
+        gradient").
+        """
+        if self._wrapped_with_accelerator:
+            return self
+        prepare = self.accelerator.prepare
+        for kind, names in (
+            ("criterion", self._criteria),
+            ("module", self._modules),
+            ("optimizer", self._optimizers),
+        ):
+            with self._current_init_context(kind):
+                for name in names:
+                    obj = getattr(self, name + "_")
+                    if kind == "optimizer":
+                        if isinstance(obj, torch.optim.Optimizer):
+                            setattr(self, name + "_", prepare(obj))
+                    elif isinstance(obj, torch.nn.Module) and any(
+                        p.requires_grad for p in obj.parameters()
+                    ):
+                        setattr(self, name + "_", prepare(obj))
+        self._wrapped_with_accelerator = True
+        return self
+
+    def initialize_module(self):
+        """Load the model (see :meth:`StatementTuner.initialize_module`); same batch order everywhere."""
+        super().initialize_module()
+        self.precision_dtype_ = None  # the Accelerator's mixed_precision applies
+        accelerator = self.accelerator
+        if accelerator.num_processes > 1:
+            seed = self.random_state
+            if seed is None:  # every process must draw the same batch order
+                from accelerate.utils import broadcast_object_list
+
+                seed = broadcast_object_list([self.generator_.initial_seed()])[0]
+                self.generator_ = torch.Generator().manual_seed(int(seed))
+            # the same head everywhere (DDP also broadcasts it); dropout differs
+            torch.manual_seed(int(seed) + accelerator.process_index)
+        return self
+
+    def _initialize_callbacks(self):
+        if self.callbacks__print_log__sink == "auto":
+            # not accelerator.print: a bound method would pickle the accelerator
+            # with the net; and skorch's PrintLog ignores verbose=0 for any sink
+            # but print
+            self.callbacks__print_log__sink = (
+                _print_on_main if self.verbose else _silent
+            )
+        return super()._initialize_callbacks()
+
+    def get_default_callbacks(self):
+        callbacks = []
+        for name, callback in super().get_default_callbacks():
+            if name == "gradient_clipping":  # done by accelerator.clip_grad_norm_
+                continue
+            if name == "checkpoint":
+                callback = AcceleratedCheckpoint(self.checkpoint_dir)
+            if name == "progress_bar" and not self.accelerator.is_main_process:
+                continue
+            callbacks.append((name, callback))
+        return callbacks
+
+    def get_iterator(self, dataset, training=False):
+        """The tuner's data loader, prepared (sharded) by the accelerator."""
+        return self.accelerator.prepare(
+            StatementTuner.get_iterator(self, dataset, training=training)
+        )
+
+    @contextlib.contextmanager
+    def _unwrapped_modules(self):
+        """Let ``module_`` be the plain model for a while (no re-``prepare`` after)."""
+        wrapped = {
+            name: getattr(self, name + "_")
+            for name in self._modules
+            if isinstance(getattr(self, name + "_", None), torch.nn.Module)
+        }
+        for name, module in wrapped.items():
+            setattr(self, name + "_", self.accelerator.unwrap_model(module))
+        try:
+            yield
+        finally:
+            for name, module in wrapped.items():
+                setattr(self, name + "_", module)
+
+    # ------------------------------------------------------------ training
+    def partial_fit(self, X, y=None, classes=None, example_id=None, **fit_params):
+        """Continue training (see :meth:`StatementTuner.partial_fit`), then unwrap."""
+        if getattr(self, "initialized_", False) and not self._wrapped_with_accelerator:
+            self._initialize_accelerator()  # unwrapped by an earlier fit
+        super().partial_fit(X, y, classes=classes, example_id=example_id, **fit_params)
+        if self.unwrap_after_train:
+            # here, not in on_train_end: callbacks' on_train_end (EarlyStopping's
+            # load_best) run after the net's own and still see the wrapped model
+            self._unwrap_accelerator()
+        return self
+
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        self.accelerator.wait_for_everyone()
+        return StatementTuner.on_train_end(self, net, X=X, y=y, **kwargs)
+
+    def train_step(self, batch, **fit_params):
+        """One batch under ``accelerator.accumulate``: the optimizer steps when it syncs.
+
+        ``accelerator.backward`` divides the loss by the accumulation steps;
+        the gradient is clipped (``max_grad_norm``, with
+        ``accelerator.clip_grad_norm_``, which unscales fp16 gradients
+        first) and callbacks' ``on_grad_computed`` run once per optimizer
+        step, on the all-reduced, accumulated gradient. The returned loss is
+        the mean over the statements of this step's batches on all processes
+        (see :meth:`_loss_over_processes`).
+        """
+        accelerator = self.accelerator
+        with accelerator.accumulate(self.module_):
+            self._set_training(True)
+            Xi, yi = unpack_data(batch)
+            with accelerator.autocast():
+                y_pred = self.infer(Xi, **fit_params)
+                loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+            accelerator.backward(loss)
+            self.optimizer_stepped_ = accelerator.sync_gradients
+            if accelerator.sync_gradients:
+                if self.max_grad_norm is not None:
+                    accelerator.clip_grad_norm_(
+                        self.module_.parameters(), self.max_grad_norm
+                    )
+                self.notify(
+                    "on_grad_computed",
+                    named_parameters=TeeGenerator(self.get_all_learnable_params()),
+                    batch=batch,
+                    training=True,
+                )
+                for name in self._optimizers:
+                    getattr(self, name + "_").step()
+                self._zero_grad_optimizer()
+        return {"loss": self._loss_over_processes(loss, yi), "y_pred": y_pred}
+
+    def validation_step(self, batch, **fit_params):
+        """The validation loss of the batch, over the batches of all processes.
+
+        Every process sees the same validation loss, so that early stopping
+        stops all of them in the same epoch.
+        """
+        step = super().validation_step(batch, **fit_params)
+        step["loss"] = self._loss_over_processes(step["loss"], unpack_data(batch)[1])
+        return step
+
+    def _loss_over_processes(self, loss: torch.Tensor, y: Any) -> torch.Tensor:
+        """The statement-weighted mean loss of this step's batches on all processes.
+
+        Also remembers their statement count, which :meth:`on_batch_end`
+        records as the batch size: skorch's epoch loss (the mean of the batch
+        losses weighted by batch size) is then that of one process that saw
+        all the batches, and the same on every process.
+        """
+        n = torch.as_tensor(float(len(y)), device=loss.device)
+        totals = self.accelerator.reduce(torch.stack([loss.detach() * n, n]), "sum")
+        self.statements_in_step_ = int(totals[1].item())
+        return totals[0] / totals[1]
+
+    def on_batch_end(self, net, batch=None, training=False, **kwargs):
+        total = getattr(self, "statements_in_step_", None)
+        if total is not None:  # instead of this process's batch size
+            self.history.record_batch(
+                ("train" if training else "valid") + "_batch_size", total
+            )
+            self.statements_in_step_ = None
+        return super().on_batch_end(net, batch=batch, training=training, **kwargs)
+
+    # ------------------------------------------------------------ persistence
+    def save_params(self, *args, **kwargs):
+        """skorch's ``save_params`` from the unwrapped model, on the main process only."""
+        with self._unwrapped_modules():
+            on_main_process(
+                self.accelerator, lambda: NeuralNet.save_params(self, *args, **kwargs)
+            )
+
+    def load_params(self, *args, **kwargs):
+        """skorch's ``load_params`` into the unwrapped model, on every process."""
+        self.accelerator.wait_for_everyone()
+        with self._unwrapped_modules():
+            StatementTuner.load_params(self, *args, **kwargs)
+
+    def save_pretrained(
+        self,
+        save_directory: str | os.PathLike,
+        *,
+        merge: bool = False,
+        overwrite: bool = False,
+        scores: dict[str, Any] | None = None,
+        templates: Sequence[Any] | None = None,
+    ) -> Path:
+        """:meth:`StatementTuner.save_pretrained`, written by the main process only.
+
+        A collective call: every process makes it, only the main process
+        writes; an error there (``FileExistsError``…) is raised on every
+        process.
+
+        Returns
+        -------
+        pathlib.Path
+            The directory (on every process).
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError, FileExistsError, ValueError
+            As :meth:`StatementTuner.save_pretrained` (a RuntimeError quoting
+            the main process's error on the other processes).
+        """
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "module_")
+        with self._unwrapped_modules():
+            on_main_process(
+                self.accelerator,
+                lambda: StatementTuner.save_pretrained(
+                    self,
+                    save_directory,
+                    merge=merge,
+                    overwrite=overwrite,
+                    scores=scores,
+                    templates=templates,
+                ),
+            )
+        return Path(save_directory)
+
+    def __getstate__(self):
+        if getattr(self, "_wrapped_with_accelerator", False):
+            raise pickle.PicklingError(
+                "an AcceleratedStatementTuner can be pickled only with its model "
+                "unwrapped: fit with unwrap_after_train=True (the default), or save it "
+                "with save_pretrained(dir)"
+            )
+        # the optimizer too: accelerate's wrapper pickles its patched step
+        # method; the next fit prepares the plain optimizer again
+        prepared = {name: getattr(self, name + "_", None) for name in self._optimizers}
+        try:
+            for name, optimizer in prepared.items():
+                setattr(self, name + "_", getattr(optimizer, "optimizer", optimizer))
+            state = super().__getstate__()
+        finally:
+            for name, optimizer in prepared.items():
+                setattr(self, name + "_", optimizer)
+        state["accelerator"] = _AcceleratorRecipe(self.accelerator)
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("accelerator"), _AcceleratorRecipe):
+            state["accelerator"] = state["accelerator"].build()
+        device = state.get("device")
+        if device is None:  # the accelerator places the model: map it there
+            state["device"] = str(state["accelerator"].device)
+        super().__setstate__(state)
+        self.device = device
