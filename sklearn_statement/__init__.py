@@ -12,6 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from ._accelerate import AcceleratedStatementTuner
 from ._callbacks import WarmupLinearSchedule
 from ._convert import convert_to_safetensors
+from ._dask import score_dataframe
 from ._embedding import EmbeddingZeroShotClassifier
 from ._evaluate import evaluate_zero_shot, suite_triples
 from ._report import write_report
@@ -31,6 +32,7 @@ __all__ = [
     "ZeroShotStatementClassifier",
     "convert_to_safetensors",
     "evaluate_zero_shot",
+    "score_dataframe",
     "suite_triples",
     "write_report",
     "__version__",
