@@ -103,12 +103,15 @@ def on_cluster(model: str, path: Path, n_workers: int, partitions: int):
     from sklearn_statement import score_dataframe
 
     start = time.perf_counter()
-    with LocalCluster(
-        n_workers=n_workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-    ) as cluster, Client(cluster, set_as_default=False) as client:
+    with (
+        LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster, set_as_default=False) as client,
+    ):
         started = time.perf_counter() - start
         ddf = dd.read_parquet(path, split_row_groups=True)
         if ddf.npartitions != partitions:
@@ -171,8 +174,12 @@ def main() -> None:
         seconds, proba = single_process(model, frame, threads)
         reference = proba if reference is None else reference
         runs.append(
-            {"run": f"1 process, {threads} torch thread(s)", "workers": 0,
-             "seconds": seconds, "rows_per_s": args.rows / seconds}  # fmt: skip
+            {
+                "run": f"1 process, {threads} torch thread(s)",
+                "workers": 0,
+                "seconds": seconds,
+                "rows_per_s": args.rows / seconds,
+            }  # fmt: skip
         )
         print(f"  {runs[-1]['run']}: {runs[-1]['rows_per_s']:.1f} rows/s", flush=True)
     names = None
@@ -182,8 +189,13 @@ def main() -> None:
         names = [c for c in result.columns if c.startswith("proba_")]
         diff = float(np.abs(result[names].to_numpy() - reference).max())
         runs.append(
-            {"run": f"LocalCluster, {n_workers} worker(s) x 1 thread", "workers": n_workers,
-             **out, "rows_per_s": args.rows / out["seconds"], "max_abs_diff_vs_1_process": diff}  # fmt: skip
+            {
+                "run": f"LocalCluster, {n_workers} worker(s) x 1 thread",
+                "workers": n_workers,
+                **out,
+                "rows_per_s": args.rows / out["seconds"],
+                "max_abs_diff_vs_1_process": diff,
+            }  # fmt: skip
         )
         print(
             f"  {runs[-1]['run']}: {runs[-1]['rows_per_s']:.1f} rows/s "
