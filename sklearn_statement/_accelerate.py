@@ -105,6 +105,12 @@ class _AcceleratorRecipe:
         return accelerate.Accelerator(mixed_precision=self.mixed_precision)
 
 
+def _is_epoch_scoring(callback: Any) -> bool:
+    from skorch.callbacks import EpochScoring
+
+    return isinstance(callback, EpochScoring) or callback is EpochScoring
+
+
 class _VariableBatches:
     """An example-grouped batch sampler as accelerate must see it: no ``batch_size``.
 
@@ -212,6 +218,13 @@ class AcceleratedStatementTuner(AccelerateMixin, StatementTuner):
     batches is not a multiple of ``n``, accelerate repeats the first batches
     so that every process steps equally often (``even_batches``).
 
+    On several processes, give ``random_state`` when a validation split is
+    made (``early_stopping``, ``train_split``): every process must hold out
+    the same statements. skorch ``EpochScoring`` callbacks are refused there
+    (each process would score its own share of the predictions against all
+    targets), and the default ``valid_acc`` is left out; the losses in the
+    history are over all processes.
+
     Parameters
     ----------
     model : str, default="microsoft/mdeberta-v3-base"
@@ -296,6 +309,15 @@ class AcceleratedStatementTuner(AccelerateMixin, StatementTuner):
                 f"{type(accelerator).__name__}"
             )
         super()._check_params()
+        if (
+            accelerator.num_processes > 1
+            and self.early_stopping is not None
+            and self.random_state is None
+        ):
+            raise ValueError(
+                "early_stopping on several processes needs random_state: every "
+                "process must hold out the same validation statements"
+            )
         if self.precision not in ("auto", "fp32"):
             raise ValueError(
                 f"precision={self.precision!r}: with accelerate the precision is the "
@@ -372,13 +394,36 @@ class AcceleratedStatementTuner(AccelerateMixin, StatementTuner):
             self.callbacks__print_log__sink = (
                 _print_on_main if self.verbose else _silent
             )
-        return super()._initialize_callbacks()
+        super()._initialize_callbacks()
+        self._check_scoring_callbacks()
+        return self
+
+    def _check_scoring_callbacks(self) -> None:
+        """Refuse epoch scoring on several processes (it would score one shard).
+
+        skorch's ``EpochScoring`` scores the predictions this process cached
+        (its share of the batches) against the targets of the whole dataset.
+        """
+        if self.accelerator.num_processes < 2:
+            return
+        bad = [name for name, cb in self.callbacks_ if _is_epoch_scoring(cb)]
+        if bad:
+            raise ValueError(
+                f"callbacks {bad} (skorch EpochScoring) cannot run on "
+                f"{self.accelerator.num_processes} processes: each process caches the "
+                "predictions of its own share of the batches. Use the validation loss "
+                "(valid_loss, averaged over the processes; early_stopping uses it), or "
+                "score after fit on the main process"
+            )
 
     def get_default_callbacks(self):
         callbacks = []
+        several = self.accelerator.num_processes > 1
         for name, callback in super().get_default_callbacks():
             if name == "gradient_clipping":  # done by accelerator.clip_grad_norm_
                 continue
+            if several and _is_epoch_scoring(callback):
+                continue  # valid_acc: see _check_scoring_callbacks
             if name == "checkpoint":
                 callback = AcceleratedCheckpoint(self.checkpoint_dir)
             if name == "progress_bar" and not self.accelerator.is_main_process:

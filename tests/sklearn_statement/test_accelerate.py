@@ -296,3 +296,36 @@ def test_missing_accelerate_names_the_extra(tiny_models, monkeypatch):
     tuner = AcceleratedStatementTuner(tiny_models["bert"], accelerator=object())
     with pytest.raises(ImportError, match=r"sklearn-statement\[scale\]"):
         tuner.fit(X, Y, example_id=IDS)
+
+
+@pytest.fixture
+def two_processes(monkeypatch):
+    """An Accelerator that reports 2 processes (for the checks made before any collective)."""
+    monkeypatch.setattr(Accelerator, "num_processes", property(lambda self: 2))
+
+
+def test_epoch_scoring_is_refused_on_several_processes(tiny_models, two_processes):
+    from skorch.callbacks import EpochScoring
+    from skorch.dataset import ValidSplit
+
+    tuner = accelerated(tiny_models["bert"], train_split=ValidSplit(4))
+    names = [name for name, _ in tuner.get_default_callbacks()]
+    assert "valid_loss" in names and "valid_acc" not in names
+    tuner.set_params(callbacks=[("acc", EpochScoring("accuracy"))])
+    with pytest.raises(ValueError, match=r"\['acc'\] \(skorch EpochScoring\)"):
+        tuner.fit(X, Y, example_id=IDS)
+
+
+def test_early_stopping_on_several_processes_needs_random_state(
+    tiny_models, two_processes
+):
+    tuner = accelerated(tiny_models["bert"], early_stopping=1, random_state=None)
+    with pytest.raises(ValueError, match="needs random_state"):
+        tuner.fit(X, Y, example_id=IDS)
+
+
+def test_epoch_scoring_stays_on_one_process(tiny_models):
+    from skorch.dataset import ValidSplit
+
+    tuner = accelerated(tiny_models["bert"], train_split=ValidSplit(4))
+    assert "valid_acc" in [name for name, _ in tuner.get_default_callbacks()]
