@@ -411,13 +411,22 @@ def score_dataframe(
         from ._dask_plugin import StatementModelPlugin
 
         try:
-            client.register_plugin(StatementModelPlugin(spec))
-        except BaseException:
-            # a plugin whose setup failed stays registered (and would fail on
-            # every worker that joins later)
-            client.unregister_worker_plugin(spec.plugin_name)
+            try:
+                client.register_plugin(StatementModelPlugin(spec))
+            except BaseException as exc:
+                if not _cluster_error(exc):
+                    # a plugin whose setup failed stays registered (and would
+                    # fail on every worker that joins later)
+                    client.unregister_worker_plugin(spec.plugin_name)
+                raise
+            described = client.run(_describe, spec)
+        except BaseException as exc:
+            if _cluster_error(exc):
+                raise RuntimeError(
+                    f"the Dask cluster went away while the model was loaded "
+                    f"({type(exc).__name__}: {exc}); nothing was scored or written"
+                ) from exc
             raise
-        described = client.run(_describe, spec)
         found = {tuple(v) for v in described.values()}
         if len(found) != 1:
             raise RuntimeError(f"the workers loaded different classes_: {described}")
