@@ -9,8 +9,10 @@ candidate label into a statement and picking the most-true one
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._accelerate import AcceleratedStatementTuner
 from ._callbacks import WarmupLinearSchedule
 from ._convert import convert_to_safetensors
+from ._dask import score_dataframe
 from ._embedding import EmbeddingZeroShotClassifier
 from ._evaluate import evaluate_zero_shot, suite_triples
 from ._report import write_report
@@ -23,12 +25,14 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "AcceleratedStatementTuner",
     "EmbeddingZeroShotClassifier",
     "StatementTuner",
     "WarmupLinearSchedule",
     "ZeroShotStatementClassifier",
     "convert_to_safetensors",
     "evaluate_zero_shot",
+    "score_dataframe",
     "suite_triples",
     "write_report",
     "__version__",
