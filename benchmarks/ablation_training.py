@@ -39,12 +39,8 @@ SUITE = (
     ("xwinograd", "test", 300),
     ("agnews", "test", 500),
 )
-#: Embedding baseline hypotheses (the best of the ones tried, see bench_quality).
-HYPOTHESIS = {
-    "sib200": "This text is about {label}.",
-    "agnews": "This text is about {label}.",
-    "tweeteval_emotion": "This text expresses {label}.",
-}
+#: Weight of the cosine similarity in the hybrid score (ZeroShotStatementClassifier).
+EMBEDDING_WEIGHT = 20.0
 DEFAULT_TASKS = (
     "sst2", "mrpc", "qnli", "stsb", "agnews", "comve",
     "tweeteval_offensive", "tweeteval_hate", "tweeteval_irony", "tweeteval_sentiment",
@@ -64,28 +60,34 @@ def load_suite(data_dir: Path):
     return out
 
 
-def evaluate(model, suite, *, precision="auto"):
+def evaluate(model, suite, similarities, *, precision="auto"):
+    """Accuracy of the statement model alone and of the hybrid, per set."""
     from sklearn_statement import ZeroShotStatementClassifier
 
-    scores = {}
+    plain, hybrid = {}, {}
     for name, ds in suite.items():
         clf = ZeroShotStatementClassifier(
             model, template=name, max_length=256, precision=precision
         ).fit(ds)
-        scores[name] = float((clf.predict(ds) == np.asarray(ds["label"])).mean())
-    return scores
+        gold = np.asarray(ds["label"])
+        z = clf.true_logits(ds)
+        plain[name] = float((clf.classes_[z.argmax(1)] == gold).mean())
+        mixed = z + EMBEDDING_WEIGHT * similarities[name]
+        hybrid[name] = float((clf.classes_[mixed.argmax(1)] == gold).mean())
+    return plain, hybrid
 
 
-def baseline(suite, model_path):
+def embedding_similarities(suite, model_path):
+    """The untuned backbone's cosine similarities (same labels, classes_ order)."""
     from sklearn_statement import EmbeddingZeroShotClassifier
 
-    scores = {}
+    sims, scores = {}, {}
     for name, ds in suite.items():
-        clf = EmbeddingZeroShotClassifier(
-            model_path, template=name, hypothesis=HYPOTHESIS.get(name)
-        ).fit(ds)
-        scores[name] = float((clf.predict(ds) == np.asarray(ds["label"])).mean())
-    return scores
+        clf = EmbeddingZeroShotClassifier(model_path, template=name).fit(ds)
+        sims[name] = clf.similarities(ds)
+        gold = np.asarray(ds["label"])
+        scores[name] = float((clf.classes_[sims[name].argmax(1)] == gold).mean())
+    return sims, scores
 
 
 def train_data(args, seed):
@@ -127,12 +129,7 @@ def run(args) -> None:
     torch.set_num_threads(args.threads)
     model_path = default_model_path()
     suite = load_suite(args.data_dir)
-    cache = RESULTS / "ablation_baseline.json"  # deterministic: computed once
-    if cache.exists():
-        base = json.loads(cache.read_text(encoding="utf-8"))
-    else:
-        base = baseline(suite, model_path)
-        cache.write_text(json.dumps(base, indent=2), encoding="utf-8")
+    sims, base = embedding_similarities(suite, model_path)
     print("embedding baseline:", {k: round(100 * v, 1) for k, v in base.items()})
     for seed in args.seeds:
         X, y, ids = train_data(args, seed)
@@ -161,16 +158,19 @@ def run(args) -> None:
         quarters = [
             round(float(np.mean(q)), 4) for q in np.array_split(np.asarray(losses), 4)
         ]
-        scores = evaluate(tuner, suite, precision=args.precision)
+        scores, hybrid = evaluate(tuner, suite, sims, precision=args.precision)
+        if args.save_model:
+            tuner.save_pretrained(Path(args.save_model) / f"seed{seed}", overwrite=True)
         record = {
             "name": args.name,
             "seed": seed,
-            "config": {k: v for k, v in vars(args).items() if k not in ("seeds", "table")},
+            "config": {k: v for k, v in vars(args).items() if k not in ("seeds", "table", "save_model", "log")},
             "statements": len(X),
             "train_seconds": round(seconds, 1),
             "loss_by_quarter": quarters,
             "epoch_loss": [round(float(h["train_loss"]), 4) for h in tuner.history_],
             "accuracy": {k: round(v, 4) for k, v in scores.items()},
+            "accuracy_hybrid": {k: round(v, 4) for k, v in hybrid.items()},
             "baseline": {k: round(v, 4) for k, v in base.items()},
             "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         }
@@ -181,24 +181,31 @@ def run(args) -> None:
             f.write(json.dumps(record) + "\n")
 
 
-def table() -> str:
+def table(log: Path = LOG) -> str:
     """The log as markdown: mean ± sd over seeds per configuration name."""
-    records = [json.loads(line) for line in LOG.read_text(encoding="utf-8").splitlines()]
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     names = list(dict.fromkeys(r["name"] for r in records))
     sets = [name for name, _, _ in SUITE]
     head = ["config", "seeds", "stmts", "train s", "loss q1..q4"] + sets + ["mean"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    base = records[0]["baseline"]
+    base = records[-1]["baseline"]
     lines.append(
         "| embedding baseline (untuned MiniLM) | - | - | - | - | "
         + " | ".join(f"{100 * base[s]:.1f}" for s in sets)
         + f" | {100 * np.mean([base[s] for s in sets]):.1f} |"
     )
+
+    def cells_for(rows, key):
+        acc = np.asarray([[r[key][s] for s in sets] for r in rows]) * 100
+        mean, sd, avg = acc.mean(0), acc.std(0), acc.mean(1)
+        if len(rows) == 1:
+            return [f"{m:.1f}" for m in mean] + [f"{avg.mean():.1f}"]
+        return [f"{m:.1f} ± {s:.1f}" for m, s in zip(mean, sd)] + [
+            f"{avg.mean():.1f} ± {avg.std():.1f}"
+        ]
+
     for name in names:
         rows = [r for r in records if r["name"] == name]
-        acc = np.asarray([[r["accuracy"][s] for s in sets] for r in rows]) * 100
-        mean, sd = acc.mean(0), acc.std(0)
-        avg = acc.mean(1)
         q = np.mean([r["loss_by_quarter"] for r in rows], axis=0)
         cells = [
             name,
@@ -207,9 +214,10 @@ def table() -> str:
             f"{np.mean([r['train_seconds'] for r in rows]):.0f}",
             "/".join(f"{v:.2f}" for v in q),
         ]
-        cells += [f"{m:.1f} ± {s:.1f}" for m, s in zip(mean, sd)]
-        cells.append(f"{avg.mean():.1f} ± {avg.std():.1f}")
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append("| " + " | ".join(cells + cells_for(rows, "accuracy")) + " |")
+        if all("accuracy_hybrid" in r for r in rows):
+            hybrid = [name + " + embedding (hybrid)", "", "", "", ""]
+            lines.append("| " + " | ".join(hybrid + cells_for(rows, "accuracy_hybrid")) + " |")
     return "\n".join(lines)
 
 
@@ -237,9 +245,11 @@ def main(argv=None) -> None:
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--data-dir", type=Path, default=DATA)
     p.add_argument("--table", action="store_true")
+    p.add_argument("--log", type=Path, default=LOG, help="the log --table reads")
+    p.add_argument("--save-model", default=None, help="keep the tuned models here")
     args = p.parse_args(argv)
     if args.table:
-        print(table())
+        print(table(args.log))
         return
     info = environment()
     for key in ("command", "torch", "transformers", "machine", "cpu_count"):

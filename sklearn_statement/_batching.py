@@ -146,9 +146,20 @@ class ExampleBatchSampler(torch.utils.data.Sampler):
         Statement lengths; with them, examples of similar (longest member)
         length are batched together.
     shuffle : bool, default=True
-        Draw a new example order on every pass (from ``generator``).
+        Draw a new example order on every pass (from ``generator``). Without
+        it, examples come in order of first appearance, so statements stored
+        example by example come out in dataset order (what skorch's scoring
+        callbacks expect of a validation pass).
     generator : torch.Generator, optional
         Source of the order (seeded by the tuner's ``random_state``).
+
+    Attributes
+    ----------
+    groups : list of ndarray
+        Statement indices of each example.
+    contiguous : bool
+        Whether each example's statements are consecutive in the data (then
+        an unshuffled pass keeps the data's order).
 
     Yields
     ------
@@ -168,9 +179,14 @@ class ExampleBatchSampler(torch.utils.data.Sampler):
         generator: torch.Generator | None = None,
     ) -> None:
         codes = np.asarray(example_ids, dtype=np.int64)
-        order = np.argsort(codes, kind="stable")
-        _, starts = np.unique(codes[order], return_index=True)
-        self.groups = np.split(order, starts[1:])
+        # examples in order of first appearance, statements in dataset order:
+        # without shuffling, group-contiguous data comes out in dataset order
+        _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        rank = np.argsort(np.argsort(first))[inverse]
+        order = np.argsort(rank, kind="stable")
+        starts = np.flatnonzero(np.diff(rank[order])) + 1
+        self.groups = np.split(order, starts)
+        self.contiguous = bool(np.all(order == np.arange(len(codes))))
         self.n_statements = len(codes)
         self.batch_size = int(batch_size)
         self.group_lengths = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from numbers import Integral, Real
 from typing import Any
@@ -11,7 +12,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from template_registry import render_statements
+from template_registry import Template, render_statements
 
 from ._labels import (
     candidate_labels,
@@ -22,7 +23,7 @@ from ._labels import (
 from ._validation import check_examples
 from ._zero_shot import _resolve_templates, _softmax
 
-__all__ = ["EmbeddingZeroShotClassifier"]
+__all__ = ["EmbeddingZeroShotClassifier", "label_description"]
 
 
 def _load_encoder(model: Any, device: str) -> Any:
@@ -61,6 +62,43 @@ def _check_hypothesis(hypothesis: str) -> None:
         )
 
 
+#: Stands for the input while a label description is derived from a statement.
+_SLOT = "@@input@@"
+
+
+def label_description(template: Template, label: Any) -> str:
+    """A label's statement with the input left out: what the input is compared with.
+
+    For a one-field template, the statement is rendered with the field
+    replaced: a quoted or mid-sentence field becomes "this text" in English
+    templates (and is removed in others), a field that opens or closes the
+    statement is removed. ``'"{text}" is about {label}.'`` gives ``'this text
+    is about sports.'``, ``'{text} This text is about {label}.'`` gives
+    ``'This text is about sports.'``, ``'The author of "{text}" feels
+    {label}.'`` gives ``'The author of this text feels joy.'``.
+
+    Parameters
+    ----------
+    template : Template
+        A template with one field and ``label`` among its labels.
+    label : hashable
+
+    Returns
+    -------
+    str
+    """
+    (field,) = template.fields
+    text = template.statements({field: _SLOT})[label]
+    stand_in = "this text" if template.language == "en" else ""
+    quotes = "\"'“”„«»「」『』"
+    slot = rf"[{quotes}]?\s*{re.escape(_SLOT)}\s*[{quotes}]?"
+    text = re.sub(rf"^\s*{re.escape(_SLOT)}\s+", "", text)  # opens the statement
+    text = re.sub(rf"\s+{re.escape(_SLOT)}\s*$", "", text)  # closes it
+    text = re.sub(slot, stand_in, text)
+    text = re.sub(r"\b([Tt])he text this text\b", r"\1his text", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
 class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
     """Zero-shot classifier by sentence-embedding similarity (a baseline).
 
@@ -92,8 +130,11 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         A label description with a ``{label}`` slot, e.g. ``"This text is
         about {label}."`` (the ``hypothesis_template`` of transformers'
         zero-shot pipeline); the label is written with the template's
-        verbalizer. The input is then its fields joined by spaces. None
-        (default): each label's full statement is compared with the input.
+        verbalizer. None (default): a one-field template's statement with
+        the input left out (:func:`label_description`: ``'"{text}" is about
+        {label}.'`` gives ``"this text is about sports."``); for templates
+        of several fields, each label's full statement. The input compared
+        with it is the example's fields joined by spaces.
     scale : float, default=20.0
         Cosine similarities are multiplied by ``scale`` before the softmax of
         ``predict_proba`` (the scale of sentence-transformers'
@@ -218,23 +259,20 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
                 self.template_._values(example)
         self.encoder_ = _load_encoder(self.model, self.device)
         tokenizer = getattr(self.encoder_, "tokenizer", None)
-        if self.hypothesis is None:
+        self.template_labels_ = tuple(given)
+        self.classes_ = np.asarray(labels)
+        described = self.label_descriptions()
+        if described is None:
             check_distinct_statements([self.template_], labels, tokenizer)
         else:
-            described = [
-                self.hypothesis.format(label=self.template_.verbalize(lab))
-                for lab in labels
-            ]
             keys = described if tokenizer is None else [
                 tuple(ids) for ids in tokenizer(described)["input_ids"]
             ]
             if len(set(keys)) != len(keys):
                 raise ValueError(
-                    f"two labels give the same description with hypothesis="
-                    f"{self.hypothesis!r} ({described}); give each label its own words"
+                    f"two labels give the same description ({described}); give each "
+                    "label its own words (labels=, or a hypothesis='... {label} ...')"
                 )
-        self.template_labels_ = tuple(given)
-        self.classes_ = np.asarray(labels)
         return self
 
     def _embed(self, texts: list[str]) -> np.ndarray:
@@ -266,16 +304,32 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         values = [self.template_._values(ex) for ex in examples]
         inputs = self._embed([" ".join(v.values()) for v in values])
         k = len(self.classes_)
-        if self.hypothesis is not None:
-            described = [
-                self.hypothesis.format(label=self.template_.verbalize(lab))
-                for lab in self.classes_
-            ]
-            labels = self._embed(described)
-            return inputs @ labels.T
+        described = self.label_descriptions()
+        if described is not None:
+            return inputs @ self._embed(described).T
         rendered, _ = render_statements(self.template_, examples)
         statements = self._embed([row[lab] for row in rendered for lab in self.classes_])
         return np.einsum("nd,nkd->nk", inputs, statements.reshape(len(examples), k, -1))
+
+    def label_descriptions(self) -> list[str] | None:
+        """The text each example is compared with, per label (``classes_`` order).
+
+        Returns
+        -------
+        list of str or None
+            From ``hypothesis``, else derived from a one-field template
+            (:func:`label_description`); None for templates of several
+            fields, whose full statements are used.
+        """
+        check_is_fitted(self, "classes_")
+        if self.hypothesis is not None:
+            return [
+                self.hypothesis.format(label=self.template_.verbalize(lab))
+                for lab in self.classes_
+            ]
+        if len(self.template_.fields) == 1:
+            return [label_description(self.template_, lab) for lab in self.classes_]
+        return None
 
     def decision_function(self, X: Any) -> np.ndarray:
         """The cosine similarities, shape (n_samples, n_classes)."""

@@ -201,6 +201,9 @@ def evaluate_zero_shot(
     progress_bar: bool = False,
     trained_families: Sequence[str] | None = None,
     callback: Any = None,
+    embedding_model: Any = None,
+    embedding_weight: float = 20.0,
+    baseline: Any = None,
 ) -> list[dict[str, Any]]:
     """Zero-shot accuracy of a statement model on (dataset, language, split) triples.
 
@@ -235,6 +238,15 @@ def evaluate_zero_shot(
         dataset of a seen family.
     callback : callable, optional
         Called with each result row as soon as it is ready.
+    embedding_model, embedding_weight
+        Score with the hybrid of :class:`ZeroShotStatementClassifier` (the
+        statement model's true-logits plus the weighted cosine similarity of
+        this sentence-embedding model); loaded once for all triples.
+    baseline : str or SentenceTransformer, optional
+        A sentence-embedding model evaluated on the same rows as
+        :class:`EmbeddingZeroShotClassifier` (same template and labels): the
+        row then also has ``baseline_accuracy``, ``baseline_ci_low`` and
+        ``baseline_ci_high``, the figures a statement model must beat.
 
     Returns
     -------
@@ -282,6 +294,19 @@ def evaluate_zero_shot(
             f"each suite entry must be (dataset, language, split), got {bad[0]!r}"
         )
     model = _shared_model(model, device, precision)
+    encoders: dict[str, Any] = {}
+
+    def encoder(spec: Any) -> Any:  # each sentence-embedding model loaded once
+        if spec is None or not isinstance(spec, (str, os.PathLike)):
+            return spec
+        from ._embedding import _load_encoder
+
+        key = os.fspath(spec)
+        if key not in encoders:
+            encoders[key] = _load_encoder(key, device)
+        return encoders[key]
+
+    embedding_model, baseline = encoder(embedding_model), encoder(baseline)
     rows = []
     for dataset, language, split in suite:
         start = time.perf_counter()
@@ -305,6 +330,8 @@ def evaluate_zero_shot(
             device=device,
             precision=precision,
             progress_bar=progress_bar,
+            embedding_model=embedding_model,
+            embedding_weight=embedding_weight,
         ).fit(ds)
         gold = np.asarray(ds["label"])
         pred = clf.predict(ds)
@@ -335,6 +362,19 @@ def evaluate_zero_shot(
             else family not in trained_families,
             "seconds": round(time.perf_counter() - start, 2),
         }
+        if baseline is not None:
+            from ._embedding import EmbeddingZeroShotClassifier
+
+            emb = EmbeddingZeroShotClassifier(
+                baseline, template=clf.templates_[0], labels=list(clf.classes_)
+            ).fit(ds)
+            base_correct = emb.predict(ds) == gold
+            b_low, b_high = bootstrap_ci(base_correct, random_state=random_state)
+            row.update(
+                baseline_accuracy=float(base_correct.mean()),
+                baseline_ci_low=b_low,
+                baseline_ci_high=b_high,
+            )
         rows.append(row)
         if callback is not None:
             callback(row)
@@ -345,34 +385,41 @@ def format_table(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:
     """Render evaluation rows as a (markdown) table.
 
     Columns: dataset, language, n, accuracy with its 95% bootstrap interval
-    (when present), majority baseline, macro-F1, and whether the task family
-    was absent from training.
+    (when present), the embedding baseline on the same rows with its
+    interval (when the rows have ``baseline_accuracy``), majority baseline,
+    macro-F1, and whether the task family was absent from training.
     """
-    head = [
-        "dataset",
-        "language",
-        "n",
-        "accuracy",
-        "95% CI",
-        "majority",
-        "macro-F1",
-        "unseen task family",
-    ]
-    body = [
-        [
+    with_baseline = any("baseline_accuracy" in r for r in rows)
+    head = ["dataset", "language", "n", "accuracy", "95% CI"]
+    if with_baseline:
+        head += ["embedding baseline", "baseline 95% CI"]
+    head += ["majority", "macro-F1", "unseen task family"]
+
+    def interval(r: dict[str, Any], prefix: str) -> str:
+        low, high = r.get(f"{prefix}ci_low"), r.get(f"{prefix}ci_high")
+        return "" if low is None else f"{100 * low:.1f}-{100 * high:.1f}"
+
+    body = []
+    for r in rows:
+        cells = [
             r["dataset"],
             r["language"],
             str(r["n"]),
             f"{100 * r['accuracy']:.1f}",
-            f"{100 * r['ci_low']:.1f}-{100 * r['ci_high']:.1f}"
-            if "ci_low" in r
-            else "",
+            interval(r, ""),
+        ]
+        if with_baseline:
+            base = r.get("baseline_accuracy")
+            cells += [
+                "" if base is None else f"{100 * base:.1f}",
+                interval(r, "baseline_"),
+            ]
+        cells += [
             f"{100 * r['majority']:.1f}",
             f"{100 * r['macro_f1']:.1f}",
             {True: "yes", False: "no", None: "?"}[r.get("held_out")],
         ]
-        for r in rows
-    ]
+        body.append(cells)
     widths = [max([len(h)] + [len(b[i]) for b in body]) for i, h in enumerate(head)]
 
     def line(cells: list[str]) -> str:

@@ -81,6 +81,8 @@ def _group_split(dataset, example_ids, random_state):
 
     splitter = GroupShuffleSplit(n_splits=1, test_size=0.1, random_state=random_state)
     train, valid = next(splitter.split(np.zeros(len(example_ids)), groups=example_ids))
+    # statements of one example consecutive: validation passes keep dataset order
+    valid = valid[np.argsort(np.asarray(example_ids)[valid], kind="stable")]
     return Subset(dataset, train), Subset(dataset, valid)
 
 
@@ -597,16 +599,30 @@ class StatementTuner(NeuralNetClassifier):
             "collate_fn", StatementCollator(self.tokenizer_, self.max_length)
         )
         ids = example_ids_of(dataset)
-        if ids is not None and "sampler" not in kwargs and "batch_sampler" not in kwargs:
+        # training batches keep examples whole; so must validation batches of
+        # the listwise loss (the binary loss validates statement by statement)
+        grouped = ids is not None and (training or self.objective == "listwise")
+        if grouped and "sampler" not in kwargs and "batch_sampler" not in kwargs:
             shuffle = kwargs.pop("shuffle", training)
-            texts = texts_of(dataset) if self.group_by_length else None
-            kwargs["batch_sampler"] = ExampleBatchSampler(
+            texts = texts_of(dataset) if (training and self.group_by_length) else None
+            sampler = ExampleBatchSampler(
                 ids,
                 kwargs.pop("batch_size"),
                 lengths=None if texts is None else [len(t) for t in texts],
                 shuffle=shuffle,
                 generator=self.generator_,
             )
+            if not training and not sampler.contiguous:
+                # skorch's scoring callbacks pair predictions with targets in
+                # dataset order; a pass over scattered examples would not keep it
+                raise ValueError(
+                    "objective='listwise' validates whole examples, so each example's "
+                    "statements must be consecutive in the validation data; split with "
+                    "early_stopping (a group-aware split is made) or a train_split that "
+                    "keeps examples together (e.g. sklearn's GroupShuffleSplit on "
+                    "example_id, statements sorted by example)"
+                )
+            kwargs["batch_sampler"] = sampler
         elif training and "sampler" not in kwargs and "batch_sampler" not in kwargs:
             shuffle = kwargs.pop("shuffle", True)
             texts = texts_of(dataset) if (shuffle and self.group_by_length) else None

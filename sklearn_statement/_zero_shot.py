@@ -194,6 +194,21 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         Peak learning rate of few-shot tuning.
     random_state : int or None, default=None
         Seed of few-shot tuning.
+    embedding_model : str, sentence_transformers.SentenceTransformer or None, default=None
+        A sentence-embedding model (e.g. the untuned backbone, if it is a
+        sentence-transformers model). With it, the classifier is a hybrid:
+        each label's score is its true-logit plus ``embedding_weight`` times
+        the cosine similarity between the input and the label's description
+        (:class:`EmbeddingZeroShotClassifier`, same template and labels), a
+        product of the two models' label distributions.
+        ``benchmarks/results/bench_quality.md`` measures when it helps.
+    embedding_weight : float, default=20.0
+        Weight of the cosine similarity in the hybrid score. 20 is the scale
+        at which sentence-transformers' contrastive
+        ``MultipleNegativesRankingLoss`` turns similarities into logits, so
+        ``softmax(20 * cos)`` is the embedding model's own label
+        distribution and the sum of scores multiplies the two
+        distributions.
 
     Attributes
     ----------
@@ -215,6 +230,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         The token budget in use.
     tuner_ : StatementTuner
         Only with ``few_shot=True``: the tuned copy.
+    embedding_ : EmbeddingZeroShotClassifier
+        Only with ``embedding_model``: the fitted embedding classifier.
 
     See Also
     --------
@@ -250,6 +267,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         "few_shot_epochs": [Interval(Integral, 1, None, closed="left")],
         "few_shot_lr": [Interval(Real, 0, None, closed="neither")],
         "random_state": ["random_state"],
+        "embedding_model": "no_validation",  # a path, hub id or SentenceTransformer
+        "embedding_weight": [Interval(Real, 0, None, closed="left")],
     }
 
     def __init__(
@@ -272,6 +291,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         few_shot_epochs: int = 3,
         few_shot_lr: float = 2e-5,
         random_state: int | None = None,
+        embedding_model: Any = None,
+        embedding_weight: float = 20.0,
     ) -> None:
         self.model = model
         self.template = template
@@ -290,6 +311,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         self.few_shot_epochs = few_shot_epochs
         self.few_shot_lr = few_shot_lr
         self.random_state = random_state
+        self.embedding_model = embedding_model
+        self.embedding_weight = embedding_weight
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -431,7 +454,29 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             )
             self.tuner_ = few_shot_tuner(self, statements, targets)
             self.model_, self.tokenizer_ = self.tuner_.module_, self.tuner_.tokenizer_
+        self._fit_embedding(X)
         return self
+
+    def _fit_embedding(self, X: Any) -> None:
+        """The hybrid's embedding classifier (same template and labels), if asked for."""
+        self.__dict__.pop("embedding_", None)
+        if self.embedding_model is None:
+            return
+        if self.multi_label or self.normalize != "softmax":
+            raise ValueError(
+                "embedding_model makes a hybrid of two label distributions (softmax of "
+                "the summed scores); it cannot give independent P(true) per label: use "
+                "it with multi_label=False and normalize='softmax'"
+            )
+        from ._embedding import EmbeddingZeroShotClassifier
+
+        self.embedding_ = EmbeddingZeroShotClassifier(
+            self.embedding_model,
+            template=self.template_,
+            labels=list(self.classes_),
+            batch_size=self.batch_size,
+            device=self.device,
+        ).fit(X)
 
     def _fields(self) -> tuple[str, ...]:
         fields: list[str] = []
@@ -489,19 +534,27 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         )
         return scores.reshape(len(self.templates_), n, k).mean(axis=0)
 
+    def _scores(self, X: Any) -> np.ndarray:
+        """True-logits, plus the weighted similarities of a hybrid."""
+        z = self.true_logits(X)
+        if getattr(self, "embedding_", None) is not None:
+            z = z + self.embedding_weight * self.embedding_.similarities(X)
+        return z
+
     def decision_function(self, X: Any) -> np.ndarray:
-        """Confidence scores: the true-logits.
+        """Confidence scores: the true-logits (of a hybrid: plus the weighted similarities).
 
         Returns
         -------
         ndarray
             Shape (n_samples, n_classes): the true-logits (see
-            :meth:`true_logits`). With two classes and ``multi_label=False``,
-            scikit-learn's binary convention applies: shape (n_samples,), the
-            true-logit of ``classes_[1]`` minus that of ``classes_[0]``
-            (positive means ``classes_[1]``).
+            :meth:`true_logits`), plus ``embedding_weight`` times the cosine
+            similarities with ``embedding_model``. With two classes and
+            ``multi_label=False``, scikit-learn's binary convention applies:
+            shape (n_samples,), the score of ``classes_[1]`` minus that of
+            ``classes_[0]`` (positive means ``classes_[1]``).
         """
-        z = self.true_logits(X)
+        z = self._scores(X)
         if z.shape[1] == 2 and not self.multi_label:
             return z[:, 1] - z[:, 0]
         return z
@@ -515,7 +568,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             Columns in ``classes_`` order. Rows sum to 1 unless
             ``multi_label=True`` (then: independent P(true) per label).
         """
-        z = self.true_logits(X)
+        z = self._scores(X)
         if self.multi_label:
             return _sigmoid(z)
         if self.normalize == "softmax":
@@ -534,7 +587,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             n_classes), columns in ``classes_`` order, 1 where P(true) >
             ``threshold`` (0.5 when None).
         """
-        z = self.true_logits(X)
+        z = self._scores(X)
         if self.multi_label:
             threshold = 0.5 if self.threshold is None else self.threshold
             return (_sigmoid(z) > threshold).astype(np.int64)
