@@ -13,7 +13,9 @@ from ._callbacks import WarmupLinearSchedule
 from ._convert import convert_to_safetensors
 from ._embedding import EmbeddingZeroShotClassifier
 from ._evaluate import evaluate_zero_shot, suite_triples
+from ._export import ExportGateError, export_statement_model
 from ._report import write_report
+from ._shortlist import Shortlist
 from ._tuner import StatementTuner
 from ._zero_shot import ZeroShotStatementClassifier
 
@@ -24,11 +26,14 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "EmbeddingZeroShotClassifier",
+    "ExportGateError",
+    "Shortlist",
     "StatementTuner",
     "WarmupLinearSchedule",
     "ZeroShotStatementClassifier",
     "convert_to_safetensors",
     "evaluate_zero_shot",
+    "export_statement_model",
     "suite_triples",
     "write_report",
     "__version__",

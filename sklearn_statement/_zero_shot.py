@@ -14,10 +14,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from template_registry import Template, get_template, list_templates, render_statements
 
+from ._backends import BACKENDS, load_backend_model
 from ._device import PRECISIONS, resolve_device, resolve_precision
 from ._few_shot import few_shot_statements, few_shot_tuner
 from ._model_io import load_statement_model, saved_params, true_false_index
 from ._scoring import true_logits
+from ._shortlist import Shortlist, fit_shortlist, place, shortlisted_ids
 from ._validation import check_examples
 
 __all__ = ["ZeroShotStatementClassifier"]
@@ -218,6 +220,22 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         Peak learning rate of few-shot tuning.
     random_state : int or None, default=None
         Seed of few-shot tuning.
+    backend : {"torch", "onnx", "openvino"}, default="torch"
+        What runs the statement model. "onnx" (ONNX Runtime) and "openvino"
+        load the graph exported into ``model`` (a directory) by
+        ``StatementTuner.export`` / ``sklearn-statement export``, int8 when it
+        was exported so (and gated on accuracy then); they run on the CPU,
+        need ``pip install 'sklearn-statement[onnx]'`` (or ``[openvino]``)
+        and no training code. With "openvino", ``precision="bf16"`` runs the
+        operations that are not int8 in bf16 (not gated); "onnx" runs the
+        graph as exported.
+    shortlist : int, Shortlist or None, default=None
+        With many labels (K >= 32), score only the ``k`` labels whose
+        description is most similar to each example (see
+        :class:`Shortlist`; an int means ``Shortlist(k)``: the statement
+        model's own mean-pooled encoder). The other labels get a true-logit
+        of ``-inf``, so probability 0; rows still sum to 1. Cost: N x k
+        statement passes + N text passes instead of N x K.
 
     Attributes
     ----------
@@ -235,6 +253,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         The token budget in use.
     tuner_ : StatementTuner
         Only with ``few_shot=True``: the tuned copy.
+    shortlist_ : ShortlistIndex or None
+        The label embeddings of ``shortlist`` (None when it keeps every label).
 
     See Also
     --------
@@ -267,6 +287,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         "few_shot_epochs": [Interval(Integral, 1, None, closed="left")],
         "few_shot_lr": [Interval(Real, 0, None, closed="neither")],
         "random_state": ["random_state"],
+        "backend": [StrOptions(set(BACKENDS))],
+        "shortlist": [Interval(Integral, 1, None, closed="left"), Shortlist, None],
     }
 
     def __init__(
@@ -288,6 +310,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         few_shot_epochs: int = 3,
         few_shot_lr: float = 2e-5,
         random_state: int | None = None,
+        backend: str = "torch",
+        shortlist: int | Shortlist | None = None,
     ) -> None:
         self.model = model
         self.template = template
@@ -305,6 +329,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         self.few_shot_epochs = few_shot_epochs
         self.few_shot_lr = few_shot_lr
         self.random_state = random_state
+        self.backend = backend
+        self.shortlist = shortlist
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -326,6 +352,9 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
                 "model is required: a fitted StatementTuner, FrozenEstimator(tuner), a "
                 "saved directory or a hub id"
             )
+        if self.backend != "torch":
+            self._load_exported(model)
+            return
         if isinstance(model, StatementTuner):
             if not getattr(model, "initialized_", False) or not hasattr(
                 model, "module_"
@@ -353,6 +382,31 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         limit = min(int(getattr(self.tokenizer_, "model_max_length", 512) or 512), 512)
         self.max_length_ = int(self.max_length or tuner_length or limit)
         self.dtype_ = resolve_precision(self.precision, self.device_)
+
+    def _load_exported(self, model: Any) -> None:
+        """``backend="onnx"|"openvino"``: the graph exported into a directory."""
+        if not isinstance(model, (str, os.PathLike)):
+            raise ValueError(
+                f"backend={self.backend!r} runs a model exported into a directory, got a "
+                f"{type(model).__name__}. Export it first: tuner.export(dir, backend="
+                f"{self.backend!r}, quantize='int8', validation=...), then "
+                f"ZeroShotStatementClassifier(dir, backend={self.backend!r})"
+            )
+        if self.few_shot:
+            raise ValueError(
+                f"few_shot=True trains the model, which needs backend='torch' (got {self.backend!r})"
+            )
+        self.device_ = resolve_device("cpu")
+        resolve_precision(self.precision, self.device_)  # fp16 on a CPU is an error
+        precision = "bf16" if self.precision == "bf16" else "fp32"
+        self.model_, self.tokenizer_ = load_backend_model(
+            os.fspath(model), self.backend, precision=precision
+        )
+        self.true_index_, self.false_index_ = true_false_index(self.model_)
+        limit = min(int(getattr(self.tokenizer_, "model_max_length", 512) or 512), 512)
+        saved = saved_params(os.fspath(model)).get("max_length")
+        self.max_length_ = int(self.max_length or saved or limit)
+        self.dtype_ = None
 
     def _classes(self, template: Template, y: Any) -> list[Any]:
         return resolve_classes(self.labels, template, y, self.multi_label)
@@ -414,6 +468,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
                 template._values(example)
         self._load_model()
         self.classes_ = np.asarray(labels)
+        self.shortlist_ = fit_shortlist(self)
         if self.few_shot:
             if examples is None or y is None:
                 raise ValueError("few_shot=True needs labeled examples: call fit(X, y)")
@@ -450,7 +505,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         -------
         ndarray of float64, shape (n_samples, n_classes)
             ``log P(true)/P(false)`` of each label's statement, columns in
-            ``classes_`` order.
+            ``classes_`` order; ``-inf`` for labels left out of an example's
+            ``shortlist``.
 
         Raises
         ------
@@ -462,8 +518,15 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "classes_")
         examples = check_examples(X, self._fields())
         k, n = len(self.classes_), len(examples)
+        index = getattr(self, "shortlist_", None)
+        keep = index.mask(self, examples) if index is not None else None
         flat: list[list[int]] = []
         for template in self.templates_:
+            if keep is not None:  # only the shortlisted labels' statements
+                flat += shortlisted_ids(
+                    template, examples, keep, self.tokenizer_, self.max_length_
+                )
+                continue
             _, ids = render_statements(
                 template,
                 examples,
@@ -482,6 +545,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             dtype=self.dtype_,
             progress=self.progress_bar,
         )
+        if keep is not None:
+            return place(scores, keep, len(self.templates_)).mean(axis=0)
         return scores.reshape(len(self.templates_), n, k).mean(axis=0)
 
     def decision_function(self, X: Any) -> np.ndarray:
