@@ -29,7 +29,10 @@ def _training_statements():
     X = []
     for _ in range(80):
         s = rng.choice(SUBJECTS)
-        X += [f"the {s} is {rng.choice(POSITIVE)}.", f"the {s} is {rng.choice(NEGATIVE)}."]
+        X += [
+            f"the {s} is {rng.choice(POSITIVE)}.",
+            f"the {s} is {rng.choice(NEGATIVE)}.",
+        ]
     return X, [1, 0] * 80
 
 
@@ -72,7 +75,9 @@ def _clf(directory, backend, **kw):
 def _op_types(path):
     import onnx
 
-    return {n.op_type for n in onnx.load(str(path), load_external_data=False).graph.node}
+    return {
+        n.op_type for n in onnx.load(str(path), load_external_data=False).graph.node
+    }
 
 
 # ------------------------------------------------------------------ validation / gate
@@ -124,12 +129,17 @@ def test_gate_report_example_level_oracle():
     assert out["accuracy_drop"] == pytest.approx(0.25) and not out["passed"]
     assert "75.00% < 99.00%" in out["reason"] and "drop of 25.00" in out["reason"]
     # thresholds are the caller's
-    assert gate_report(ref, flipped, labels, ids, min_agreement=0.7, max_accuracy_drop=0.3)["passed"]
+    assert gate_report(
+        ref, flipped, labels, ids, min_agreement=0.7, max_accuracy_drop=0.3
+    )["passed"]
     # a tie at the fp32 best is the same decision
     tied = np.array([2.0, 2.0, 0.0] * 4)
-    assert gate_report(tied, tied + np.tile([0, 1e-3, 0], 4), np.array([1, 1, 0] * 4), ids)[
-        "agreement"
-    ] == 1.0
+    assert (
+        gate_report(
+            tied, tied + np.tile([0, 1e-3, 0], 4), np.array([1, 1, 0] * 4), ids
+        )["agreement"]
+        == 1.0
+    )
 
 
 def test_gate_report_statement_level_and_singletons():
@@ -153,7 +163,12 @@ def test_onnx_fp32_export_reproduces_torch(model_dir):
     assert record["gate"]["max_abs_true_logit_diff"] < 1e-4 and record["fused"] is True
     onnx_file = model_dir / "onnx" / "model.onnx"
     assert onnx_file.is_file() and "Attention" in _op_types(onnx_file)  # ORT fusions
-    texts = ["dog", "the woman and the man", "water " * 12, "time"]  # other lengths than the export's
+    texts = [
+        "dog",
+        "the woman and the man",
+        "water " * 12,
+        "time",
+    ]  # other lengths than the export's
     ours, ref = _clf(model_dir, "onnx"), _clf(model_dir, "torch")
     z, z_ref = ours.true_logits(texts), ref.true_logits(texts)
     assert z.shape == (4, 2)
@@ -167,13 +182,21 @@ def test_onnx_int8_export_passes_its_gate_and_agrees_with_fp32(model_dir):
     X, y, ids = _validation()
     record = export_statement_model(model_dir, quantize="int8", validation=(X, y, ids))
     gate = record["gate"]
-    assert gate["passed"] and gate["agreement"] >= 0.99 and gate["accuracy_drop"] <= 0.005
+    assert (
+        gate["passed"] and gate["agreement"] >= 0.99 and gate["accuracy_drop"] <= 0.005
+    )
     q = model_dir / "onnx" / "model_qint8_avx512_vnni.onnx"
     ops = _op_types(q)
-    assert {"DynamicQuantizeLinear", "MatMulInteger"} <= ops or "QAttention" in ops  # int8 arithmetic
+    assert {
+        "DynamicQuantizeLinear",
+        "MatMulInteger",
+    } <= ops or "QAttention" in ops  # int8 arithmetic
     assert q.stat().st_size < 0.5 * (model_dir / "onnx" / "model.onnx").stat().st_size
     manifest = json.loads((model_dir / "onnx" / "export.json").read_text())
-    assert manifest["default"] == q.name and set(manifest["files"]) == {"model.onnx", q.name}
+    assert manifest["default"] == q.name and set(manifest["files"]) == {
+        "model.onnx",
+        q.name,
+    }
     # the classifier loads the int8 file by default; decisions agree with fp32 torch
     ours, ref = _clf(model_dir, "onnx"), _clf(model_dir, "torch")
     assert ours.model_.path == q
@@ -210,7 +233,9 @@ def test_gate_refuses_a_broken_int8_export(model_dir, monkeypatch):
     pytest.importorskip("onnxruntime")
     from sklearn_statement import _export
 
-    monkeypatch.setattr(_export, "_quantize_onnx", _broken_quantizer(_export._quantize_onnx))
+    monkeypatch.setattr(
+        _export, "_quantize_onnx", _broken_quantizer(_export._quantize_onnx)
+    )
     with pytest.raises(ExportGateError, match="failed its accuracy gate") as info:
         export_statement_model(model_dir, quantize="int8", validation=_validation())
     assert not info.value.report["gate"]["passed"]
@@ -226,7 +251,9 @@ def test_gate_can_keep_a_failed_export_with_a_loud_warning(model_dir, monkeypatc
     pytest.importorskip("onnxruntime")
     from sklearn_statement import _export
 
-    monkeypatch.setattr(_export, "_quantize_onnx", _broken_quantizer(_export._quantize_onnx))
+    monkeypatch.setattr(
+        _export, "_quantize_onnx", _broken_quantizer(_export._quantize_onnx)
+    )
     with pytest.warns(UserWarning, match="KEPT because on_fail='warn'"):
         record = export_statement_model(
             model_dir, quantize="int8", validation=_validation(), on_fail="warn"
@@ -260,13 +287,24 @@ def test_tuner_export_and_plain_onnxruntime_reload(fitted_tiny_tuner, tmp_path):
     out = tmp_path / "exported"
     record = fitted_tiny_tuner.export(out, quantize=None, validation=_validation())
     assert (out / "config.json").is_file() and (out / "model.safetensors").is_file()
-    session = ort.InferenceSession(str(out / "onnx" / "model.onnx"), providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(
+        str(out / "onnx" / "model.onnx"), providers=["CPUExecutionProvider"]
+    )
     assert [i.name for i in session.get_inputs()] == ["input_ids", "attention_mask"]
     assert [o.name for o in session.get_outputs()] == ["logits", "last_hidden_state"]
     tok = AutoTokenizer.from_pretrained(out)
-    enc = tok(["the dog is good.", "the movie is terrible and sad."], padding=True, return_tensors="np")
-    logits = session.run(["logits"], {k: enc[k].astype(np.int64) for k in ("input_ids", "attention_mask")})[0]
-    expected = fitted_tiny_tuner.predict_proba(["the dog is good.", "the movie is terrible and sad."])
+    enc = tok(
+        ["the dog is good.", "the movie is terrible and sad."],
+        padding=True,
+        return_tensors="np",
+    )
+    logits = session.run(
+        ["logits"],
+        {k: enc[k].astype(np.int64) for k in ("input_ids", "attention_mask")},
+    )[0]
+    expected = fitted_tiny_tuner.predict_proba(
+        ["the dog is good.", "the movie is terrible and sad."]
+    )
     proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     np.testing.assert_allclose(proba, expected, atol=1e-4)
     assert record["gate"]["passed"]
@@ -292,9 +330,13 @@ def test_backend_errors_name_the_fix(model_dir, fitted_tiny_tuner, monkeypatch):
     with pytest.raises(FileNotFoundError, match="sklearn-statement export"):
         _clf(model_dir, "onnx")  # nothing exported yet
     with pytest.raises(ValueError, match="tuner.export"):
-        ZeroShotStatementClassifier(fitted_tiny_tuner, template=TEMPLATE, backend="onnx").fit()
+        ZeroShotStatementClassifier(
+            fitted_tiny_tuner, template=TEMPLATE, backend="onnx"
+        ).fit()
     with pytest.raises(ValueError, match="backend"):
-        ZeroShotStatementClassifier(str(model_dir), template=TEMPLATE, backend="tflite").fit()
+        ZeroShotStatementClassifier(
+            str(model_dir), template=TEMPLATE, backend="tflite"
+        ).fit()
     monkeypatch.setitem(sys.modules, "onnxruntime", None)  # not installed
     with pytest.raises(ImportError, match=r"sklearn-statement\[onnx\]"):
         _clf(model_dir, "onnx")
@@ -307,15 +349,23 @@ def test_openvino_fp32_and_int8_exports_agree_with_torch(model_dir):
     pytest.importorskip("openvino")
     pytest.importorskip("nncf")
     X, y, ids = _validation()
-    fp32 = export_statement_model(model_dir, backend="openvino", quantize=None, validation=(X, y, ids))
+    fp32 = export_statement_model(
+        model_dir, backend="openvino", quantize=None, validation=(X, y, ids)
+    )
     assert fp32["gate"]["passed"] and fp32["gate"]["max_abs_true_logit_diff"] < 1e-4
     cal, _, _ = _validation(seed=2)
     int8 = export_statement_model(
-        model_dir, backend="openvino", quantize="int8", validation=(X, y, ids), calibration=cal
+        model_dir,
+        backend="openvino",
+        quantize="int8",
+        validation=(X, y, ids),
+        calibration=cal,
     )
     assert int8["gate"]["passed"] and int8["calibration"] == "given statements"
     xml = model_dir / "openvino" / "openvino_model_qint8_quantized.xml"
-    assert xml.is_file() and "FakeQuantize" in xml.read_text()  # int8 quantization nodes
+    assert (
+        xml.is_file() and "FakeQuantize" in xml.read_text()
+    )  # int8 quantization nodes
     ours, ref = _clf(model_dir, "openvino"), _clf(model_dir, "torch")
     texts = SUBJECTS + ["the " + s for s in SUBJECTS]
     z, z_ref = ours.true_logits(texts), ref.true_logits(texts)
