@@ -371,3 +371,67 @@ def test_openvino_fp32_and_int8_exports_agree_with_torch(model_dir):
     z, z_ref = ours.true_logits(texts), ref.true_logits(texts)
     assert (z.argmax(1) == z_ref.argmax(1)).mean() >= 0.99
     assert np.abs(z - z_ref).max() < 0.05 * np.ptp(z_ref)
+
+
+# ------------------------------------------------------------------ command line
+def test_cli_export_writes_gated_files_and_refuses_a_broken_one(
+    model_dir, tmp_path, monkeypatch, capsys
+):
+    pytest.importorskip("onnxruntime")
+    import pandas as pd
+
+    from sklearn_statement import _export
+    from sklearn_statement._cli import main
+
+    X, y, ids = _validation()
+    table = tmp_path / "validation.jsonl"
+    pd.DataFrame({"statement": X, "label": y, "example_id": ids}).to_json(
+        table, orient="records", lines=True
+    )
+    assert (
+        main(
+            ["export", str(model_dir), "--quantize", "none", "--validation", str(table)]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert (
+        "gate passed" in out
+        and "example decisions agree with fp32 on 100.00% of 40" in out
+    )
+    assert (model_dir / "onnx" / "model.onnx").is_file()
+    monkeypatch.setattr(
+        _export, "_quantize_onnx", _broken_quantizer(_export._quantize_onnx)
+    )
+    assert main(["export", str(model_dir), "--validation", str(table)]) == 2
+    assert "failed its accuracy gate" in capsys.readouterr().err
+    assert not (model_dir / "onnx" / "model_qint8_avx512_vnni.onnx").exists()
+    assert (
+        main(
+            ["export", str(model_dir), "--validation", str(table), "--on-fail", "warn"]
+        )
+        == 0
+    )
+    captured = capsys.readouterr()
+    assert (
+        "gate FAILED" in captured.out and "KEPT because on_fail='warn'" in captured.err
+    )
+
+
+def test_cli_export_builds_validation_from_tasks(model_dir, capsys):
+    pytest.importorskip("onnxruntime")
+    from sklearn_statement._cli import main
+
+    code = main(
+        [
+            "export",
+            str(model_dir),
+            "--quantize",
+            "none",
+            "--validation-tasks",
+            "sst2",
+            "--n-per-task",
+            "40",
+        ]
+    )
+    assert code == 0 and "example decisions agree" in capsys.readouterr().out
