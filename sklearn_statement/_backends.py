@@ -265,7 +265,8 @@ def load_backend_model(
     ----------
     directory : str or PathLike
         A directory written by ``StatementTuner.export`` /
-        ``sklearn-statement export``.
+        ``sklearn-statement export``, or one exported file in it
+        (``DIR/onnx/model.onnx``: that file rather than the default).
     backend : {"onnx", "openvino"}
     file_name : str, optional
         A file in the backend's sub-folder (``model.onnx``,
@@ -305,6 +306,9 @@ def load_backend_model(
 
     require_backend(backend, what="loading an exported model")
     directory = Path(directory).expanduser()
+    if directory.is_file():  # DIR/<backend>/<file>
+        file_name = file_name or directory.name
+        directory = directory.parent.parent
     manifest = read_manifest(directory, backend)
     name = file_name or manifest.get("default")
     sub = backend_dir(directory, backend)
@@ -338,4 +342,5 @@ def load_backend_model(
         hint = "bf16" if precision == "bf16" else "f32"
         model = OpenVINOModel(sub / name, config, inference_precision=hint)
     model.file_record = record
+    model.directory = directory
     return model, tokenizer

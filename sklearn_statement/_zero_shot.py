@@ -224,7 +224,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         What runs the statement model. "onnx" (ONNX Runtime) and "openvino"
         load the graph exported into ``model`` (a directory) by
         ``StatementTuner.export`` / ``sklearn-statement export``, int8 when it
-        was exported so (and gated on accuracy then); they run on the CPU,
+        was exported so (and gated on accuracy then), or the exported file
+        ``model`` names (``"DIR/onnx/model.onnx"``); they run on the CPU,
         need ``pip install 'sklearn-statement[onnx]'`` (or ``[openvino]``)
         and no training code. With "openvino", ``precision="bf16"`` runs the
         operations that are not int8 in bf16 (not gated); "onnx" runs the
@@ -404,7 +405,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         )
         self.true_index_, self.false_index_ = true_false_index(self.model_)
         limit = min(int(getattr(self.tokenizer_, "model_max_length", 512) or 512), 512)
-        saved = saved_params(os.fspath(model)).get("max_length")
+        saved = saved_params(os.fspath(self.model_.directory)).get("max_length")
         self.max_length_ = int(self.max_length or saved or limit)
         self.dtype_ = None
 

@@ -435,3 +435,18 @@ def test_cli_export_builds_validation_from_tasks(model_dir, capsys):
         ]
     )
     assert code == 0 and "example decisions agree" in capsys.readouterr().out
+
+
+def test_a_named_exported_file_is_loaded_instead_of_the_default(model_dir):
+    pytest.importorskip("onnxruntime")
+    export_statement_model(model_dir, quantize="int8", validation=_validation())
+    assert _clf(model_dir, "onnx").model_.path.name == "model_qint8_avx512_vnni.onnx"
+    fp32 = _clf(model_dir / "onnx" / "model.onnx", "onnx")
+    assert (
+        fp32.model_.path.name == "model.onnx" and fp32.max_length_ == 32
+    )  # the tuner's
+    np.testing.assert_allclose(
+        fp32.true_logits(SUBJECTS),
+        _clf(model_dir, "torch").true_logits(SUBJECTS),
+        atol=1e-4,
+    )
