@@ -501,8 +501,11 @@ def export_statement_model(
         ``"int8"``: ONNX Runtime dynamic int8 (weights per channel,
         activations per batch) or OpenVINO static int8 (NNCF, calibrated on
         ``calibration``). None: fp32 only.
-    validation : see :func:`validation_statements`
-        Labelled statements the gate scores (required). Statements the
+    validation : tuple, mapping, DataFrame, datasets.Dataset or path
+        Labelled statements the gate scores (required):
+        ``(statements, labels[, example_ids])``, a table with ``statement``,
+        ``label`` (1 = true) and optionally ``example_id`` columns, or a
+        ``.jsonl`` / ``.csv`` / ``.parquet`` file with them. Statements the
         model was not trained on give an honest gate; with example ids
         (``build_multitask`` output) the gate compares zero-shot decisions.
     min_agreement : float, default=0.99
