@@ -390,7 +390,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     print(f"wrote {record['file']}: {gate['level']} decisions agree with fp32 on "
           f"{100 * gate['agreement']:.2f}% of {gate['n_decisions']}, accuracy {100 * gate['accuracy']:.2f}% "
           f"(fp32 {100 * gate['accuracy_fp32']:.2f}%), gate {'passed' if gate['passed'] else 'FAILED'}")  # fmt: skip
-    print(f"load it with ZeroShotStatementClassifier({args.directory!r}, backend={args.backend!r}, template=...)")
+    print(
+        f"load it with ZeroShotStatementClassifier({args.directory!r}, backend={args.backend!r}, template=...)"
+    )
     return 0
 
 
