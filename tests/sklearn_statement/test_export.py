@@ -450,3 +450,26 @@ def test_a_named_exported_file_is_loaded_instead_of_the_default(model_dir):
         _clf(model_dir, "torch").true_logits(SUBJECTS),
         atol=1e-4,
     )
+
+
+@pytest.mark.parametrize("arch", ["xlm-roberta", "deberta-v2"])
+def test_fp32_export_of_the_recommended_architectures(arch, tmp_path):
+    """XLM-R (fused like BERT) and DeBERTa-v2 (mDeBERTa; exported unfused) reproduce torch,
+    also on statements longer than the ones the graph was traced with."""
+    pytest.importorskip("onnxruntime")
+    from tests.conftest import WORDS, build_tiny_model
+
+    directory = build_tiny_model(arch, tmp_path / arch, head=True)
+    rng = np.random.default_rng(0)
+    statements = [
+        " ".join(rng.choice(WORDS, size=rng.integers(3, 12))) for _ in range(30)
+    ]
+    record = export_statement_model(
+        directory, quantize=None, validation=(statements, rng.integers(0, 2, 30))
+    )
+    assert record["fused"] is (arch == "xlm-roberta") and record["gate"]["passed"]
+    texts = ["dog", "the man and the woman were very happy " * 6]
+    z = _clf(directory, "onnx").true_logits(texts)
+    np.testing.assert_allclose(
+        z, _clf(directory, "torch").true_logits(texts), atol=1e-5
+    )
