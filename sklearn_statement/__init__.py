@@ -15,7 +15,9 @@ from ._convert import convert_to_safetensors
 from ._dask import score_dataframe
 from ._embedding import EmbeddingZeroShotClassifier
 from ._evaluate import evaluate_zero_shot, suite_triples
+from ._export import ExportGateError, export_statement_model
 from ._report import write_report
+from ._shortlist import Shortlist
 from ._tuner import StatementTuner
 from ._zero_shot import ZeroShotStatementClassifier
 
@@ -27,12 +29,15 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "AcceleratedStatementTuner",
     "EmbeddingZeroShotClassifier",
+    "ExportGateError",
+    "Shortlist",
     "StatementTuner",
     "WarmupLinearSchedule",
     "ZeroShotStatementClassifier",
     "convert_to_safetensors",
     "evaluate_zero_shot",
     "score_dataframe",
+    "export_statement_model",
     "suite_triples",
     "write_report",
     "__version__",

@@ -4,9 +4,10 @@ Sub-commands: ``demo`` (the main job end to end), ``tune`` (statement-tune an
 encoder on statement data), ``evaluate`` (zero-shot accuracy per dataset and
 language), ``predict`` (zero-shot labels for texts), ``templates``
 (``list`` / ``show`` the template registry), ``build`` (write a statement
-corpus, e.g. the paper's preset, with a stats table) and ``convert`` (write
+corpus, e.g. the paper's preset, with a stats table), ``convert`` (write
 ``model.safetensors`` for a pre-downloaded checkpoint that ships pickle
-weights only, e.g. ``microsoft/mdeberta-v3-base``).
+weights only, e.g. ``microsoft/mdeberta-v3-base``) and ``export`` (an
+accuracy-gated ONNX Runtime / OpenVINO copy, int8 by default).
 """
 
 from __future__ import annotations
@@ -397,6 +398,18 @@ def _add_predict(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         action="store_true",
         help=f"no progress bar (shown on stderr from {PROGRESS_ROWS} rows)",
     )
+    p.add_argument(
+        "--backend",
+        choices=["torch", "onnx", "openvino"],
+        default="torch",
+        help="onnx/openvino: the graph written by 'sklearn-statement export'",
+    )
+    p.add_argument(
+        "--shortlist",
+        type=_positive_int,
+        default=None,
+        help="score only the K most similar labels per text (many labels)",
+    )
 
 
 def _add_templates(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
@@ -503,6 +516,109 @@ def _add_convert(sub: Any) -> None:
     )
 
 
+def _add_export(sub: Any) -> None:
+    p = sub.add_parser(
+        "export",
+        help="export a saved statement model for ONNX Runtime or OpenVINO (int8), accuracy-gated",
+        description=(
+            "Write DIR/onnx/ (or DIR/openvino/): the fp32 graph and, with --quantize int8, "
+            "the int8 one. Each file is scored against the fp32 torch model on labelled "
+            "statements (--validation FILE or --validation-tasks) and refused when the "
+            "decisions agree on fewer than --min-agreement of the cases or accuracy drops "
+            "by more than --max-accuracy-drop. Then: ZeroShotStatementClassifier(DIR, "
+            "backend='onnx'). Needs pip install 'sklearn-statement[onnx]' (or [openvino])."
+        ),
+    )
+    p.add_argument("directory", help="a model saved by StatementTuner.save_pretrained")
+    p.add_argument("--backend", choices=["onnx", "openvino"], default="onnx")
+    p.add_argument(
+        "--quantize", choices=["int8", "none"], default="int8", help="default: int8"
+    )
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument(
+        "--validation",
+        help="jsonl/csv/parquet with 'statement', 'label' (1 = true) and optionally "
+        "'example_id' columns",
+    )
+    src.add_argument(
+        "--validation-tasks",
+        nargs="+",
+        help="build validation statements from these datasets (build_multitask)",
+    )
+    p.add_argument(
+        "--validation-splits",
+        nargs="+",
+        default=["validation", "test"],
+        help="splits for --validation-tasks (default: validation test)",
+    )
+    p.add_argument("--n-per-task", type=int, default=200)
+    p.add_argument(
+        "--data-dir",
+        default=None,
+        help="data folder for --validation-tasks; default: the bundled sample",
+    )
+    p.add_argument("--min-agreement", type=float, default=0.99)
+    p.add_argument(
+        "--max-accuracy-drop",
+        type=float,
+        default=0.005,
+        help="largest accuracy loss, as a fraction (default 0.005 = 0.5 points)",
+    )
+    p.add_argument(
+        "--on-fail",
+        choices=["raise", "warn"],
+        default="raise",
+        help="raise: refuse a file that fails the gate; warn: keep it with a warning",
+    )
+    p.add_argument(
+        "--calibration",
+        default=None,
+        help="OpenVINO int8: jsonl/csv/parquet file with a 'statement' column to calibrate on "
+        "(default: the validation statements)",
+    )
+    p.add_argument("--max-length", type=int, default=None)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--seed", type=int, default=0)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    import warnings
+
+    from ._export import export_statement_model
+
+    if args.validation:
+        validation: Any = args.validation
+    else:
+        from datasets_builders import build_multitask, sample_data_dir
+
+        validation = build_multitask(
+            args.validation_tasks, n_per_task=args.n_per_task, data_dir=args.data_dir or sample_data_dir(),
+            splits=args.validation_splits, random_state=args.seed,
+        )  # fmt: skip
+    calibration = None
+    if args.calibration:  # a 'statement' column is enough (labels are not used)
+        from ._export import _read_table
+
+        calibration = list(_read_table(Path(args.calibration))["statement"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        record = export_statement_model(
+            args.directory, backend=args.backend, quantize=None if args.quantize == "none" else args.quantize,
+            validation=validation, min_agreement=args.min_agreement, max_accuracy_drop=args.max_accuracy_drop,
+            on_fail=args.on_fail, calibration=calibration, max_length=args.max_length, batch_size=args.batch_size,
+        )  # fmt: skip
+    for w in caught:
+        print(f"WARNING: {w.message}", file=sys.stderr)
+    gate = record["gate"]
+    print(f"wrote {record['file']}: {gate['level']} decisions agree with fp32 on "
+          f"{100 * gate['agreement']:.2f}% of {gate['n_decisions']}, accuracy {100 * gate['accuracy']:.2f}% "
+          f"(fp32 {100 * gate['accuracy_fp32']:.2f}%), gate {'passed' if gate['passed'] else 'FAILED'}")  # fmt: skip
+    print(
+        f"load it with ZeroShotStatementClassifier({args.directory!r}, backend={args.backend!r}, template=...)"
+    )
+    return 0
+
+
 def _cmd_convert(args: argparse.Namespace) -> int:
     from ._convert import convert_to_safetensors
 
@@ -601,6 +717,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_templates,
         _add_build,
         _add_convert,
+        _add_export,
     ):
         add(sub, parents)
     return parser
@@ -811,6 +928,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         args.model, template=args.template, labels=args.labels, language=args.language,
         device=args.device, precision=args.precision, batch_size=args.batch_size,
         max_length=args.max_length, multi_label=args.multi_label, threshold=args.threshold,
+        backend=args.backend, shortlist=args.shortlist,
         progress_bar=not args.no_progress and len(examples) >= PROGRESS_ROWS,
     ).fit(examples)  # fmt: skip
     proba = clf.predict_proba(examples)
@@ -890,6 +1008,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {
         "demo": _cmd_demo, "tune": _cmd_tune, "evaluate": _cmd_evaluate, "predict": _cmd_predict,
         "templates": _cmd_templates, "build": _cmd_build, "convert": _cmd_convert,
+        "export": _cmd_export,
     }[args.command]  # fmt: skip
     try:
         return handler(args)

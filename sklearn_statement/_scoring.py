@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 from ._device import autocast
 
-__all__ = ["true_logits", "pad_batch"]
+__all__ = ["true_logits", "mean_pooled", "pad_batch"]
 
 
 def pad_batch(
@@ -42,7 +42,7 @@ def pad_batch(
 
 
 def true_logits(
-    model: torch.nn.Module,
+    model: Any,
     input_ids: Sequence[Sequence[int]],
     *,
     pad_id: int,
@@ -58,9 +58,13 @@ def true_logits(
 
     Parameters
     ----------
-    model : torch.nn.Module
+    model : torch.nn.Module or exported backend model
         A sequence-classification model returning ``.logits`` of shape
-        (batch, n_labels), already on ``device``.
+        (batch, n_labels), already on ``device``; or an exported model of
+        :mod:`sklearn_statement._backends` (ONNX Runtime, OpenVINO), whose
+        ``logits(input_ids, attention_mask)`` takes and returns numpy arrays
+        (``device`` and ``dtype`` are then ignored: its precision was fixed
+        at export and load).
     input_ids : sequence of sequence of int
         Token ids of each statement (special tokens included), already
         within the model's length limit.
@@ -84,6 +88,103 @@ def true_logits(
         ``logit[true] - logit[false]``: the true-logit, i.e. the log-odds
         ``log P(true) / P(false)`` of the 2-way head.
     """
+
+    def diff(logits: np.ndarray) -> np.ndarray:
+        return logits[:, true_index] - logits[:, false_index]
+
+    if isinstance(model, torch.nn.Module):
+
+        def forward(batch: dict[str, torch.Tensor]) -> np.ndarray:
+            logits = model(**batch).logits.float()
+            return (logits[:, true_index] - logits[:, false_index]).cpu().numpy()
+
+    else:  # an exported backend: numpy in, numpy out
+
+        def forward(batch: dict[str, torch.Tensor]) -> np.ndarray:
+            ids, mask = batch["input_ids"].numpy(), batch["attention_mask"].numpy()
+            return diff(np.asarray(model.logits(ids, mask), dtype=np.float64))
+
+    out = _run_sorted(
+        model, input_ids, forward, pad_id=pad_id, batch_size=batch_size,
+        device=device, dtype=dtype, progress=progress, desc=desc,
+    )  # fmt: skip
+    return out.astype(np.float64, copy=False)
+
+
+def mean_pooled(
+    model: Any,
+    input_ids: Sequence[Sequence[int]],
+    *,
+    pad_id: int,
+    batch_size: int = 64,
+    device: torch.device | str = "cpu",
+    dtype: torch.dtype | None = None,
+) -> np.ndarray:
+    """Mean-pooled last hidden states of the model's encoder (unit length).
+
+    The sentence embedding of Reimers & Gurevych (2019): the average of the
+    last layer's token vectors over the attention mask, here L2-normalised
+    so that a dot product is the cosine similarity. Same batching as
+    :func:`true_logits`.
+
+    Parameters
+    ----------
+    model : torch.nn.Module or exported backend model
+        A transformers model that returns ``hidden_states`` when asked
+        (``output_hidden_states=True``), or an exported backend model with a
+        ``hidden_states(input_ids, attention_mask)`` method.
+    input_ids : sequence of sequence of int
+    pad_id : int
+    batch_size : int, default=64
+    device : torch.device or str, default="cpu"
+    dtype : torch.dtype, optional
+
+    Returns
+    -------
+    numpy.ndarray of float32, shape (n_sequences, hidden_size)
+    """
+
+    def pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        weights = mask[..., None].astype(np.float32)
+        summed = (hidden.astype(np.float32) * weights).sum(axis=1)
+        vectors = summed / np.clip(weights.sum(axis=1), 1.0, None)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.clip(norms, 1e-12, None)
+
+    if isinstance(model, torch.nn.Module):
+
+        def forward(batch: dict[str, torch.Tensor]) -> np.ndarray:
+            hidden = model(**batch, output_hidden_states=True).hidden_states[-1]
+            return pool(
+                hidden.float().cpu().numpy(), batch["attention_mask"].cpu().numpy()
+            )
+
+    else:
+
+        def forward(batch: dict[str, torch.Tensor]) -> np.ndarray:
+            ids, mask = batch["input_ids"].numpy(), batch["attention_mask"].numpy()
+            return pool(np.asarray(model.hidden_states(ids, mask)), mask)
+
+    return _run_sorted(
+        model, input_ids, forward, pad_id=pad_id, batch_size=batch_size,
+        device=device, dtype=dtype, progress=False, desc="embedding",
+    ).astype(np.float32, copy=False)  # fmt: skip
+
+
+def _run_sorted(
+    model: Any,
+    input_ids: Sequence[Sequence[int]],
+    forward: Any,
+    *,
+    pad_id: int,
+    batch_size: int,
+    device: torch.device | str,
+    dtype: torch.dtype | None,
+    progress: bool,
+    desc: str,
+) -> np.ndarray:
+    """Run ``forward`` once per distinct sequence: de-duplicated, longest
+    first, padded per batch; rows come back in the input order."""
     n = len(input_ids)
     if n == 0:
         return np.zeros(0)
@@ -94,25 +195,37 @@ def true_logits(
     )
     unique = list(position)
     order = sorted(range(len(unique)), key=lambda i: len(unique[i]), reverse=True)
-    scores = np.empty(len(unique), dtype=np.float64)
+    results: np.ndarray | None = None
     device = torch.device(device)
-    was_training = model.training
-    model.eval()
+    is_torch = isinstance(model, torch.nn.Module)
+    was_training = model.training if is_torch else False
+    if is_torch:
+        model.eval()
     batches = length_batches([len(unique[i]) for i in order], batch_size)
     try:
-        with torch.inference_mode(), autocast(device, dtype):
+        with (
+            torch.inference_mode(),
+            autocast(
+                device if is_torch else torch.device("cpu"), dtype if is_torch else None
+            ),
+        ):
             for start, stop in tqdm(
                 batches, desc=desc, disable=not progress, leave=False
             ):
                 idx = order[start:stop]
                 batch = pad_batch([unique[i] for i in idx], pad_id)
-                batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
-                logits = model(**batch).logits.float()
-                diff = (logits[:, true_index] - logits[:, false_index]).cpu().numpy()
-                scores[idx] = diff
+                if is_torch:
+                    batch = {
+                        k: v.to(device, non_blocking=True) for k, v in batch.items()
+                    }
+                rows = forward(batch)
+                if results is None:
+                    results = np.empty((len(unique), *rows.shape[1:]), dtype=rows.dtype)
+                results[idx] = rows
     finally:
-        model.train(was_training)
-    return scores[inverse]
+        if is_torch:
+            model.train(was_training)
+    return results[inverse]
 
 
 #: A batch is cut early when a statement is shorter than this fraction of the

@@ -728,6 +728,75 @@ class StatementTuner(NeuralNetClassifier):
             templates=templates,
         )
 
+    def export(
+        self,
+        directory: str | os.PathLike,
+        *,
+        backend: str = "onnx",
+        quantize: str | None = "int8",
+        validation: Any = None,
+        overwrite: bool = False,
+        **gate: Any,
+    ) -> dict[str, Any]:
+        """Save the model and export it for ONNX Runtime or OpenVINO, gated on accuracy.
+
+        Writes what :meth:`save_pretrained` writes (LoRA adapters merged),
+        then the exported graph in ``directory/onnx/`` or
+        ``directory/openvino/``; load it with
+        ``ZeroShotStatementClassifier(directory, backend="onnx")`` (no
+        training code or torch model needed). Every file is scored against
+        this fp32 model on ``validation`` and refused when its decisions
+        agree on fewer than 99% of the cases or accuracy drops by more than
+        0.5 points (see :func:`sklearn_statement.export_statement_model`).
+
+        Parameters
+        ----------
+        directory : str or PathLike
+        backend : {"onnx", "openvino"}, default="onnx"
+            Needs ``pip install 'sklearn-statement[onnx]'`` (or ``[openvino]``).
+        quantize : {"int8", None}, default="int8"
+        validation : tuple, table or path
+            Labelled statements for the gate, required:
+            ``(statements, labels[, example_ids])``, a table with
+            ``statement`` / ``label`` (/ ``example_id``) columns such as
+            ``build_multitask``'s output, or a file with them. The training
+            statements are not kept after ``fit``; give held-out ones.
+        overwrite : bool, default=False
+            Write into a non-empty directory (as in :meth:`save_pretrained`).
+        **gate
+            ``min_agreement``, ``max_accuracy_drop``, ``on_fail``
+            (``"raise"`` or ``"warn"``), ``calibration``,
+            ``quantize_options``, ``batch_size``: see
+            :func:`~sklearn_statement.export_statement_model`.
+
+        Returns
+        -------
+        dict
+            The exported file's record, with its gate figures.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the tuner is not fitted.
+        ImportError
+            If the backend's packages are missing (the message names the extra).
+        sklearn_statement.ExportGateError
+            If the export fails its gate (and ``on_fail="raise"``).
+        """
+        from sklearn.utils.validation import check_is_fitted
+
+        from ._backends import require_backend
+        from ._export import export_statement_model, validation_statements
+
+        check_is_fitted(self, "module_")
+        require_backend(backend, what="exporting")
+        validation_statements(validation)  # fail before anything is written
+        self.save_pretrained(directory, merge=True, overwrite=overwrite)
+        gate.setdefault("max_length", self.max_length)
+        return export_statement_model(
+            directory, backend=backend, quantize=quantize, validation=validation, **gate
+        )
+
     @classmethod
     def from_pretrained(
         cls, directory: str | os.PathLike, **params: Any

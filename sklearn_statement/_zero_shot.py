@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from template_registry import Template, get_template, list_templates, render_statements
 
+from ._backends import BACKENDS, load_backend_model
 from ._device import PRECISIONS, resolve_device, resolve_precision
 from ._few_shot import few_shot_statements, few_shot_tuner
 from ._labels import (
@@ -32,6 +33,7 @@ from ._model_io import (
 )
 from ._quiet import quiet_transformers
 from ._scoring import true_logits
+from ._shortlist import Shortlist, fit_shortlist, place, shortlisted_ids
 from ._validation import check_examples
 
 __all__ = ["ZeroShotStatementClassifier", "resolve_classes"]
@@ -209,6 +211,23 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         ``softmax(20 * cos)`` is the embedding model's own label
         distribution and the sum of scores multiplies the two
         distributions.
+    backend : {"torch", "onnx", "openvino"}, default="torch"
+        What runs the statement model. "onnx" (ONNX Runtime) and "openvino"
+        load the graph exported into ``model`` (a directory) by
+        ``StatementTuner.export`` / ``sklearn-statement export``, int8 when it
+        was exported so (and gated on accuracy then), or the exported file
+        ``model`` names (``"DIR/onnx/model.onnx"``); they run on the CPU,
+        need ``pip install 'sklearn-statement[onnx]'`` (or ``[openvino]``)
+        and no training code. With "openvino", ``precision="bf16"`` runs the
+        operations that are not int8 in bf16 (not gated); "onnx" runs the
+        graph as exported.
+    shortlist : int, Shortlist or None, default=None
+        With many labels (K >= 32), score only the ``k`` labels whose
+        description is most similar to each example (see
+        :class:`Shortlist`; an int means ``Shortlist(k)``: the statement
+        model's own mean-pooled encoder). The other labels get a true-logit
+        of ``-inf``, so probability 0; rows still sum to 1. Cost: N x k
+        statement passes + N text passes instead of N x K.
 
     Attributes
     ----------
@@ -232,6 +251,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         Only with ``few_shot=True``: the tuned copy.
     embedding_ : EmbeddingZeroShotClassifier
         Only with ``embedding_model``: the fitted embedding classifier.
+    shortlist_ : ShortlistIndex or None
+        The label embeddings of ``shortlist`` (None when it keeps every label).
 
     See Also
     --------
@@ -269,6 +290,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
         "embedding_model": "no_validation",  # a path, hub id or SentenceTransformer
         "embedding_weight": [Interval(Real, 0, None, closed="left")],
+        "backend": [StrOptions(set(BACKENDS))],
+        "shortlist": [Interval(Integral, 1, None, closed="left"), Shortlist, None],
     }
 
     def __init__(
@@ -293,6 +316,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         random_state: int | None = None,
         embedding_model: Any = None,
         embedding_weight: float = 20.0,
+        backend: str = "torch",
+        shortlist: int | Shortlist | None = None,
     ) -> None:
         self.model = model
         self.template = template
@@ -313,6 +338,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.embedding_model = embedding_model
         self.embedding_weight = embedding_weight
+        self.backend = backend
+        self.shortlist = shortlist
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -334,6 +361,9 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
                 "model is required: a fitted StatementTuner, FrozenEstimator(tuner), a "
                 "saved directory or a hub id"
             )
+        if self.backend != "torch":
+            self._load_exported(model)
+            return
         if isinstance(model, StatementTuner):
             if not getattr(model, "initialized_", False) or not hasattr(
                 model, "module_"
@@ -366,6 +396,31 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         self.max_length_ = int(self.max_length or tuner_length or limit)
         check_max_length(self.max_length_, self.model_, "max_length")
         self.dtype_ = resolve_precision(self.precision, self.device_)
+
+    def _load_exported(self, model: Any) -> None:
+        """``backend="onnx"|"openvino"``: the graph exported into a directory."""
+        if not isinstance(model, (str, os.PathLike)):
+            raise ValueError(
+                f"backend={self.backend!r} runs a model exported into a directory, got a "
+                f"{type(model).__name__}. Export it first: tuner.export(dir, backend="
+                f"{self.backend!r}, quantize='int8', validation=...), then "
+                f"ZeroShotStatementClassifier(dir, backend={self.backend!r})"
+            )
+        if self.few_shot:
+            raise ValueError(
+                f"few_shot=True trains the model, which needs backend='torch' (got {self.backend!r})"
+            )
+        self.device_ = resolve_device("cpu")
+        resolve_precision(self.precision, self.device_)  # fp16 on a CPU is an error
+        precision = "bf16" if self.precision == "bf16" else "fp32"
+        self.model_, self.tokenizer_ = load_backend_model(
+            os.fspath(model), self.backend, precision=precision
+        )
+        self.true_index_, self.false_index_ = true_false_index(self.model_)
+        limit = min(int(getattr(self.tokenizer_, "model_max_length", 512) or 512), 512)
+        saved = saved_params(os.fspath(self.model_.directory)).get("max_length")
+        self.max_length_ = int(self.max_length or saved or limit)
+        self.dtype_ = None
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any = None, y: Any = None) -> ZeroShotStatementClassifier:
@@ -442,6 +497,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         check_distinct_statements(self.templates_, labels, self.tokenizer_)
         self.template_labels_ = tuple(given)
         self.classes_ = np.asarray(labels)
+        self.shortlist_ = fit_shortlist(self)
         if self.few_shot:
             if examples is None or y is None:
                 raise ValueError("few_shot=True needs labeled examples: call fit(X, y)")
@@ -500,7 +556,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         -------
         ndarray of float64, shape (n_samples, n_classes)
             ``log P(true)/P(false)`` of each label's statement, columns in
-            ``classes_`` order.
+            ``classes_`` order; ``-inf`` for labels left out of an example's
+            ``shortlist``.
 
         Raises
         ------
@@ -512,8 +569,15 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "classes_")
         examples = check_examples(X, self._fields())
         k, n = len(self.classes_), len(examples)
+        index = getattr(self, "shortlist_", None)
+        keep = index.mask(self, examples) if index is not None else None
         flat: list[list[int]] = []
         for template in self.templates_:
+            if keep is not None:  # only the shortlisted labels' statements
+                flat += shortlisted_ids(
+                    template, examples, keep, self.tokenizer_, self.max_length_
+                )
+                continue
             _, ids = render_statements(
                 template,
                 examples,
@@ -532,6 +596,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             dtype=self.dtype_,
             progress=self.progress_bar,
         )
+        if keep is not None:
+            return place(scores, keep, len(self.templates_)).mean(axis=0)
         return scores.reshape(len(self.templates_), n, k).mean(axis=0)
 
     def _scores(self, X: Any) -> np.ndarray:

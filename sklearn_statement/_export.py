@@ -1,0 +1,481 @@
+"""Export a statement model to ONNX / OpenVINO, optionally int8, behind an accuracy gate.
+
+int8 breaks some encoders: a MiniLM cross-encoder became near-random after
+dynamic quantization (onnxruntime issue #9599), and an optimum user saw F1
+drop from 0.832 to 0.661 (optimum issue #151). So every export is scored
+against the fp32 torch model on labelled statements the caller gives, and is
+refused (or, with ``on_fail="warn"``, kept with a loud warning) when the
+decisions agree on fewer than ``min_agreement`` of the cases or accuracy
+drops by more than ``max_accuracy_drop``.
+
+Recipes, as optimum does them (optimum-onnx / optimum-intel do not install
+beside transformers 5, so the same steps run here on the libraries they
+wrap):
+
+- ONNX: ``torch.onnx.export`` (TorchScript exporter, eager attention, so
+  that ONNX Runtime's transformer optimizer fuses attention, layer norms and
+  GELU as ``ORTOptimizer`` does), then ``onnxruntime.quantization.
+  quantize_dynamic`` with the settings of optimum's
+  ``AutoQuantizationConfig.avx512_vnni(is_static=False)``: int8 symmetric
+  per-channel weights, uint8 asymmetric activations, no reduced range, all
+  integer operators (MatMul, Attention...).
+- OpenVINO: ``openvino.convert_model`` of the fp32 ONNX graph, then NNCF
+  post-training static quantization (``nncf.quantize``,
+  ``ModelType.TRANSFORMER``), as optimum-intel's ``OVQuantizer`` does,
+  calibrated on statements.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+import time
+import warnings
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._backends import (
+    INPUT_NAMES,
+    MANIFEST_NAME,
+    OUTPUT_NAMES,
+    OnnxRuntimeModel,
+    OpenVINOModel,
+    backend_dir,
+    read_manifest,
+    require_backend,
+)
+from ._gate import (  # noqa: F401 - re-exported: the gate belongs to the export
+    MIN_VALIDATION,
+    ExportGateError,
+    _read_table,
+    gate_report,
+    validation_statements,
+)
+
+__all__ = [
+    "ExportGateError",
+    "export_statement_model",
+    "gate_report",
+    "validation_statements",
+    "QUANTIZE",
+    "ON_FAIL",
+]
+
+QUANTIZE = (None, "int8")
+ON_FAIL = ("raise", "warn")
+#: File names (sentence-transformers' / optimum's conventions).
+FILES = {
+    ("onnx", None): "model.onnx",
+    ("onnx", "int8"): "model_qint8_avx512_vnni.onnx",
+    ("openvino", None): "openvino_model.xml",
+    ("openvino", "int8"): "openvino_model_qint8_quantized.xml",
+}
+#: Architectures whose attention ONNX Runtime's optimizer fuses (model_type "bert").
+_FUSABLE = {"bert", "roberta", "xlm-roberta", "camembert", "distilbert", "electra"}
+
+
+# ---------------------------------------------------------------------- export steps
+@contextlib.contextmanager
+def _quiet() -> Any:
+    """Silence the exporters' tracer / deprecation warnings and root-logger notes."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.setLevel(level)
+
+
+class _WithHidden:
+    """torch module returning (logits, last hidden state); built lazily (torch import)."""
+
+    @staticmethod
+    def wrap(model: Any) -> Any:
+        import torch
+
+        class Wrapper(torch.nn.Module):
+            def __init__(self, inner: Any) -> None:
+                super().__init__()
+                self.inner = inner
+
+            def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+                out = self.inner(
+                    input_ids=input_ids,
+                    attention_mask=attention_mask,
+                    output_hidden_states=True,
+                )
+                return out.logits, out.hidden_states[-1]
+
+        return Wrapper(model).eval()
+
+
+def _export_onnx(
+    model: Any, sample: dict[str, Any], path: Path, opset: int = 17
+) -> None:
+    import torch
+
+    axes = {"batch": 0, "sequence": 1}
+    dynamic = {name: {0: "batch", 1: "sequence"} for name in INPUT_NAMES}
+    dynamic["logits"] = {axes["batch"]: "batch"}
+    dynamic["last_hidden_state"] = {0: "batch", 1: "sequence"}
+    with _quiet(), torch.inference_mode(False), torch.no_grad():
+        torch.onnx.export(
+            _WithHidden.wrap(model),
+            (sample["input_ids"], sample["attention_mask"]),
+            str(path),
+            input_names=list(INPUT_NAMES),
+            output_names=list(OUTPUT_NAMES),
+            dynamic_axes=dynamic,
+            opset_version=opset,
+            do_constant_folding=True,
+            dynamo=False,
+        )
+
+
+def _large(model: Any) -> bool:
+    """Over the 2 GB protobuf limit (with margin): weights go to an external file."""
+    return sum(p.numel() * p.element_size() for p in model.parameters()) > 1.8e9
+
+
+def _optimize_onnx(raw: Path, out: Path, config: Any, large: bool) -> bool:
+    """ONNX Runtime's transformer fusions (as ``ORTOptimizer``); False: copied as is."""
+    import onnx
+
+    if config.model_type in _FUSABLE:
+        from onnxruntime.transformers.optimizer import optimize_model
+
+        with _quiet():
+            optimized = optimize_model(
+                str(raw),
+                model_type="bert",
+                num_heads=int(config.num_attention_heads),
+                hidden_size=int(config.hidden_size),
+            )
+            optimized.save_model_to_file(str(out), use_external_data_format=large)
+        return True
+    onnx.save_model(onnx.load(str(raw)), str(out), save_as_external_data=large)
+    return False
+
+
+def _quantize_onnx(
+    source: Path, out: Path, large: bool, options: Mapping[str, Any]
+) -> None:
+    """Dynamic int8: optimum's ``AutoQuantizationConfig.avx512_vnni(is_static=False)``."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    kwargs = {
+        "per_channel": True,
+        "reduce_range": False,
+        "weight_type": QuantType.QInt8,
+        "use_external_data_format": large,
+        "extra_options": {
+            "WeightSymmetric": True,
+            "ActivationSymmetric": False,
+            # fused contrib operators have no inferred types; their outputs are fp32
+            "DefaultTensorType": onnx.TensorProto.FLOAT,
+        },
+    }
+    kwargs.update(options)
+    with _quiet():
+        quantize_dynamic(str(source), str(out), **kwargs)
+
+
+def _openvino_fp32(raw: Path, out: Path) -> None:
+    import openvino as ov
+
+    with _quiet():
+        ov.save_model(ov.convert_model(str(raw)), str(out), compress_to_fp16=False)
+
+
+def _openvino_int8(
+    fp32_xml: Path,
+    out: Path,
+    calibration: list[dict[str, np.ndarray]],
+    options: Mapping[str, Any],
+) -> None:
+    import nncf
+    import openvino as ov
+
+    nncf.set_log_level(logging.ERROR)
+    kwargs = {"model_type": nncf.ModelType.TRANSFORMER, "subset_size": len(calibration)}
+    kwargs.update(options)
+    with _quiet():
+        model = ov.Core().read_model(str(fp32_xml))
+        quantized = nncf.quantize(model, nncf.Dataset(calibration), **kwargs)
+        ov.save_model(quantized, str(out), compress_to_fp16=False)
+
+
+def _write_manifest(sub: Path, manifest: dict[str, Any]) -> None:
+    tmp = sub / (MANIFEST_NAME + ".tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
+    os.replace(tmp, sub / MANIFEST_NAME)
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_suffix(".bin"), Path(str(path) + ".data")):
+        if p.exists():
+            p.unlink()
+
+
+def _load_reference(directory: Path) -> tuple[Any, Any]:
+    """The fp32 torch model (eager attention, LoRA merged) and its tokenizer."""
+    from ._model_io import load_statement_model
+    from ._persistence import is_peft
+
+    model, tokenizer = load_statement_model(
+        str(directory), model_kwargs={"attn_implementation": "eager"}
+    )
+    if is_peft(model):
+        if model.peft_config[model.active_adapter].is_prompt_learning:
+            raise ValueError(
+                f"{directory} holds a soft-prompt adapter, which cannot be exported; "
+                "export a LoRA or fully tuned model"
+            )
+        model = model.merge_and_unload()
+    return model.float().eval(), tokenizer
+
+
+def export_statement_model(
+    directory: str | os.PathLike,
+    *,
+    backend: str = "onnx",
+    quantize: str | None = "int8",
+    validation: Any = None,
+    min_agreement: float = 0.99,
+    max_accuracy_drop: float = 0.005,
+    on_fail: str = "raise",
+    calibration: Sequence[str] | None = None,
+    quantize_options: Mapping[str, Any] | None = None,
+    max_length: int | None = None,
+    batch_size: int = 64,
+) -> dict[str, Any]:
+    """Export a saved statement model for ONNX Runtime or OpenVINO, gated on accuracy.
+
+    The fp32 graph is written first (and gated too: it must reproduce the
+    torch model); with ``quantize="int8"`` the int8 graph follows. Each file
+    is scored against the fp32 torch model on ``validation`` and kept only
+    if its decisions agree on at least ``min_agreement`` of the cases and
+    its accuracy drops by at most ``max_accuracy_drop``. The figures go to
+    ``DIR/<backend>/export.json`` either way.
+
+    Parameters
+    ----------
+    directory : str or PathLike
+        A statement model saved by ``StatementTuner.save_pretrained`` (or
+        any transformers directory with a 2-way head). The export is
+        written into its ``onnx/`` or ``openvino/`` sub-folder.
+    backend : {"onnx", "openvino"}, default="onnx"
+        ONNX Runtime (``pip install 'sklearn-statement[onnx]'``) or OpenVINO
+        (``[openvino]``).
+    quantize : {"int8", None}, default="int8"
+        ``"int8"``: ONNX Runtime dynamic int8 (weights per channel,
+        activations per batch) or OpenVINO static int8 (NNCF, calibrated on
+        ``calibration``). None: fp32 only.
+    validation : tuple, mapping, DataFrame, datasets.Dataset or path
+        Labelled statements the gate scores (required):
+        ``(statements, labels[, example_ids])``, a table with ``statement``,
+        ``label`` (1 = true) and optionally ``example_id`` columns, or a
+        ``.jsonl`` / ``.csv`` / ``.parquet`` file with them. Statements the
+        model was not trained on give an honest gate; with example ids
+        (``build_multitask`` output) the gate compares zero-shot decisions.
+    min_agreement : float, default=0.99
+        Least fraction of decisions equal to the fp32 model's.
+    max_accuracy_drop : float, default=0.005
+        Largest accuracy loss (fraction; 0.005 = 0.5 points).
+    on_fail : {"raise", "warn"}, default="raise"
+        "raise": a file that fails the gate is deleted and
+        :class:`ExportGateError` raised; "warn": it is kept (and becomes
+        the default file) with a ``UserWarning`` now and at every load.
+    calibration : sequence of str, optional
+        OpenVINO int8 only: statements whose activations set the int8
+        ranges (at most 300 are used). Default: the validation statements;
+        pass other ones so the gate does not score its own calibration set.
+    quantize_options : mapping, optional
+        Overrides for ``onnxruntime.quantization.quantize_dynamic``
+        (``nodes_to_exclude``, ``per_channel``…) or ``nncf.quantize``
+        (``ignored_scope``, ``preset``…), e.g. to keep a sensitive layer in
+        fp32 after a refused export.
+    max_length : int, optional
+        Token budget of the validation statements (default: the saved
+        tuner's ``max_length``, else the tokenizer's limit, at most 512).
+    batch_size : int, default=64
+        Statements per forward pass while gating.
+
+    Returns
+    -------
+    dict
+        The requested file's record: ``file`` (path), ``backend``,
+        ``quantize``, ``gate`` (see :func:`gate_report`), ``fused`` (ONNX
+        Runtime fusions applied), ``seconds`` and library versions.
+
+    Raises
+    ------
+    ImportError
+        If the backend's packages are missing (the message names the extra).
+    ExportGateError
+        If a file fails the gate and ``on_fail="raise"``.
+    ValueError, TypeError
+        For invalid arguments or validation data.
+    FileNotFoundError
+        If ``directory`` is not a saved model.
+    """
+    from ._model_io import saved_params, true_false_index
+    from ._scoring import encode_statements, pad_batch, true_logits
+
+    if backend not in ("onnx", "openvino"):
+        raise ValueError(f"backend must be 'onnx' or 'openvino', got {backend!r}")
+    if quantize not in QUANTIZE:
+        raise ValueError(f"quantize must be 'int8' or None, got {quantize!r}")
+    if on_fail not in ON_FAIL:
+        raise ValueError(f"on_fail must be 'raise' or 'warn', got {on_fail!r}")
+    for name, value in (
+        ("min_agreement", min_agreement),
+        ("max_accuracy_drop", max_accuracy_drop),
+    ):
+        if not 0 <= float(value) <= 1:
+            raise ValueError(f"{name} must be in [0, 1], got {value!r}")
+    require_backend(backend, what="exporting")
+    statements, labels, ids = validation_statements(validation)
+    directory = Path(directory).expanduser()
+    start = time.perf_counter()
+    model, tokenizer = _load_reference(directory)
+    true_index, false_index = true_false_index(model)
+    limit = min(int(getattr(tokenizer, "model_max_length", 512) or 512), 512)
+    max_length = int(
+        max_length or saved_params(str(directory)).get("max_length") or limit
+    )
+    encoded = encode_statements(tokenizer, statements, max_length)
+    score = {
+        "pad_id": tokenizer.pad_token_id, "true_index": true_index,
+        "false_index": false_index, "batch_size": batch_size,
+    }  # fmt: skip
+    reference = true_logits(model, encoded, **score)
+    by_length = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+    sample = pad_batch(
+        [encoded[by_length[-1]], encoded[by_length[0]]], tokenizer.pad_token_id
+    )
+    sub = backend_dir(directory, backend)
+    sub.mkdir(parents=True, exist_ok=True)
+    manifest = read_manifest(directory, backend)
+    manifest.setdefault("files", {})
+    manifest.update(
+        {"backend": backend, "inputs": list(INPUT_NAMES), "outputs": list(OUTPUT_NAMES),
+         "true_index": true_index, "false_index": false_index}
+    )  # fmt: skip
+    large = _large(model)
+    options = dict(quantize_options or {})
+    records: dict[str, Any] = {}
+
+    def gate(path: Path, q: str | None, extra: dict[str, Any]) -> dict[str, Any]:
+        runner = (
+            OnnxRuntimeModel(path, model.config)
+            if backend == "onnx"
+            else OpenVINOModel(path, model.config, inference_precision="f32")
+        )
+        candidate = true_logits(runner, encoded, **score)
+        report = gate_report(
+            reference, candidate, labels, ids,
+            min_agreement=min_agreement, max_accuracy_drop=max_accuracy_drop,
+        )  # fmt: skip
+        record = {
+            "file": str(path), "backend": backend, "quantize": q, "gate": report,
+            "max_length": max_length, "created": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "versions": _versions(backend), **extra,
+        }  # fmt: skip
+        records[path.name] = record
+        manifest["files"][path.name] = record
+        if report["passed"]:
+            manifest["default"] = path.name
+            _write_manifest(sub, manifest)
+            return record
+        message = (
+            f"export {path.name} ({backend}, {q or 'fp32'}) failed its accuracy gate on "
+            f"{report['n_decisions']} {report['level']} decisions: {report['reason']}"
+        )
+        if on_fail == "warn":
+            manifest["default"] = path.name
+            _write_manifest(sub, manifest)
+            warnings.warn(
+                message
+                + f". KEPT because on_fail='warn': {path} may predict differently "
+                "from the fp32 model",
+                UserWarning,
+                stacklevel=3,
+            )
+            return record
+        _remove(path)
+        manifest["files"].pop(path.name)
+        manifest.setdefault("refused", {})[path.name] = record
+        if manifest.get("default") == path.name:
+            manifest.pop("default")
+        _write_manifest(sub, manifest)
+        raise ExportGateError(
+            message + ". The file was not kept. Try quantize=None (fp32), "
+            "quantize_options={'nodes_to_exclude': [...]} to keep sensitive layers in "
+            "fp32, or the other backend; on_fail='warn' keeps it anyway",
+            record,
+        )
+
+    with tempfile.TemporaryDirectory(prefix="statement_export_") as tmp:
+        raw = Path(tmp) / "raw.onnx"
+        _export_onnx(model, sample, raw)
+        fp32 = sub / FILES[(backend, None)]
+        if backend == "onnx":
+            fused = _optimize_onnx(raw, fp32, model.config, large)
+            gate(fp32, None, {"fused": fused, "seconds": time.perf_counter() - start})
+            if quantize == "int8":
+                q_path = sub / FILES[("onnx", "int8")]
+                _quantize_onnx(fp32, q_path, large, options)
+                gate(q_path, "int8", {
+                    "fused": fused, "seconds": time.perf_counter() - start,
+                    "quantization": "dynamic int8 (avx512_vnni: s8 symmetric per-channel "
+                    "weights, u8 asymmetric activations)",
+                })  # fmt: skip
+        else:
+            _openvino_fp32(raw, fp32)
+            gate(fp32, None, {"seconds": time.perf_counter() - start})
+            if quantize == "int8":
+                texts = list(calibration) if calibration is not None else statements
+                if not texts:
+                    raise ValueError("calibration is empty; give statements or None")
+                cal_ids = encode_statements(tokenizer, texts[:300], max_length)
+                batches = [
+                    {
+                        k: v.numpy()
+                        for k, v in pad_batch([seq], tokenizer.pad_token_id).items()
+                    }
+                    for seq in cal_ids
+                ]
+                q_path = sub / FILES[("openvino", "int8")]
+                _openvino_int8(fp32, q_path, batches, options)
+                gate(q_path, "int8", {
+                    "seconds": time.perf_counter() - start,
+                    "quantization": "static int8 (NNCF, ModelType.TRANSFORMER)",
+                    "calibration": "validation statements" if calibration is None
+                    else "given statements", "calibration_size": len(batches),
+                })  # fmt: skip
+    return records[FILES[(backend, quantize)]]
+
+
+def _versions(backend: str) -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for package in ("torch", "transformers", "onnx", "onnxruntime", "openvino", "nncf"):
+        if backend == "onnx" and package in ("openvino", "nncf"):
+            continue
+        try:
+            out[package] = version(package)
+        except PackageNotFoundError:
+            pass
+    return out
