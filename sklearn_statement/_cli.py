@@ -168,28 +168,31 @@ def _add_demo(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         "--n-per-task",
         type=_positive_int,
         default=None,
-        help="statements per English task (default: 800, --quick: fewer)",
+        help="statements per English task (default: the recipe's, --quick: fewer)",
     )
     p.add_argument(
         "--n-mt",
         type=_positive_int,
         default=None,
-        help="MT statements per language (default: 100)",
+        help="MT statements per language, when the recipe has MT languages",
     )
     p.add_argument(
         "--epochs",
         type=_positive_int,
         default=None,
-        help="training epochs (default: 3)",
+        help="training epochs (default: the recipe's)",
     )
     p.add_argument(
         "--max-samples",
         type=_positive_int,
         default=None,
-        help="examples per evaluated set (default: 300)",
+        help="examples per evaluated set (default: 300, --quick: 50)",
     )
     p.add_argument(
-        "--lr", type=_positive_float, default=1e-4, help="peak learning rate"
+        "--lr",
+        type=_positive_float,
+        default=None,
+        help="peak learning rate (default: the recipe's)",
     )
 
 
@@ -490,7 +493,7 @@ def _add_build(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     )
 
 
-def _add_convert(sub: Any) -> None:
+def _add_convert(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "convert",
         help="write model.safetensors from a model directory's pytorch_model.bin (tensors only)",
@@ -516,7 +519,7 @@ def _add_convert(sub: Any) -> None:
     )
 
 
-def _add_export(sub: Any) -> None:
+def _add_export(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "export",
         help="export a saved statement model for ONNX Runtime or OpenVINO (int8), accuracy-gated",
@@ -777,10 +780,20 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from ._demo import run_demo
 
     run_demo(
-        data_dir=args.data_dir, output_dir=args.output_dir, model=args.model, quick=args.quick,
-        n_per_task=args.n_per_task, n_mt=args.n_mt, max_epochs=args.epochs, max_samples=args.max_samples,
-        lr=args.lr, device=args.device, precision=args.precision, random_state=args.seed, overwrite=args.overwrite,
-    )  # fmt: skip
+        data_dir=args.data_dir,
+        output_dir=args.output_dir,
+        model=args.model,
+        quick=args.quick,
+        n_per_task=args.n_per_task,
+        n_mt=args.n_mt,
+        max_epochs=args.epochs,
+        max_samples=args.max_samples,
+        lr=args.lr,
+        device=args.device,
+        precision=args.precision,
+        random_state=args.seed,
+        overwrite=args.overwrite,
+    )
     return 0
 
 

@@ -332,7 +332,9 @@ def position_limit(model: torch.nn.Module) -> int | None:
     XLM-R's 514 allow 512 tokens). None for models with relative positions
     only (DeBERTa-v2 without ``position_biased_input``) or no such field.
     """
-    config = model.config
+    while not hasattr(model, "config") and hasattr(model, "module"):
+        model = model.module  # DistributedDataParallel (accelerate) wraps the model
+    config = getattr(model, "config", None)
     n = getattr(config, "max_position_embeddings", None)
     if not isinstance(n, int) or n <= 0:
         return None

@@ -667,7 +667,11 @@ class StatementTuner(NeuralNetClassifier):
                     "example_id= to fit"
                 )
             true_logits = y_pred[:, 1] - y_pred[:, 0]
-            loss = loss + listwise_loss(true_logits, y_true, ids.to(y_true.device))
+            listwise = listwise_loss(true_logits, y_true, ids.to(y_true.device))
+            if training:  # the two terms, for the history (train_loss is their sum)
+                self.history.record_batch("binary_loss", float(loss.detach()))
+                self.history.record_batch("listwise_loss", float(listwise.detach()))
+            loss = loss + listwise
         return loss
 
     # ------------------------------------------------------------ persistence
