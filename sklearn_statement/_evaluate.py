@@ -241,7 +241,9 @@ def evaluate_zero_shot(
     embedding_model, embedding_weight
         Score with the hybrid of :class:`ZeroShotStatementClassifier` (the
         statement model's true-logits plus the weighted cosine similarity of
-        this sentence-embedding model); loaded once for all triples.
+        this sentence-embedding model); loaded once for all triples. Rows
+        then also give the statement model's accuracy alone
+        (``statement_accuracy``, ``statement_ci_low``, ``statement_ci_high``).
     baseline : str or SentenceTransformer, optional
         A sentence-embedding model evaluated on the same rows as
         :class:`EmbeddingZeroShotClassifier` (same template and labels): the
@@ -334,7 +336,21 @@ def evaluate_zero_shot(
             embedding_weight=embedding_weight,
         ).fit(ds)
         gold = np.asarray(ds["label"])
-        pred = clf.predict(ds)
+        extra: dict[str, Any] = {}
+        similarities = None
+        if embedding_model is not None:  # one pass: the hybrid and its two parts
+            z = clf.true_logits(ds)
+            similarities = clf.embedding_.similarities(ds)
+            pred = clf.classes_[np.argmax(z + embedding_weight * similarities, axis=1)]
+            alone = clf.classes_[np.argmax(z, axis=1)] == gold
+            s_low, s_high = bootstrap_ci(alone, random_state=random_state)
+            extra.update(
+                statement_accuracy=float(alone.mean()),
+                statement_ci_low=s_low,
+                statement_ci_high=s_high,
+            )
+        else:
+            pred = clf.predict(ds)
         correct = pred == gold
         low, high = bootstrap_ci(correct, random_state=random_state)
         counts = Counter(gold.tolist())
@@ -362,13 +378,18 @@ def evaluate_zero_shot(
             else family not in trained_families,
             "seconds": round(time.perf_counter() - start, 2),
         }
+        row.update(extra)
         if baseline is not None:
-            from ._embedding import EmbeddingZeroShotClassifier
+            if baseline is embedding_model:  # the hybrid's own similarities
+                base_pred = clf.classes_[np.argmax(similarities, axis=1)]
+            else:
+                from ._embedding import EmbeddingZeroShotClassifier
 
-            emb = EmbeddingZeroShotClassifier(
-                baseline, template=clf.templates_[0], labels=list(clf.classes_)
-            ).fit(ds)
-            base_correct = emb.predict(ds) == gold
+                emb = EmbeddingZeroShotClassifier(
+                    baseline, template=clf.templates_[0], labels=list(clf.classes_)
+                ).fit(ds)
+                base_pred = emb.predict(ds)
+            base_correct = base_pred == gold
             b_low, b_high = bootstrap_ci(base_correct, random_state=random_state)
             row.update(
                 baseline_accuracy=float(base_correct.mean()),
@@ -385,12 +406,17 @@ def format_table(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:
     """Render evaluation rows as a (markdown) table.
 
     Columns: dataset, language, n, accuracy with its 95% bootstrap interval
-    (when present), the embedding baseline on the same rows with its
-    interval (when the rows have ``baseline_accuracy``), majority baseline,
-    macro-F1, and whether the task family was absent from training.
+    (when present), the statement model's accuracy alone (for a hybrid's
+    rows, when they have ``statement_accuracy``), the embedding baseline on
+    the same rows with its interval (when they have ``baseline_accuracy``),
+    majority baseline, macro-F1, and whether the task family was absent
+    from training.
     """
     with_baseline = any("baseline_accuracy" in r for r in rows)
+    with_alone = any("statement_accuracy" in r for r in rows)
     head = ["dataset", "language", "n", "accuracy", "95% CI"]
+    if with_alone:
+        head += ["statement model alone"]
     if with_baseline:
         head += ["embedding baseline", "baseline 95% CI"]
     head += ["majority", "macro-F1", "unseen task family"]
@@ -408,6 +434,9 @@ def format_table(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:
             f"{100 * r['accuracy']:.1f}",
             interval(r, ""),
         ]
+        if with_alone:
+            alone = r.get("statement_accuracy")
+            cells.append("" if alone is None else f"{100 * alone:.1f}")
         if with_baseline:
             base = r.get("baseline_accuracy")
             cells += [
