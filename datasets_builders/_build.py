@@ -448,7 +448,11 @@ def build_columns(
         or templates[0].task
     )
     rng = np.random.default_rng(_seed(random_state, "build_statements"))
-    gold = list(rows["label"]) if isinstance(rows, datasets.Dataset) else [r["label"] for r in rows]
+    gold = (
+        list(rows["label"])
+        if isinstance(rows, datasets.Dataset)
+        else [r["label"] for r in rows]
+    )
     bad = sorted({repr(g) for g in gold if g not in labels})
     if bad:
         raise ValueError(
@@ -483,13 +487,27 @@ def build_columns(
         groups = paired_groups(order, gold, labels, nt, rng, 1 if balance else None)
         taken.take(groups, asked, render, gold, templates, report)
     elif balance:
-        taken.take(independent_true(order, gold, nt, rng), n // 2, render, gold, templates, report)
+        taken.take(
+            independent_true(order, gold, nt, rng),
+            n // 2,
+            render,
+            gold,
+            templates,
+            report,
+        )
         start = min(n // 2, len(order)) % len(order)
         false = independent_false(order, gold, labels, nt, rng, start)
         taken.take(false, n - n // 2, render, gold, templates, report)
         taken.keep_balanced()
     else:
-        taken.take(uniform_candidates(order, labels, nt, rng), n, render, gold, templates, report)
+        taken.take(
+            uniform_candidates(order, labels, nt, rng),
+            n,
+            render,
+            gold,
+            templates,
+            report,
+        )
     report.built = len(taken.rows)
     report.truncated = sum(r[4] for r in taken.rows)
     perm = rng.permutation(report.built)

@@ -262,10 +262,19 @@ def _read_tweeteval(paths: tuple[Path, Path]) -> Rows:
 
 # NusaX folders are named after the language; codes from ISO 639-3.
 NUSAX_LANGUAGES = {
-    "acehnese": "ace", "balinese": "ban", "banjarese": "bjn", "buginese": "bug", "english": "en",
-    "indonesian": "id", "javanese": "jv", "madurese": "mad", "minangkabau": "min", "ngaju": "nij",
-    "sundanese": "su", "toba_batak": "bbc",
-}  # fmt: skip
+    "acehnese": "ace",
+    "balinese": "ban",
+    "banjarese": "bjn",
+    "buginese": "bug",
+    "english": "en",
+    "indonesian": "id",
+    "javanese": "jv",
+    "madurese": "mad",
+    "minangkabau": "min",
+    "ngaju": "nij",
+    "sundanese": "su",
+    "toba_batak": "bbc",
+}
 
 
 def _index_nusax_sentiment(root: Path) -> Index:

@@ -48,9 +48,8 @@ def _hard_negatives(
     partner = np.empty(n, dtype=int)
     for group in groups:
         shuffled = rng.permutation(group)
-        rolled = np.roll(
-            shuffled, -int(rng.integers(1, len(group)))
-        )  # a shift in 1..len-1: no fixed point
+        # a shift in 1..len-1: no fixed point
+        rolled = np.roll(shuffled, -int(rng.integers(1, len(group))))
         partner[shuffled] = rolled
     return partner
 

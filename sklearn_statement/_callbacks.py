@@ -56,9 +56,8 @@ class WarmupLinearSchedule(Callback):
             batches / getattr(net, "gradient_accumulation_steps", 1)
         )
         self.total_steps_ = max(1, steps_per_epoch * net.max_epochs)
-        for (
-            group
-        ) in net.optimizer_.param_groups:  # restart from the base lr on every call
+        # restart from the base lr on every call
+        for group in net.optimizer_.param_groups:
             group["lr"] = group.get("initial_lr", group["lr"])
             group.pop("initial_lr", None)
         self.scheduler_ = get_linear_schedule_with_warmup(

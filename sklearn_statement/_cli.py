@@ -595,9 +595,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
         from datasets_builders import build_multitask, sample_data_dir
 
         validation = build_multitask(
-            args.validation_tasks, n_per_task=args.n_per_task, data_dir=args.data_dir or sample_data_dir(),
-            splits=args.validation_splits, random_state=args.seed,
-        )  # fmt: skip
+            args.validation_tasks,
+            n_per_task=args.n_per_task,
+            data_dir=args.data_dir or sample_data_dir(),
+            splits=args.validation_splits,
+            random_state=args.seed,
+        )
     calibration = None
     if args.calibration:  # a 'statement' column is enough (labels are not used)
         from ._export import _read_table
@@ -606,16 +609,25 @@ def _cmd_export(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         record = export_statement_model(
-            args.directory, backend=args.backend, quantize=None if args.quantize == "none" else args.quantize,
-            validation=validation, min_agreement=args.min_agreement, max_accuracy_drop=args.max_accuracy_drop,
-            on_fail=args.on_fail, calibration=calibration, max_length=args.max_length, batch_size=args.batch_size,
-        )  # fmt: skip
+            args.directory,
+            backend=args.backend,
+            quantize=None if args.quantize == "none" else args.quantize,
+            validation=validation,
+            min_agreement=args.min_agreement,
+            max_accuracy_drop=args.max_accuracy_drop,
+            on_fail=args.on_fail,
+            calibration=calibration,
+            max_length=args.max_length,
+            batch_size=args.batch_size,
+        )
     for w in caught:
         print(f"WARNING: {w.message}", file=sys.stderr)
     gate = record["gate"]
-    print(f"wrote {record['file']}: {gate['level']} decisions agree with fp32 on "
-          f"{100 * gate['agreement']:.2f}% of {gate['n_decisions']}, accuracy {100 * gate['accuracy']:.2f}% "
-          f"(fp32 {100 * gate['accuracy_fp32']:.2f}%), gate {'passed' if gate['passed'] else 'FAILED'}")  # fmt: skip
+    print(
+        f"wrote {record['file']}: {gate['level']} decisions agree with fp32 on "
+        f"{100 * gate['agreement']:.2f}% of {gate['n_decisions']}, accuracy {100 * gate['accuracy']:.2f}% "
+        f"(fp32 {100 * gate['accuracy_fp32']:.2f}%), gate {'passed' if gate['passed'] else 'FAILED'}"
+    )
     print(
         f"load it with ZeroShotStatementClassifier({args.directory!r}, backend={args.backend!r}, template=...)"
     )
@@ -664,10 +676,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise FileExistsError(f"{existing} exist; pass --overwrite or another --out")
     cache = False if args.no_cache else (args.cache_dir or True)
     common = dict(
-        data_dir=args.data_dir, random_state=args.seed, tokenizer=args.tokenizer,
-        max_length=args.max_length, over_length=args.over_length, cache=cache,
+        data_dir=args.data_dir,
+        random_state=args.seed,
+        tokenizer=args.tokenizer,
+        max_length=args.max_length,
+        over_length=args.over_length,
+        cache=cache,
         template_language=args.template_language,
-    )  # fmt: skip
+    )
     start = time.perf_counter()
     if args.preset:
         ds = build_preset(
@@ -678,9 +694,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
         )
     else:
         ds = build_multitask(
-            args.tasks, languages=args.languages or ["en"], n_per_task=args.n or 1500,
-            exclude_families=args.exclude_families or (), **common,
-        )  # fmt: skip
+            args.tasks,
+            languages=args.languages or ["en"],
+            n_per_task=args.n or 1500,
+            exclude_families=args.exclude_families or (),
+            **common,
+        )
     seconds = time.perf_counter() - start
     out.mkdir(parents=True, exist_ok=True)
     if args.format == "parquet":
@@ -828,18 +847,29 @@ def _cmd_tune(args: argparse.Namespace) -> int:
 
         _require_data(args, "the --tasks datasets")
         ds = build_multitask(
-            args.tasks, languages=args.languages, n_per_task=args.n_per_task, data_dir=args.data_dir,
-            exclude_families=args.exclude_families, random_state=args.seed,
-        )  # fmt: skip
+            args.tasks,
+            languages=args.languages,
+            n_per_task=args.n_per_task,
+            data_dir=args.data_dir,
+            exclude_families=args.exclude_families,
+            random_state=args.seed,
+        )
         statements, labels = list(ds["statement"]), list(ds["label"])
     print(
         f"statement-tuning {args.model} on {len(statements)} statements ({sum(labels)} true)",
         flush=True,
     )
     tuner = StatementTuner(
-        args.model, max_length=args.max_length, batch_size=args.batch_size, max_epochs=args.epochs, lr=args.lr,
-        peft=args.peft, device=args.device, precision=args.precision, random_state=args.seed,
-    )  # fmt: skip
+        args.model,
+        max_length=args.max_length,
+        batch_size=args.batch_size,
+        max_epochs=args.epochs,
+        lr=args.lr,
+        peft=args.peft,
+        device=args.device,
+        precision=args.precision,
+        random_state=args.seed,
+    )
     tuner.fit(statements, labels)
     tuner.save_pretrained(out, overwrite=args.overwrite)
     print(f"saved to {out}")
@@ -847,9 +877,12 @@ def _cmd_tune(args: argparse.Namespace) -> int:
 
 
 def _print_row(row: dict[str, Any]) -> None:
-    print(f"  {row['dataset']:<10} {row['language']:<8} n={row['n']:<5} accuracy {100 * row['accuracy']:5.1f} "
-          f"[{100 * row['ci_low']:.1f}, {100 * row['ci_high']:.1f}]  majority {100 * row['majority']:5.1f}  "
-          f"({row['seconds']:.1f}s)", flush=True)  # fmt: skip
+    print(
+        f"  {row['dataset']:<10} {row['language']:<8} n={row['n']:<5} accuracy {100 * row['accuracy']:5.1f} "
+        f"[{100 * row['ci_low']:.1f}, {100 * row['ci_high']:.1f}]  majority {100 * row['majority']:5.1f}  "
+        f"({row['seconds']:.1f}s)",
+        flush=True,
+    )
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
@@ -884,20 +917,39 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
                 "--output-dir"
             )
     _require_data(args, "the evaluation datasets")
-    print(f"evaluating {args.model} on {len(triples)} dataset-language pairs "
-          f"({', '.join(sorted({t[0] for t in triples}))})", flush=True)  # fmt: skip
+    print(
+        f"evaluating {args.model} on {len(triples)} dataset-language pairs "
+        f"({', '.join(sorted({t[0] for t in triples}))})",
+        flush=True,
+    )
     rows = evaluate_zero_shot(
-        args.model, triples, data_dir=args.data_dir, max_samples=args.max_samples,
-        template_language=None if args.template_language == "native" else args.template_language,
-        ensemble=args.ensemble, batch_size=args.batch_size, max_length=args.max_length, device=args.device,
-        precision=args.precision, random_state=args.seed, callback=_print_row,
-    )  # fmt: skip
+        args.model,
+        triples,
+        data_dir=args.data_dir,
+        max_samples=args.max_samples,
+        template_language=None
+        if args.template_language == "native"
+        else args.template_language,
+        ensemble=args.ensemble,
+        batch_size=args.batch_size,
+        max_length=args.max_length,
+        device=args.device,
+        precision=args.precision,
+        random_state=args.seed,
+        callback=_print_row,
+    )
     print(format_table(rows))
     if args.output:
         Path(args.output).write_text(json.dumps(rows, indent=2), encoding="utf-8")
     if args.output_dir:
-        meta = {**environment(), "model": args.model, "data_dir": args.data_dir, "max_samples": args.max_samples,
-                "suite": args.suite or "custom", "splits": PAPER_SUITE}  # fmt: skip
+        meta = {
+            **environment(),
+            "model": args.model,
+            "data_dir": args.data_dir,
+            "max_samples": args.max_samples,
+            "suite": args.suite or "custom",
+            "splits": PAPER_SUITE,
+        }
         files = write_report(rows, args.output_dir, meta=meta, overwrite=args.overwrite)
         print("wrote " + ", ".join(str(p) for p in files.values()))
     return 0
@@ -938,12 +990,20 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         name=name,
     )
     clf = ZeroShotStatementClassifier(
-        args.model, template=args.template, labels=args.labels, language=args.language,
-        device=args.device, precision=args.precision, batch_size=args.batch_size,
-        max_length=args.max_length, multi_label=args.multi_label, threshold=args.threshold,
-        backend=args.backend, shortlist=args.shortlist,
+        args.model,
+        template=args.template,
+        labels=args.labels,
+        language=args.language,
+        device=args.device,
+        precision=args.precision,
+        batch_size=args.batch_size,
+        max_length=args.max_length,
+        multi_label=args.multi_label,
+        threshold=args.threshold,
+        backend=args.backend,
+        shortlist=args.shortlist,
         progress_bar=not args.no_progress and len(examples) >= PROGRESS_ROWS,
-    ).fit(examples)  # fmt: skip
+    ).fit(examples)
     proba = clf.predict_proba(examples)
     classes = [_plain(c) for c in clf.classes_]
     if args.multi_label:
@@ -1019,10 +1079,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sklearn-statement`` console script."""
     args = build_parser().parse_args(argv)
     handler = {
-        "demo": _cmd_demo, "tune": _cmd_tune, "evaluate": _cmd_evaluate, "predict": _cmd_predict,
-        "templates": _cmd_templates, "build": _cmd_build, "convert": _cmd_convert,
+        "demo": _cmd_demo,
+        "tune": _cmd_tune,
+        "evaluate": _cmd_evaluate,
+        "predict": _cmd_predict,
+        "templates": _cmd_templates,
+        "build": _cmd_build,
+        "convert": _cmd_convert,
         "export": _cmd_export,
-    }[args.command]  # fmt: skip
+    }[args.command]
     try:
         return handler(args)
     except (ValueError, TypeError, OSError, ImportError) as exc:

@@ -49,7 +49,9 @@ def _check_hypothesis(hypothesis: str) -> None:
 
     example = "'This text is about {label}.'"
     try:
-        names = {f for _, f, _, _ in string.Formatter().parse(hypothesis) if f is not None}
+        names = {
+            f for _, f, _, _ in string.Formatter().parse(hypothesis) if f is not None
+        }
     except ValueError as exc:
         raise ValueError(
             f"hypothesis {hypothesis!r} is not a valid pattern ({exc}); write literal "
@@ -235,7 +237,9 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
             If labels mix strings and numbers or are other objects.
         """
         if self.model is None:
-            raise ValueError("model is required: a sentence-transformers directory or hub id")
+            raise ValueError(
+                "model is required: a sentence-transformers directory or hub id"
+            )
         template = _resolve_templates(self.template, self.language, False)[0]
         if y is not None:
             y = check_labels(y, X)
@@ -244,7 +248,9 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         if self.hypothesis is not None:
             _check_hypothesis(self.hypothesis)
         missing = [
-            lab for lab in labels if lab not in template.patterns and not template.is_open
+            lab
+            for lab in labels
+            if lab not in template.patterns and not template.is_open
         ]
         if missing:
             raise ValueError(
@@ -265,9 +271,11 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         if described is None:
             check_distinct_statements([self.template_], labels, tokenizer)
         else:
-            keys = described if tokenizer is None else [
-                tuple(ids) for ids in tokenizer(described)["input_ids"]
-            ]
+            keys = (
+                described
+                if tokenizer is None
+                else [tuple(ids) for ids in tokenizer(described)["input_ids"]]
+            )
             if len(set(keys)) != len(keys):
                 raise ValueError(
                     f"two labels give the same description ({described}); give each "
@@ -308,7 +316,9 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         if described is not None:
             return inputs @ self._embed(described).T
         rendered, _ = render_statements(self.template_, examples)
-        statements = self._embed([row[lab] for row in rendered for lab in self.classes_])
+        statements = self._embed(
+            [row[lab] for row in rendered for lab in self.classes_]
+        )
         return np.einsum("nd,nkd->nk", inputs, statements.reshape(len(examples), k, -1))
 
     def label_descriptions(self) -> list[str] | None:

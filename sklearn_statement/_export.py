@@ -356,9 +356,11 @@ def export_statement_model(
     )
     encoded = encode_statements(tokenizer, statements, max_length)
     score = {
-        "pad_id": tokenizer.pad_token_id, "true_index": true_index,
-        "false_index": false_index, "batch_size": batch_size,
-    }  # fmt: skip
+        "pad_id": tokenizer.pad_token_id,
+        "true_index": true_index,
+        "false_index": false_index,
+        "batch_size": batch_size,
+    }
     reference = true_logits(model, encoded, **score)
     by_length = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
     sample = pad_batch(
@@ -369,9 +371,14 @@ def export_statement_model(
     manifest = read_manifest(directory, backend)
     manifest.setdefault("files", {})
     manifest.update(
-        {"backend": backend, "inputs": list(INPUT_NAMES), "outputs": list(OUTPUT_NAMES),
-         "true_index": true_index, "false_index": false_index}
-    )  # fmt: skip
+        {
+            "backend": backend,
+            "inputs": list(INPUT_NAMES),
+            "outputs": list(OUTPUT_NAMES),
+            "true_index": true_index,
+            "false_index": false_index,
+        }
+    )
     large = _large(model)
     options = dict(quantize_options or {})
     records: dict[str, Any] = {}
@@ -384,14 +391,23 @@ def export_statement_model(
         )
         candidate = true_logits(runner, encoded, **score)
         report = gate_report(
-            reference, candidate, labels, ids,
-            min_agreement=min_agreement, max_accuracy_drop=max_accuracy_drop,
-        )  # fmt: skip
+            reference,
+            candidate,
+            labels,
+            ids,
+            min_agreement=min_agreement,
+            max_accuracy_drop=max_accuracy_drop,
+        )
         record = {
-            "file": str(path), "backend": backend, "quantize": q, "gate": report,
-            "max_length": max_length, "created": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-            "versions": _versions(backend), **extra,
-        }  # fmt: skip
+            "file": str(path),
+            "backend": backend,
+            "quantize": q,
+            "gate": report,
+            "max_length": max_length,
+            "created": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "versions": _versions(backend),
+            **extra,
+        }
         records[path.name] = record
         manifest["files"][path.name] = record
         if report["passed"]:
@@ -436,11 +452,16 @@ def export_statement_model(
             if quantize == "int8":
                 q_path = sub / FILES[("onnx", "int8")]
                 _quantize_onnx(fp32, q_path, large, options)
-                gate(q_path, "int8", {
-                    "fused": fused, "seconds": time.perf_counter() - start,
-                    "quantization": "dynamic int8 (avx512_vnni: s8 symmetric per-channel "
-                    "weights, u8 asymmetric activations)",
-                })  # fmt: skip
+                gate(
+                    q_path,
+                    "int8",
+                    {
+                        "fused": fused,
+                        "seconds": time.perf_counter() - start,
+                        "quantization": "dynamic int8 (avx512_vnni: s8 symmetric per-channel "
+                        "weights, u8 asymmetric activations)",
+                    },
+                )
         else:
             _openvino_fp32(raw, fp32)
             gate(fp32, None, {"seconds": time.perf_counter() - start})
@@ -458,12 +479,18 @@ def export_statement_model(
                 ]
                 q_path = sub / FILES[("openvino", "int8")]
                 _openvino_int8(fp32, q_path, batches, options)
-                gate(q_path, "int8", {
-                    "seconds": time.perf_counter() - start,
-                    "quantization": "static int8 (NNCF, ModelType.TRANSFORMER)",
-                    "calibration": "validation statements" if calibration is None
-                    else "given statements", "calibration_size": len(batches),
-                })  # fmt: skip
+                gate(
+                    q_path,
+                    "int8",
+                    {
+                        "seconds": time.perf_counter() - start,
+                        "quantization": "static int8 (NNCF, ModelType.TRANSFORMER)",
+                        "calibration": "validation statements"
+                        if calibration is None
+                        else "given statements",
+                        "calibration_size": len(batches),
+                    },
+                )
     return records[FILES[(backend, quantize)]]
 
 

@@ -94,9 +94,10 @@ def check_labels(y: Any, X: Any) -> np.ndarray:
         raise ValueError(
             "Input y contains NaN or infinity; every label must be a class"
         )
+    # before sklearn casts them to int (a RuntimeWarning for huge values)
     if arr.dtype.kind == "f" and (
         np.any(np.abs(arr) > 2**53) or np.any(np.mod(arr, 1) != 0)
-    ):  # before sklearn casts them to int (a RuntimeWarning for huge values)
+    ):
         raise ValueError(
             "Unknown label type: continuous. y holds non-integer numbers; every "
             "label must be a class (a string or an integer)"

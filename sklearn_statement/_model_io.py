@@ -249,9 +249,8 @@ def load_statement_model(
     head_kwargs: dict[str, Any] = {}
     if not has_head or adapter:
         head_kwargs = {"num_labels": 2, "id2label": ID2LABEL, "label2id": LABEL2ID}
-    elif (
-        new_head and config.num_labels != 2
-    ):  # e.g. an NLI head, replaced by a 2-way one
+    elif new_head and config.num_labels != 2:
+        # e.g. an NLI head, replaced by a 2-way one
         head_kwargs = {
             "num_labels": 2,
             "id2label": ID2LABEL,

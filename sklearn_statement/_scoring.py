@@ -105,9 +105,16 @@ def true_logits(
             return diff(np.asarray(model.logits(ids, mask), dtype=np.float64))
 
     out = _run_sorted(
-        model, input_ids, forward, pad_id=pad_id, batch_size=batch_size,
-        device=device, dtype=dtype, progress=progress, desc=desc,
-    )  # fmt: skip
+        model,
+        input_ids,
+        forward,
+        pad_id=pad_id,
+        batch_size=batch_size,
+        device=device,
+        dtype=dtype,
+        progress=progress,
+        desc=desc,
+    )
     return out.astype(np.float64, copy=False)
 
 
@@ -166,9 +173,16 @@ def mean_pooled(
             return pool(np.asarray(model.hidden_states(ids, mask)), mask)
 
     return _run_sorted(
-        model, input_ids, forward, pad_id=pad_id, batch_size=batch_size,
-        device=device, dtype=dtype, progress=False, desc="embedding",
-    ).astype(np.float32, copy=False)  # fmt: skip
+        model,
+        input_ids,
+        forward,
+        pad_id=pad_id,
+        batch_size=batch_size,
+        device=device,
+        dtype=dtype,
+        progress=False,
+        desc="embedding",
+    ).astype(np.float32, copy=False)
 
 
 def _run_sorted(

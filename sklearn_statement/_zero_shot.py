@@ -489,9 +489,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         fields = self._fields()
         examples = check_examples(X, fields) if X is not None else None
         for template in self.templates_ if examples is not None else ():
-            for (
-                example
-            ) in examples:  # empty / None field values are reported now, not at predict
+            # empty / None field values are reported now, not at predict
+            for example in examples:
                 template._values(example)
         self._load_model()
         check_distinct_statements(self.templates_, labels, self.tokenizer_)

@@ -19,9 +19,15 @@ Y = [1, 0, 1, 0] * 8
 
 def _fit(tiny_models, precision, hook=None):
     tuner = StatementTuner(
-        tiny_models["bert"], max_epochs=3, batch_size=8, lr=1e-3, device="cpu",
-        precision=precision, random_state=0, verbose=0,
-    ).initialize()  # fmt: skip
+        tiny_models["bert"],
+        max_epochs=3,
+        batch_size=8,
+        lr=1e-3,
+        device="cpu",
+        precision=precision,
+        random_state=0,
+        verbose=0,
+    ).initialize()
     if hook is None:
         return tuner.fit(X, Y)
     for module in tuner.module_.modules():

@@ -104,9 +104,8 @@ def test_clone_and_params_roundtrip(tiny_models):
 
 
 def test_init_only_stores(tiny_models):
-    tuner = StatementTuner(
-        "/no/such/model", peft="bogus", lr=-1
-    )  # nothing is loaded or checked yet
+    # nothing is loaded or checked yet
+    tuner = StatementTuner("/no/such/model", peft="bogus", lr=-1)
     assert tuner.model == "/no/such/model" and not hasattr(tuner, "module_")
     clf = ZeroShotStatementClassifier(
         "/no/such/model", template="nope", normalize="bogus"
@@ -223,9 +222,8 @@ def test_cross_val_score_and_full_width_labels(fitted):
     )
     scores = cross_val_score(clf, TEXTS, SENTIMENT, cv=3)
     assert scores.shape == (3,) and np.all((0 <= scores) & (scores <= 1))
-    one_class = clf.fit(
-        TEXTS[:2], [1, 1]
-    )  # a fold without class 0 still gives both columns
+    # a fold without class 0 still gives both columns
+    one_class = clf.fit(TEXTS[:2], [1, 1])
     assert list(one_class.classes_) == [0, 1] and one_class.predict_proba(
         TEXTS
     ).shape == (6, 2)
@@ -269,19 +267,16 @@ def test_calibrated_frozen_zero_shot(fitted):
         TEXTS, SENTIMENT
     )
     calibrated = CalibratedClassifierCV(FrozenEstimator(base), method="sigmoid")
-    calibrated.fit(
-        TEXTS * 2, SENTIMENT * 2
-    )  # the default 5-fold split wants 5 rows per class
+    # the default 5-fold split wants 5 rows per class
+    calibrated.fit(TEXTS * 2, SENTIMENT * 2)
     proba = calibrated.predict_proba(TEXTS)
     assert proba.shape == (6, 2) and np.allclose(proba.sum(1), 1)
-    (fold,) = (
-        calibrated.calibrated_classifiers_
-    )  # frozen = prefit: one sigmoid on all the data
+    # frozen = prefit: one sigmoid on all the data
+    (fold,) = calibrated.calibrated_classifiers_
     sigmoid = fold.calibrators[0]
     assert np.isfinite(sigmoid.a_) and np.isfinite(sigmoid.b_)
-    scores = base.decision_function(
-        TEXTS
-    )  # the binary decision function feeds the sigmoid
+    # the binary decision function feeds the sigmoid
+    scores = base.decision_function(TEXTS)
     np.testing.assert_allclose(
         proba[:, 1], 1 / (1 + np.exp(sigmoid.a_ * scores + sigmoid.b_)), rtol=1e-6
     )
@@ -341,15 +336,11 @@ def test_few_shot_tunes_a_copy(fitted):
         random_state=0,
     ).fit(TEXTS, SENTIMENT)
     assert few.tuner_ is not fitted and few.model_ is not fitted.module_
-    assert few.tuner_.training_stats_ == {
-        "n_statements": 12,
-        "n_true": 6,
-    }  # 6 examples x 2 labels
+    # 6 examples x 2 labels
+    assert few.tuner_.training_stats_ == {"n_statements": 12, "n_true": 6}
     assert not np.allclose(few.true_logits(TEXTS), zero.true_logits(TEXTS))
-    for (
-        key,
-        value,
-    ) in fitted.module_.state_dict().items():  # the given model is untouched
+    # the given model is untouched
+    for key, value in fitted.module_.state_dict().items():
         assert torch.equal(value, before[key]), key
     with pytest.raises(ValueError, match="few_shot=True needs labeled examples"):
         ZeroShotStatementClassifier(fitted, template="sst2", few_shot=True).fit(TEXTS)
@@ -381,9 +372,8 @@ def test_early_stopping_uses_a_validation_split(tiny_models):
         tiny_models["bert"], max_epochs=20, early_stopping=2, lr=1e-9
     ).fit(STATEMENTS * 2, TRUTH * 2)
     assert "valid_loss" in tuner.history_[-1]
-    assert (
-        len(tuner.history_) < 20
-    )  # a flat validation loss stops training after the patience
+    # a flat validation loss stops training after the patience
+    assert len(tuner.history_) < 20
     assert (
         sum(tuner.history_[-1, "batches"][i]["train_batch_size"] for i in range(1)) > 0
     )

@@ -42,8 +42,11 @@ def test_evaluate_and_report(tiny_statement_model, sample_dir, tmp_path):
     rows = evaluate_zero_shot(
         tiny_statement_model,
         [("xnli", "de", "test"), ("xcopa", "it", "test"), ("sib200", "fr", "test")],
-        data_dir=sample_dir, max_samples=12, device="cpu", trained_families=["topic"],
-    )  # fmt: skip
+        data_dir=sample_dir,
+        max_samples=12,
+        device="cpu",
+        trained_families=["topic"],
+    )
     assert [(r["dataset"], r["n"], r["n_classes"]) for r in rows] == [
         ("xnli", 12, 3),
         ("xcopa", 12, 2),

@@ -103,14 +103,20 @@ def test_long_statement_is_cut_not_crashing(fitted_tiny_tuner):
     assert proba.shape == (1, 2)
 
 
-@pytest.mark.parametrize("params, message", [
-    (dict(peft="adapters"), "'peft' parameter"),
-    (dict(max_length=2), "'max_length' parameter"),
-    (dict(precision="fp8"), "'precision' parameter"),
-    (dict(gradient_accumulation_steps=0), "'gradient_accumulation_steps' parameter"),
-    (dict(early_stopping=0), "'early_stopping' parameter"),
-    (dict(device="tpu:0"), "device must be"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (dict(peft="adapters"), "'peft' parameter"),
+        (dict(max_length=2), "'max_length' parameter"),
+        (dict(precision="fp8"), "'precision' parameter"),
+        (
+            dict(gradient_accumulation_steps=0),
+            "'gradient_accumulation_steps' parameter",
+        ),
+        (dict(early_stopping=0), "'early_stopping' parameter"),
+        (dict(device="tpu:0"), "device must be"),
+    ],
+)
 def test_invalid_params_fail_in_fit(tiny_models, params, message):
     tuner = make(tiny_models["bert"], **params)  # __init__ only stores
     assert all(getattr(tuner, k) == v for k, v in params.items())

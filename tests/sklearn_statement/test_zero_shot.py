@@ -233,9 +233,8 @@ def test_tuner_frozen_and_clone(fitted_tiny_tuner):
         FrozenEstimator(fitted_tiny_tuner), template="sst2"
     )
     cloned = clone(frozen)
-    assert (
-        cloned.model is frozen.model
-    )  # FrozenEstimator is not re-cloned: weights are shared
+    # FrozenEstimator is not re-cloned: weights are shared
+    assert cloned.model is frozen.model
     a = cloned.fit().predict_proba(["good", "bad"])
     b = (
         ZeroShotStatementClassifier(fitted_tiny_tuner, template="sst2")
@@ -469,9 +468,11 @@ def test_tokenizer_identical_statements_are_refused(tiny_statement_model):
     # the tiny BERT tokenizer lower-cases: "Sports" and "sports" are the same tokens
     with pytest.raises(ValueError, match="once tokenized"):
         ZeroShotStatementClassifier(
-            tiny_statement_model, template="topic", labels=["Sports", "sports"],
+            tiny_statement_model,
+            template="topic",
+            labels=["Sports", "sports"],
             device="cpu",
-        ).fit()  # fmt: skip
+        ).fit()
 
 
 def test_numbers_are_fine_in_your_own_template(tiny_statement_model):

@@ -31,10 +31,26 @@ TEMPLATE_DIR = Path(template_registry.__file__).parent / "templates"
 # Issue 3: at least 16 task families with >= 3 English variants each, and
 # native templates of the evaluation families in at least these 12 languages.
 REQUIRED_FAMILIES = {
-    "nli", "paraphrase", "sentiment", "topic", "answerability", "extractive_qa",
-    "reading_comprehension", "copa", "story_ending", "winograd", "word_in_context", "intent",
-    "emotion", "offensive", "hate", "irony", "summarization", "translation", "exams",
-}  # fmt: skip
+    "nli",
+    "paraphrase",
+    "sentiment",
+    "topic",
+    "answerability",
+    "extractive_qa",
+    "reading_comprehension",
+    "copa",
+    "story_ending",
+    "winograd",
+    "word_in_context",
+    "intent",
+    "emotion",
+    "offensive",
+    "hate",
+    "irony",
+    "summarization",
+    "translation",
+    "exams",
+}
 EVALUATION_FAMILIES = {"nli", "paraphrase", "copa", "story_ending", "winograd", "topic"}
 REQUIRED_LANGUAGES = {
     "ar",
@@ -53,9 +69,16 @@ REQUIRED_LANGUAGES = {
 # Families whose labels each have their own statement, one label being the
 # negation of the other (explicit negated / false forms).
 NEGATED_FAMILIES = {
-    "paraphrase", "answerability", "extractive_qa", "word_in_context", "summarization",
-    "translation", "offensive", "hate", "irony",
-}  # fmt: skip
+    "paraphrase",
+    "answerability",
+    "extractive_qa",
+    "word_in_context",
+    "summarization",
+    "translation",
+    "offensive",
+    "hate",
+    "irony",
+}
 
 
 def _by_family() -> dict[str, dict[str, list[Template]]]:

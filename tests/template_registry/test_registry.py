@@ -15,15 +15,52 @@ from template_registry import (
 from template_registry._registry import _REGISTRY, _iter_all_dataset_templates
 
 FAMILIES = {
-    "nli", "paraphrase", "sentiment", "topic", "answerability", "commonsense", "offensive", "hate",
-    "irony", "emotion", "translation", "copa", "winograd", "similarity", "story_ending",
-    "extractive_qa", "reading_comprehension", "word_in_context", "intent", "summarization", "exams",
-}  # fmt: skip
+    "nli",
+    "paraphrase",
+    "sentiment",
+    "topic",
+    "answerability",
+    "commonsense",
+    "offensive",
+    "hate",
+    "irony",
+    "emotion",
+    "translation",
+    "copa",
+    "winograd",
+    "similarity",
+    "story_ending",
+    "extractive_qa",
+    "reading_comprehension",
+    "word_in_context",
+    "intent",
+    "summarization",
+    "exams",
+}
 DATASETS = {
-    "xnli", "xcopa", "pawsx", "xwinograd", "sib200", "sst2", "mrpc", "rte", "qnli", "stsb", "agnews", "comve",
-    "snli", "tweeteval_offensive", "tweeteval_emotion", "tweeteval_hate", "tweeteval_irony", "tweeteval_sentiment",
-    "nusax_sentiment", "tatoeba", "nusax_mt", "flores",
-}  # fmt: skip
+    "xnli",
+    "xcopa",
+    "pawsx",
+    "xwinograd",
+    "sib200",
+    "sst2",
+    "mrpc",
+    "rte",
+    "qnli",
+    "stsb",
+    "agnews",
+    "comve",
+    "snli",
+    "tweeteval_offensive",
+    "tweeteval_emotion",
+    "tweeteval_hate",
+    "tweeteval_irony",
+    "tweeteval_sentiment",
+    "nusax_sentiment",
+    "tatoeba",
+    "nusax_mt",
+    "flores",
+}
 
 
 def test_every_family_has_three_english_variants():
