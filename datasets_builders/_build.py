@@ -30,23 +30,11 @@ from template_registry import (
     render_statements,
 )
 
+from ._constants import OVER_LENGTH, STATEMENT_COLUMNS
+
 __all__ = ["build_statements", "STATEMENT_COLUMNS", "OVER_LENGTH", "BuildReport"]
 
 logger = logging.getLogger(__name__)
-
-#: Columns of every statement dataset (DESIGN.md).
-STATEMENT_COLUMNS = (
-    "statement",
-    "label",
-    "task",
-    "family",
-    "language",
-    "template",
-    "example_id",
-)
-
-#: What ``build_statements`` does with a statement longer than ``max_length``.
-OVER_LENGTH = ("truncate", "drop")
 
 #: Examples rendered and token-counted per tokenizer call.
 _PREFETCH = 256

@@ -19,10 +19,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from datasets_builders._constants import OVER_LENGTH
+
+from ._constants import (
+    BACKENDS,
+    EXPORT_BACKENDS,
+    INPUT_FORMATS,
+    ON_FAIL,
+    PEFT_METHODS,
+    PRECISIONS,
+    QUANTIZE,
+)
+
 __all__ = ["main"]
 
-
-PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+#: File formats of the statement corpus ``build`` writes.
+CORPUS_FORMATS = ("parquet", "jsonl")
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -248,7 +260,7 @@ def _add_tune(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--peft",
-        choices=["lora", "qlora", "prompt"],
+        choices=PEFT_METHODS,
         default=None,
         help="parameter-efficient tuning (default: full fine-tuning)",
     )
@@ -349,7 +361,7 @@ def _add_predict(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--input-format",
         default="auto",
-        choices=["auto", "csv", "tsv", "jsonl", "json", "parquet", "txt"],
+        choices=["auto", *dict.fromkeys(INPUT_FORMATS.values())],
         help="format of --input ('auto': by its extension)",
     )
     p.add_argument(
@@ -403,7 +415,7 @@ def _add_predict(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--backend",
-        choices=["torch", "onnx", "openvino"],
+        choices=BACKENDS,
         default="torch",
         help="onnx/openvino: the graph written by 'sklearn-statement export'",
     )
@@ -462,7 +474,7 @@ def _add_build(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     p.add_argument("--out", default=None, help="output folder (statements + stats.csv)")
     p.add_argument(
         "--format",
-        choices=["parquet", "jsonl"],
+        choices=CORPUS_FORMATS,
         default="parquet",
         help="file format of the statements",
     )
@@ -477,7 +489,7 @@ def _add_build(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--over-length",
-        choices=["truncate", "drop"],
+        choices=OVER_LENGTH,
         default=None,
         help="what to do with statements over --max-length (default: truncate)",
     )
@@ -533,9 +545,12 @@ def _add_export(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         ),
     )
     p.add_argument("directory", help="a model saved by StatementTuner.save_pretrained")
-    p.add_argument("--backend", choices=["onnx", "openvino"], default="onnx")
+    p.add_argument("--backend", choices=EXPORT_BACKENDS, default=EXPORT_BACKENDS[0])
     p.add_argument(
-        "--quantize", choices=["int8", "none"], default="int8", help="default: int8"
+        "--quantize",
+        choices=[q or "none" for q in QUANTIZE],
+        default="int8",
+        help="default: int8",
     )
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument(
@@ -569,7 +584,7 @@ def _add_export(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--on-fail",
-        choices=["raise", "warn"],
+        choices=ON_FAIL,
         default="raise",
         help="raise: refuse a file that fails the gate; warn: keep it with a warning",
     )
@@ -817,7 +832,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _read_statements(path: str) -> tuple[list[str], list[int]]:
-    from ._tables import INPUT_FORMATS, format_of, read_table, truth_values
+    from ._tables import format_of, read_table, truth_values
 
     formats = {k: v for k, v in INPUT_FORMATS.items() if k != ".txt"}
     frame = read_table(path, format_of(path, formats, "--statements"))

@@ -50,6 +50,7 @@ from ._backends import (
     read_manifest,
     require_backend,
 )
+from ._constants import ON_FAIL, QUANTIZE
 from ._gate import (  # noqa: F401 - re-exported: the gate belongs to the export
     MIN_VALIDATION,
     ExportGateError,
@@ -67,8 +68,6 @@ __all__ = [
     "ON_FAIL",
 ]
 
-QUANTIZE = (None, "int8")
-ON_FAIL = ("raise", "warn")
 #: File names (sentence-transformers' / optimum's conventions).
 FILES = {
     ("onnx", None): "model.onnx",

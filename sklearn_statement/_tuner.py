@@ -29,7 +29,8 @@ from ._batching import (
     texts_of,
 )
 from ._callbacks import ResumableCheckpoint, WarmupLinearSchedule
-from ._device import PRECISIONS, autocast, resolve_device, resolve_precision
+from ._constants import OBJECTIVES, PEFT_METHODS, PRECISIONS
+from ._device import autocast, resolve_device, resolve_precision
 from ._model_io import (
     bitsandbytes_config,
     check_max_length,
@@ -37,7 +38,7 @@ from ._model_io import (
     peft_config_for,
     saved_params,
 )
-from ._objectives import OBJECTIVES, check_example_ids, listwise_loss
+from ._objectives import check_example_ids, listwise_loss
 from ._persistence import SAVED_PARAMS, is_peft, save_tuner
 from ._quiet import quiet_transformers
 from ._validation import check_binary_targets, check_statements
@@ -215,7 +216,7 @@ class StatementTuner(NeuralNetClassifier):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
-        "peft": [StrOptions({"lora", "qlora", "prompt"}), None],
+        "peft": [StrOptions(set(PEFT_METHODS)), None],
         "device": "no_validation",  # str or torch.device, checked by resolve_device
         "precision": [StrOptions(set(PRECISIONS))],
         "random_state": [Interval(Integral, 0, None, closed="left"), None],

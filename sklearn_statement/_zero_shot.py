@@ -14,8 +14,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from template_registry import Template, get_template, list_templates, render_statements
 
-from ._backends import BACKENDS, load_backend_model
-from ._device import PRECISIONS, resolve_device, resolve_precision
+from ._backends import load_backend_model
+from ._constants import BACKENDS, NORMALIZE, PRECISIONS
+from ._device import resolve_device, resolve_precision
 from ._few_shot import few_shot_statements, few_shot_tuner
 from ._labels import (
     candidate_labels,
@@ -37,8 +38,6 @@ from ._shortlist import Shortlist, fit_shortlist, place, shortlisted_ids
 from ._validation import check_examples
 
 __all__ = ["ZeroShotStatementClassifier", "resolve_classes"]
-
-NORMALIZE = ("softmax", "sum")
 
 
 def _unwrap(model: Any) -> Any:
