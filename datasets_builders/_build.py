@@ -120,7 +120,20 @@ def _seed(random_state: int | None, *keys: str) -> np.random.SeedSequence:
     )
 
 
-def _resolve_templates(template: Any, language: str) -> list[Template]:
+def template_variants(template: Any, language: str) -> list[Template]:
+    """The variants statements are drawn from, one per example.
+
+    A task name gives all its registered variants in ``language`` (else the
+    English ones); a Template or a list of them is taken as is. The variants
+    must share labels and fields, and the labels must be closed.
+
+    Raises
+    ------
+    TypeError
+        If ``template`` is of another type.
+    ValueError
+        If the template has an open label set, or the variants disagree.
+    """
     if isinstance(template, Template):
         templates = [template]
     elif isinstance(template, str):
@@ -427,7 +440,7 @@ def build_columns(
     language = normalize_language(
         language or (info.config_name if info and info.config_name else None) or "en"
     )
-    templates = _resolve_templates(template, language)
+    templates = template_variants(template, language)
     labels = list(templates[0].labels)
     task = (
         task
@@ -459,7 +472,7 @@ def build_columns(
     report = BuildReport(task, language, asked, len(rows), k, balance)
     for i in range(len(rows)):
         try:
-            templates[0]._values(example(i))
+            templates[0].field_values(example(i))
         except ValueError:
             report.invalid.append(i)
     order = rng.permutation(np.setdiff1d(np.arange(len(rows)), report.invalid))

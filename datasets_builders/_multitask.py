@@ -25,12 +25,12 @@ from ._build import (
     STATEMENT_COLUMNS,
     BuildReport,
     Columns,
-    _resolve_templates,
     _seed,
     build_columns,
     check_budget,
     load_tokenizer,
     log_budget,
+    template_variants,
     to_dataset,
 )
 from ._cache import cache_key, load_cached, resolve_cache_dir, save_cached
@@ -411,7 +411,7 @@ def _build_multitask(
                 template = (
                     task
                     if template_language is None
-                    else _resolve_templates(task, normalize_language(template_language))
+                    else template_variants(task, normalize_language(template_language))
                 )
                 columns, report = build_columns(ds, template, balance=balance, **kwargs)
             report.split = split

@@ -19,10 +19,10 @@ from template_registry import Template
 from ._build import (
     BuildReport,
     Columns,
-    _resolve_templates,
     _seed,
     build_columns,
     finish,
+    template_variants,
     to_dataset,
 )
 
@@ -97,9 +97,7 @@ def translation_columns(
     lang = language or (info.config_name if info and info.config_name else "en")
     name = task or (info.dataset_name if info and info.dataset_name else "translation")
     tmpl = (
-        template
-        if not isinstance(template, str)
-        else _resolve_templates(template, "en")
+        template if not isinstance(template, str) else template_variants(template, "en")
     )
     return build_columns(
         rows,

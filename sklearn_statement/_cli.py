@@ -983,7 +983,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ._tables import check_output_path, examples_from_table, read_table, write_table
-    from ._zero_shot import ZeroShotStatementClassifier, _resolve_templates
+    from ._zero_shot import ZeroShotStatementClassifier, scoring_templates
 
     if args.threshold is not None and not args.multi_label:
         raise ValueError("--threshold goes with --multi-label")
@@ -991,7 +991,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     if args.output is not None:  # before any model is loaded
         out_format = check_output_path(args.output, args.overwrite)
     _check_model_path(args.model)
-    fields = _resolve_templates(args.template, args.language, False)[0].fields
+    fields = scoring_templates(args.template, args.language)[0].fields
     frame = read_table(args.input, args.input_format, stdin=sys.stdin)
     name = "stdin" if args.input == "-" else args.input
     field_columns = dict(args.field)

@@ -21,7 +21,7 @@ from ._labels import (
     check_labels,
 )
 from ._validation import check_examples
-from ._zero_shot import _resolve_templates, _softmax
+from ._zero_shot import _softmax, scoring_templates
 
 __all__ = ["EmbeddingZeroShotClassifier", "label_description"]
 
@@ -240,7 +240,7 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 "model is required: a sentence-transformers directory or hub id"
             )
-        template = _resolve_templates(self.template, self.language, False)[0]
+        template = scoring_templates(self.template, self.language)[0]
         if y is not None:
             y = check_labels(y, X)
         given = candidate_labels(self.labels, template, y)
@@ -262,7 +262,7 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
             check_label_words([self.template_], labels)
         if X is not None:
             for example in check_examples(X, self.template_.fields):
-                self.template_._values(example)
+                self.template_.field_values(example)
         self.encoder_ = _load_encoder(self.model, self.device)
         tokenizer = getattr(self.encoder_, "tokenizer", None)
         self.template_labels_ = tuple(given)
@@ -309,7 +309,7 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self, "classes_")
         examples = check_examples(X, self.template_.fields)
-        values = [self.template_._values(ex) for ex in examples]
+        values = [self.template_.field_values(ex) for ex in examples]
         inputs = self._embed([" ".join(v.values()) for v in values])
         k = len(self.classes_)
         described = self.label_descriptions()

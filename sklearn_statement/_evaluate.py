@@ -153,23 +153,14 @@ def bootstrap_ci(
 def _shared_model(model: Any, device: str, precision: str) -> Any:
     """Load a saved 2-way statement model once (as a fitted tuner) to share it across datasets.
 
-    Other checkpoints (an NLI head, a peft adapter, a hub id that cannot be
-    inspected) are left to each classifier, which checks them itself.
+    Other checkpoints (an NLI head, a peft adapter, a hub id) are left to
+    each classifier, which checks them itself.
     """
     if not isinstance(model, (str, os.PathLike)) or not os.path.isdir(model):
         return model
-    import json
+    from ._model_io import model_source
 
-    config_file = os.path.join(model, "config.json")
-    if not os.path.isfile(config_file):
-        return model
-    with open(config_file, encoding="utf-8") as f:
-        config = json.load(f)
-    has_head = any(
-        a.endswith("ForSequenceClassification")
-        for a in config.get("architectures") or []
-    )
-    if not has_head or len(config.get("id2label") or {}) != 2:
+    if not model_source(os.fspath(model)).is_statement_model:
         return model
     from ._tuner import StatementTuner
 

@@ -189,7 +189,7 @@ class ShortlistIndex:
     def mask(self, clf: Any, examples: Sequence[Any]) -> np.ndarray:
         """Which labels each example keeps: bool, shape (n_examples, n_classes), ``k`` per row."""
         template = clf.templates_[0]
-        texts = [" ".join(template._values(ex).values()) for ex in examples]
+        texts = [" ".join(template.field_values(ex).values()) for ex in examples]
         similarity = self._embed(clf, texts) @ self.label_vectors.T
         n, k = similarity.shape[0], min(self.k, similarity.shape[1])
         keep = np.zeros(similarity.shape, dtype=bool)

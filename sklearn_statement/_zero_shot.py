@@ -35,18 +35,9 @@ from ._model_io import (
 from ._quiet import quiet_transformers
 from ._scoring import true_logits
 from ._shortlist import Shortlist, fit_shortlist, place, shortlisted_ids
-from ._validation import check_examples
+from ._validation import check_examples, unwrap_frozen
 
-__all__ = ["ZeroShotStatementClassifier", "resolve_classes"]
-
-
-def _unwrap(model: Any) -> Any:
-    """FrozenEstimator(tuner) -> tuner."""
-    from sklearn.frozen import FrozenEstimator
-
-    while isinstance(model, FrozenEstimator):
-        model = model.estimator
-    return model
+__all__ = ["ZeroShotStatementClassifier", "resolve_classes", "scoring_templates"]
 
 
 def _one_template(template: Any, language: str) -> Template:
@@ -66,7 +57,9 @@ def _one_template(template: Any, language: str) -> Template:
     )
 
 
-def _resolve_templates(template: Any, language: str, ensemble: bool) -> list[Template]:
+def scoring_templates(
+    template: Any, language: str, ensemble: bool = False
+) -> list[Template]:
     """The template(s) to score with: one, a given list, or a task's variants.
 
     Raises
@@ -354,7 +347,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
     def _load_model(self) -> None:
         from ._tuner import StatementTuner
 
-        model = _unwrap(self.model)
+        model = unwrap_frozen(self.model)
         if model is None:
             raise ValueError(
                 "model is required: a fitted StatementTuner, FrozenEstimator(tuner), a "
@@ -463,7 +456,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
                 "single-label predict takes the most-true label); set "
                 "multi_label=True or leave threshold=None"
             )
-        templates = _resolve_templates(self.template, self.language, self.ensemble)
+        templates = scoring_templates(self.template, self.language, self.ensemble)
         if y is not None and not self.multi_label:
             y = check_labels(y, X)
         given = candidate_labels(self.labels, templates[0], y, self.multi_label)
@@ -490,7 +483,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         for template in self.templates_ if examples is not None else ():
             # empty / None field values are reported now, not at predict
             for example in examples:
-                template._values(example)
+                template.field_values(example)
         self._load_model()
         check_distinct_statements(self.templates_, labels, self.tokenizer_)
         self.template_labels_ = tuple(given)
