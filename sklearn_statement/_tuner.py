@@ -18,7 +18,7 @@ from sklearn.utils._param_validation import (
 )
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
-from skorch.dataset import ValidSplit, unpack_data
+from skorch.dataset import ValidSplit
 from skorch.utils import TeeGenerator, is_dataset, to_tensor
 
 from ._batching import (
@@ -529,8 +529,8 @@ class StatementTuner(NeuralNetClassifier):
         super().check_data(X, y)
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
-        if training:  # gradient accumulation needs the batch position in the epoch
-            self.batch_in_epoch_, self.batches_per_epoch_ = 0, len(iterator)
+        if training:  # the last batch of an epoch always steps the optimizer
+            self.batches_per_epoch_ = len(iterator)
         return super().run_single_epoch(
             iterator, training, prefix, step_fn, **fit_params
         )
@@ -538,25 +538,27 @@ class StatementTuner(NeuralNetClassifier):
     def train_step(self, batch, **fit_params):
         """One batch; the optimizer steps every ``gradient_accumulation_steps`` batches.
 
-        The loss is divided by the accumulation steps before ``backward`` so
-        the summed gradient is that of the mean over the effective batch;
-        the loss recorded in the history is the batch's own. Callbacks'
+        skorch's gradient-accumulation recipe (its FAQ): ``train_step_single``
+        on every batch, the optimizer step on every n-th training batch of
+        the epoch (counted in the history) and on the epoch's last one. The
+        summed gradient is divided by the accumulation steps before the
+        step, so it is that of the mean loss over the effective batch, while
+        the loss recorded in the history stays the batch's own. Callbacks'
         ``on_grad_computed`` (gradient clipping) runs once per optimizer
         step, on the accumulated gradient.
         """
         steps = self.gradient_accumulation_steps
-        self.batch_in_epoch_ = getattr(self, "batch_in_epoch_", 0) + 1
         if steps == 1:
             self.optimizer_stepped_ = True
             return super().train_step(batch, **fit_params)
-        self._set_training(True)
-        Xi, yi = unpack_data(batch)
-        y_pred = self.infer(Xi, **fit_params)
-        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
-        (loss / steps).backward()
-        last = self.batch_in_epoch_ >= getattr(self, "batches_per_epoch_", 0)
-        self.optimizer_stepped_ = self.batch_in_epoch_ % steps == 0 or last
+        step = self.train_step_single(batch, **fit_params)
+        done = len(self.history[-1, "batches"])  # this one included
+        last = done >= getattr(self, "batches_per_epoch_", 0)
+        self.optimizer_stepped_ = done % steps == 0 or last
         if self.optimizer_stepped_:
+            for _, param in self.get_all_learnable_params():
+                if param.grad is not None:
+                    param.grad.div_(steps)
             # the gradient is complete only now: clipping sees the accumulated sum
             self.notify(
                 "on_grad_computed",
@@ -566,7 +568,7 @@ class StatementTuner(NeuralNetClassifier):
             )
             self._step_optimizer(None)
             self._zero_grad_optimizer()
-        return {"loss": loss, "y_pred": y_pred}
+        return step
 
     def get_split_datasets(self, X, y=None, **fit_params):
         if self.early_stopping is not None and self.train_split is None:

@@ -463,3 +463,11 @@ def test_kill_and_resume_loses_nothing(tiny_models, tmp_path):
     assert len(again.history_) == 4
     with pytest.raises(ValueError, match="different run"):
         tuner_for(model, checkpoint_dir=ckpt, **params).fit(STATEMENTS[:8], TRUTH[:8])
+
+
+def test_a_checkpoint_that_cannot_be_written_stops_training(tiny_models, tmp_path):
+    # skorch's Checkpoint only logs a failed save; a resumable one must not
+    blocker = tmp_path / "ckpt"
+    blocker.write_text("a file, not a directory", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        tuner_for(tiny_models["bert"], checkpoint_dir=blocker).fit(STATEMENTS, TRUTH)
