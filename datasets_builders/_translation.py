@@ -57,18 +57,18 @@ def _hard_negatives(
 def translation_columns(
     pairs: datasets.Dataset | Sequence[tuple[str, str]],
     *,
-    n: int,
     template: Template | Sequence[Template] | str,
     both_directions: bool,
     random_state: int | None,
     task: str | None,
     language: str | None,
-    tokenizer: Any = None,
-    max_length: int | None = None,
-    over_length: str = "drop",
-    paired: bool = True,
+    **budget: Any,
 ) -> tuple[Columns, BuildReport]:
-    """The work of :func:`build_translation_statements`: columns and a report."""
+    """The work of :func:`build_translation_statements`: columns and a report.
+
+    ``budget``: ``n``, ``tokenizer``, ``max_length``, ``over_length`` and
+    ``paired``, passed to :func:`build_columns`.
+    """
     info = getattr(pairs, "info", None)
     if isinstance(pairs, datasets.Dataset):
         missing = {"source", "target"} - set(pairs.column_names)
@@ -102,15 +102,11 @@ def translation_columns(
     return build_columns(
         rows,
         tmpl,
-        n=n,
         balance=True,
         random_state=random_state,
         task=name,
         language=lang,
-        tokenizer=tokenizer,
-        max_length=max_length,
-        over_length=over_length,
-        paired=paired,
+        **budget,
     )
 
 
@@ -185,16 +181,16 @@ def build_translation_statements(
     """
     columns, report = translation_columns(
         pairs,
-        n=n,
         template=template,
         both_directions=both_directions,
         random_state=random_state,
         task=task,
         language=language,
+        n=n,
         tokenizer=tokenizer,
         max_length=max_length,
         over_length=over_length,
         paired=paired,
     )
-    finish(report, max_length, stacklevel=2)
+    finish([report], max_length, stacklevel=2)
     return to_dataset(columns)
