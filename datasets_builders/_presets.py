@@ -10,8 +10,8 @@ English statements plus MT statements and keeps 95-98.6% of the
 
 Composition from ``shared/data`` (``random_state=0``; langs: paper /
 english_mt; rows = statements, half true). ``sklearn-statement build --preset
-paper --data-dir ../shared/data --out DIR`` writes them with ``stats.csv`` in
-about 4 s on 2 CPU cores, 0.3 s from the cache; the tests check every count:
+paper --data-dir ../shared/data --out DIR`` writes them with ``stats.csv``
+(a second build is read from the cache); the tests check every count:
 
 =============  =========================================  =====  ======  ======
 family         tasks                                      langs  paper   en+MT

@@ -160,11 +160,11 @@ class StatementTuner(NeuralNetClassifier):
         ``fit`` from it (see :class:`ResumableCheckpoint`).
     optimizer : torch optimizer class, default=torch.optim.AdamW
         Adam and AdamW use PyTorch's fused implementation (``fused=True``)
-        unless ``optimizer__fused`` or ``optimizer__foreach`` is given: on a
-        CPU one AdamW step over 35M fp32 parameters took 11 ms fused against
-        100 ms for the default per-tensor loop (measured 2026-11-21, 2 cores),
-        and ``benchmarks/bench_training.py`` went from 0.84x to 1.00x the
-        ``Trainer``'s throughput.
+        unless ``optimizer__fused`` or ``optimizer__foreach`` is given: one
+        fused step is several times faster than the default per-tensor loop
+        on a CPU, which matters next to the forward and backward passes of a
+        small encoder (``benchmarks/bench_training.py``; its figures against
+        the ``Trainer`` are in ``benchmarks/results/bench_training.json``).
     train_split : callable or None, default=None
         skorch validation split (e.g. ``skorch.dataset.ValidSplit(0.1)``);
         None trains on everything (unless ``early_stopping`` is set).
@@ -632,11 +632,11 @@ class StatementTuner(NeuralNetClassifier):
             if texts is not None and len(texts) > kwargs["batch_size"]:
                 from transformers.trainer_pt_utils import LengthGroupedSampler
 
-                # Characters as a cheap proxy for tokens. Token counts halve
-                # the padding (bench_training statements: 31% -> 16.5% padded
-                # tokens, ~8% faster) but changed the batch order enough that
-                # the demo's MiniLM stayed on its 0.693 loss plateau for all 3
-                # epochs; kept as the ordering the demo was validated with.
+                # Characters as a cheap proxy for tokens. Token counts pad
+                # less (see benchmarks/bench_training.py) but changed the
+                # batch order enough that the demo's MiniLM stayed on its
+                # 0.693 loss plateau for all 3 epochs; kept as the ordering
+                # the demo was validated with.
                 lengths = [len(t) for t in texts]
                 kwargs["sampler"] = LengthGroupedSampler(
                     kwargs["batch_size"], lengths=lengths, generator=self.generator_
