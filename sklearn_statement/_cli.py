@@ -136,6 +136,24 @@ def _overwrite_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _scoring_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--model", required=True, help="saved statement model directory or hub id"
+    )
+    p.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=64,
+        help="statements per forward pass",
+    )
+    p.add_argument(
+        "--max-length",
+        type=_positive_int,
+        default=None,
+        help="token budget per statement (default: the model's)",
+    )
+
+
 def _data_dir_option(default_text: str) -> Any:
     def add(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -153,6 +171,7 @@ def _parents() -> dict[str, argparse.ArgumentParser]:
         "device": _parent(_device_options),
         "seed": _parent(_seed_option),
         "overwrite": _parent(_overwrite_option),
+        "scoring": _parent(_scoring_options),
         "hub_data": _parent(_data_dir_option("the Hugging Face hub")),
         "sample_data": _parent(_data_dir_option("the bundled sample")),
     }
@@ -270,11 +289,10 @@ def _add_evaluate(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None
     p = sub.add_parser(
         "evaluate",
         help="zero-shot accuracy of a statement model per dataset and language",
-        parents=[parents[k] for k in ("hub_data", "device", "seed", "overwrite")],
+        parents=[
+            parents[k] for k in ("scoring", "hub_data", "device", "seed", "overwrite")
+        ],
         formatter_class=_HelpFormatter,
-    )
-    p.add_argument(
-        "--model", required=True, help="saved statement model directory or hub id"
     )
     p.add_argument(
         "--suite",
@@ -309,18 +327,6 @@ def _add_evaluate(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None
         action="store_true",
         help="average over the task's template variants",
     )
-    p.add_argument(
-        "--batch-size",
-        type=_positive_int,
-        default=64,
-        help="statements per forward pass",
-    )
-    p.add_argument(
-        "--max-length",
-        type=_positive_int,
-        default=None,
-        help="token budget per statement (default: the model's)",
-    )
     p.add_argument("--output", default=None, help="write the rows as JSON here")
     p.add_argument(
         "--output-dir",
@@ -337,11 +343,8 @@ def _add_predict(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         "follows the extension (.csv, .tsv, .jsonl, .json, .parquet; .txt and stdin: "
         "one text or JSON object per line). Without --output, one JSON line per row "
         "(row, label, probabilities) goes to stdout; the input is never echoed.",
-        parents=[parents[k] for k in ("device", "overwrite")],
+        parents=[parents[k] for k in ("scoring", "device", "overwrite")],
         formatter_class=_HelpFormatter,
-    )
-    p.add_argument(
-        "--model", required=True, help="saved statement model directory or hub id"
     )
     p.add_argument(
         "--template",
@@ -384,18 +387,6 @@ def _add_predict(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         default=None,
         help="write label and one probability column per class (classes_ order) to "
         "this .csv/.tsv/.jsonl/.parquet file",
-    )
-    p.add_argument(
-        "--batch-size",
-        type=_positive_int,
-        default=64,
-        help="statements per forward pass",
-    )
-    p.add_argument(
-        "--max-length",
-        type=_positive_int,
-        default=None,
-        help="token budget per statement (default: the model's)",
     )
     p.add_argument(
         "--multi-label",

@@ -260,30 +260,9 @@ def evaluate_zero_shot(
         :func:`datasets_builders.load_task`) for an unknown dataset, language
         or split.
     """
-    from template_registry import dataset_info, get_template
+    from template_registry import get_template
 
-    if suite is None or isinstance(suite, str):
-        raise TypeError(
-            "suite must be (dataset, language, split) triples, e.g. "
-            f"suite_triples('paper', data_dir=...), got {suite!r}"
-        )
-    suite = [tuple(triple) for triple in suite]
-    if not suite:
-        raise ValueError("suite is empty: give at least one (dataset, language, split)")
-    if max_samples is not None and (
-        isinstance(max_samples, bool)
-        or not isinstance(max_samples, (int, np.integer))
-        or max_samples < 1
-    ):
-        raise ValueError(
-            f"max_samples must be a positive integer (examples per dataset and "
-            f"language) or None for all, got {max_samples!r}"
-        )
-    bad = [t for t in suite if len(t) != 3]
-    if bad:
-        raise ValueError(
-            f"each suite entry must be (dataset, language, split), got {bad[0]!r}"
-        )
+    suite = _check_suite(suite, max_samples)
     model = _shared_model(model, device, precision)
     encoders: dict[str, Any] = {}
 
@@ -324,52 +303,93 @@ def evaluate_zero_shot(
             embedding_model=embedding_model,
             embedding_weight=embedding_weight,
         ).fit(ds)
-        gold = np.asarray(ds["label"])
-        pred = clf.predict(ds)
-        correct = pred == gold
-        low, high = bootstrap_ci(correct, random_state=random_state)
-        counts = Counter(gold.tolist())
-        family = dataset_info(dataset)["family"]
-        row = {
-            "dataset": dataset,
-            "language": language,
-            "split": split,
-            "n": len(ds),
-            "accuracy": float(accuracy_score(gold, pred)),
-            "ci_low": low,
-            "ci_high": high,
-            "macro_f1": float(
-                f1_score(
-                    gold, pred, average="macro", labels=clf.classes_, zero_division=0
-                )
-            ),
-            "majority": max(counts.values()) / len(gold),
-            "random": 1.0 / len(clf.classes_),
-            "n_classes": len(clf.classes_),
-            "template": ", ".join(f"{t.name} ({t.language})" for t in clf.templates_),
-            "family": family,
-            "held_out": None
-            if trained_families is None
-            else family not in trained_families,
-            "seconds": round(time.perf_counter() - start, 2),
-        }
+        row = {"dataset": dataset, "language": language, "split": split}
+        row.update(_scores(clf, ds, random_state, trained_families, dataset))
+        row["seconds"] = round(time.perf_counter() - start, 2)
         if baseline is not None:
-            from ._embedding import EmbeddingZeroShotClassifier
-
-            emb = EmbeddingZeroShotClassifier(
-                baseline, template=clf.templates_[0], labels=list(clf.classes_)
-            ).fit(ds)
-            base_correct = emb.predict(ds) == gold
-            b_low, b_high = bootstrap_ci(base_correct, random_state=random_state)
-            row.update(
-                baseline_accuracy=float(base_correct.mean()),
-                baseline_ci_low=b_low,
-                baseline_ci_high=b_high,
-            )
+            row.update(_baseline_scores(baseline, clf, ds, random_state))
         rows.append(row)
         if callback is not None:
             callback(row)
     return rows
+
+
+def _check_suite(suite: Any, max_samples: Any) -> list[tuple]:
+    """The suite as a list of triples, after checking it and ``max_samples``."""
+    if suite is None or isinstance(suite, str):
+        raise TypeError(
+            "suite must be (dataset, language, split) triples, e.g. "
+            f"suite_triples('paper', data_dir=...), got {suite!r}"
+        )
+    suite = [tuple(triple) for triple in suite]
+    if not suite:
+        raise ValueError("suite is empty: give at least one (dataset, language, split)")
+    if max_samples is not None and (
+        isinstance(max_samples, bool)
+        or not isinstance(max_samples, (int, np.integer))
+        or max_samples < 1
+    ):
+        raise ValueError(
+            f"max_samples must be a positive integer (examples per dataset and "
+            f"language) or None for all, got {max_samples!r}"
+        )
+    bad = [t for t in suite if len(t) != 3]
+    if bad:
+        raise ValueError(
+            f"each suite entry must be (dataset, language, split), got {bad[0]!r}"
+        )
+    return suite
+
+
+def _scores(
+    clf: Any,
+    ds: Any,
+    random_state: int,
+    trained_families: Sequence[str] | None,
+    dataset: str,
+) -> dict[str, Any]:
+    """Accuracy (with its bootstrap interval), macro-F1 and the baselines of one triple."""
+    from template_registry import dataset_info
+
+    gold = np.asarray(ds["label"])
+    pred = clf.predict(ds)
+    low, high = bootstrap_ci(pred == gold, random_state=random_state)
+    counts = Counter(gold.tolist())
+    family = dataset_info(dataset)["family"]
+    f1 = f1_score(gold, pred, average="macro", labels=clf.classes_, zero_division=0)
+    return {
+        "n": len(ds),
+        "accuracy": float(accuracy_score(gold, pred)),
+        "ci_low": low,
+        "ci_high": high,
+        "macro_f1": float(f1),
+        "majority": max(counts.values()) / len(gold),
+        "random": 1.0 / len(clf.classes_),
+        "n_classes": len(clf.classes_),
+        "template": ", ".join(f"{t.name} ({t.language})" for t in clf.templates_),
+        "family": family,
+        "held_out": None
+        if trained_families is None
+        else family not in trained_families,
+    }
+
+
+def _baseline_scores(
+    baseline: Any, clf: Any, ds: Any, random_state: int
+) -> dict[str, Any]:
+    """The embedding baseline on the same rows, template and labels."""
+    from ._embedding import EmbeddingZeroShotClassifier
+
+    emb = EmbeddingZeroShotClassifier(
+        baseline, template=clf.templates_[0], labels=list(clf.classes_)
+    ).fit(ds)
+    correct = emb.predict(ds) == np.asarray(ds["label"])
+    low, high = bootstrap_ci(correct, random_state=random_state)
+    return {
+        "baseline_accuracy": float(correct.mean()),
+        "baseline_ci_low": low,
+        "baseline_ci_high": high,
+    }
 
 
 def format_table(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:
