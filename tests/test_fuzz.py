@@ -275,18 +275,6 @@ def test_get_template_any_names(task, language, name):
         assert isinstance(template, Template) and template.fields
 
 
-@pytest.fixture()
-def scratch_registry(monkeypatch):
-    from template_registry._registry import _REGISTRY
-
-    _REGISTRY.ensure_loaded()
-    for attr in ("families", "dataset_templates"):
-        monkeypatch.setattr(
-            _REGISTRY, attr, {k: list(v) for k, v in getattr(_REGISTRY, attr).items()}
-        )
-    monkeypatch.setattr(_REGISTRY, "_derived", {})
-
-
 @_settings(100)
 @given(
     task=st.one_of(

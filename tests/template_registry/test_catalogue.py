@@ -99,8 +99,6 @@ def test_families_variants_and_languages():
     for family in EVALUATION_FAMILIES:
         missing = REQUIRED_LANGUAGES - set(fams[family])
         assert not missing, f"{family} lacks native templates in {sorted(missing)}"
-        for lang, templates in fams[family].items():
-            assert templates, (family, lang)
 
 
 def test_native_variants_share_the_english_names():
@@ -213,13 +211,8 @@ def test_native_template_and_fallback(caplog):
     assert get_template("sst2", language="de").language == "en"
 
 
-def test_missing_native_variant_name_points_to_english(tmp_path, monkeypatch):
-    from template_registry._registry import _REGISTRY
+def test_missing_native_variant_name_points_to_english(tmp_path, scratch_registry):
 
-    monkeypatch.setattr(
-        _REGISTRY, "families", {k: list(v) for k, v in _REGISTRY.families.items()}
-    )
-    monkeypatch.setattr(_REGISTRY, "_derived", {})
     (tmp_path / "nli.yo.yaml").write_text(
         "task: nli\nlanguage: yo\nfields: [premise, hypothesis]\ntemplates:\n"
         "  - name: mine\n    statements:\n"
