@@ -19,8 +19,9 @@ from ._labels import (
     check_distinct_statements,
     check_label_words,
     check_labels,
+    restrict_template,
 )
-from ._validation import check_examples
+from ._validation import check_examples, text_input_tags
 from ._zero_shot import _softmax, scoring_templates
 
 __all__ = ["EmbeddingZeroShotClassifier", "label_description"]
@@ -202,10 +203,7 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         self.device = device
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.dict = True
-        tags.input_tags.two_d_array = False
+        tags = text_input_tags(super().__sklearn_tags__())
         tags.target_tags.required = False
         return tags
 
@@ -247,17 +245,7 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         labels = sorted(given)
         if self.hypothesis is not None:
             _check_hypothesis(self.hypothesis)
-        missing = [
-            lab
-            for lab in labels
-            if lab not in template.patterns and not template.is_open
-        ]
-        if missing:
-            raise ValueError(
-                f"label(s) {missing} have no statement in {template!r} (its labels: "
-                f"{list(template.labels)})"
-            )
-        self.template_ = template.with_labels(labels)
+        self.template_ = restrict_template(template, labels)
         if self.hypothesis is None:
             check_label_words([self.template_], labels)
         if X is not None:

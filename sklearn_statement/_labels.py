@@ -18,6 +18,7 @@ import numpy as np
 from template_registry import Template
 
 __all__ = [
+    "restrict_template",
     "candidate_labels",
     "check_distinct_statements",
     "check_label_words",
@@ -321,3 +322,23 @@ def check_distinct_statements(
                     f"{template!r} ({text!r}{how}), so the model scores them "
                     f"identically and neither can win; {fix}"
                 )
+
+
+def restrict_template(template: Template, labels: Sequence[Any]) -> Template:
+    """``template`` with exactly ``labels`` (sorted ``classes_``), in that order.
+
+    Raises
+    ------
+    ValueError
+        If a label has no statement in a template without a ``{label}`` slot.
+    """
+    missing = [
+        lab for lab in labels if lab not in template.patterns and not template.is_open
+    ]
+    if missing:
+        raise ValueError(
+            f"label(s) {missing} have no statement in {template!r} (its labels: "
+            f"{list(template.labels)}); pass labels= a subset of them, or use a "
+            "template with a {label} slot"
+        )
+    return template.with_labels(labels)

@@ -11,8 +11,17 @@ __all__ = [
     "check_statements",
     "check_binary_targets",
     "check_examples",
+    "text_input_tags",
     "unwrap_frozen",
 ]
+
+
+def text_input_tags(tags: Any) -> Any:
+    """Declare text input (strings or dicts of field texts, no 2-D arrays) on sklearn tags."""
+    tags.input_tags.string = True
+    tags.input_tags.dict = True
+    tags.input_tags.two_d_array = False
+    return tags
 
 
 def unwrap_frozen(model: Any) -> Any:

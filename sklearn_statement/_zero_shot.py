@@ -24,6 +24,7 @@ from ._labels import (
     check_label_words,
     check_labels,
     resolve_classes,
+    restrict_template,
 )
 from ._model_io import (
     check_max_length,
@@ -35,7 +36,7 @@ from ._model_io import (
 from ._quiet import quiet_transformers
 from ._scoring import true_logits
 from ._shortlist import Shortlist, fit_shortlist, place, shortlisted_ids
-from ._validation import check_examples, unwrap_frozen
+from ._validation import check_examples, text_input_tags, unwrap_frozen
 
 __all__ = ["ZeroShotStatementClassifier", "resolve_classes", "scoring_templates"]
 
@@ -334,10 +335,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         self.shortlist = shortlist
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.dict = True
-        tags.input_tags.two_d_array = False
+        tags = text_input_tags(super().__sklearn_tags__())
         tags.target_tags.required = bool(self.few_shot)
         tags.classifier_tags.multi_label = bool(self.multi_label)
         tags.non_deterministic = bool(self.few_shot) and self.random_state is None
@@ -461,20 +459,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             y = check_labels(y, X)
         given = candidate_labels(self.labels, templates[0], y, self.multi_label)
         labels = sorted(given)
-        resolved = []
-        for template in templates:
-            missing = [
-                lab
-                for lab in labels
-                if lab not in template.patterns and not template.is_open
-            ]
-            if missing:
-                raise ValueError(
-                    f"label(s) {missing} have no statement in {template!r} (its labels: "
-                    f"{list(template.labels)}); pass labels= a subset of them, or use a "
-                    "template with a {label} slot"
-                )
-            resolved.append(template.with_labels(labels))
+        resolved = [restrict_template(t, labels) for t in templates]
         check_label_words(resolved, labels)
         self.templates_ = resolved
         self.template_ = resolved[0]

@@ -489,13 +489,12 @@ class Template:
         Parameters
         ----------
         example : mapping of str -> Any
-            The example's fields (extra keys are ignored). Non-string values
-            are converted with ``str``.
+            Field name -> value; keys that are not fields are ignored.
 
         Returns
         -------
         dict of str -> str
-            ``{field: text}`` in :attr:`fields` order.
+            ``{field: text}`` in :attr:`fields` order, each value as ``str``.
 
         Raises
         ------
