@@ -15,7 +15,7 @@ import logging
 import os
 import warnings
 import zlib
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,23 +30,11 @@ from template_registry import (
     render_statements,
 )
 
+from ._constants import OVER_LENGTH, STATEMENT_COLUMNS
+
 __all__ = ["build_statements", "STATEMENT_COLUMNS", "OVER_LENGTH", "BuildReport"]
 
 logger = logging.getLogger(__name__)
-
-#: Columns of every statement dataset (DESIGN.md).
-STATEMENT_COLUMNS = (
-    "statement",
-    "label",
-    "task",
-    "family",
-    "language",
-    "template",
-    "example_id",
-)
-
-#: What ``build_statements`` does with a statement longer than ``max_length``.
-OVER_LENGTH = ("truncate", "drop")
 
 #: Examples rendered and token-counted per tokenizer call.
 _PREFETCH = 256
@@ -132,7 +120,20 @@ def _seed(random_state: int | None, *keys: str) -> np.random.SeedSequence:
     )
 
 
-def _resolve_templates(template: Any, language: str) -> list[Template]:
+def template_variants(template: Any, language: str) -> list[Template]:
+    """The variants statements are drawn from, one per example.
+
+    A task name gives all its registered variants in ``language`` (else the
+    English ones); a Template or a list of them is taken as is. The variants
+    must share labels and fields, and the labels must be closed.
+
+    Raises
+    ------
+    TypeError
+        If ``template`` is of another type.
+    ValueError
+        If the template has an open label set, or the variants disagree.
+    """
     if isinstance(template, Template):
         templates = [template]
     elif isinstance(template, str):
@@ -353,20 +354,21 @@ def uniform_candidates(
 
 @dataclass
 class _Taken:
-    """Statements accepted so far, one entry per statement (columns built at the end)."""
+    """Statements accepted so far, one entry per statement (columns built at the end).
 
+    ``render(i, t)`` gives ``({label: statement} or None, cut)`` for example
+    ``i`` under variant ``t`` (see :class:`_Renderer`); ``gold[i]`` is the
+    example's label, ``names[t]`` the variant's name.
+    """
+
+    render: Callable[[int, int], tuple[dict[Hashable, str] | None, bool]]
+    gold: Sequence[Hashable]
+    names: Sequence[str]
+    report: BuildReport
     rows: list[tuple[str, int, str, int, bool]] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
 
-    def take(
-        self,
-        groups: Iterable[list[Candidate]],
-        quota: int,
-        render: _Renderer,
-        gold: Sequence[Hashable],
-        templates: Sequence[Template],
-        report: BuildReport,
-    ) -> int:
+    def take(self, groups: Iterable[list[Candidate]], quota: int) -> int:
         """Accept whole groups until ``quota`` statements are taken; returns the count.
 
         A group is left out when one of its statements is over the budget
@@ -378,18 +380,7 @@ class _Taken:
         for group in groups:
             if taken + len(group) > quota:
                 break
-            rows = []
-            for i, lab, t in group:
-                statements, cut = render(i, t)
-                if statements is None:
-                    report.dropped += 1
-                    rows = None
-                    break
-                text = statements[lab]
-                if text in self.seen or any(text == r[0] for r in rows):
-                    rows = None
-                    break
-                rows.append((text, int(lab == gold[i]), templates[t].name, i, cut))
+            rows = self._rows(group)
             if rows is None:
                 continue
             self.rows += rows
@@ -397,12 +388,38 @@ class _Taken:
             taken += len(rows)
         return taken
 
+    def _rows(self, group: list[Candidate]) -> list | None:
+        """The group's statement rows, or None when one is dropped or a duplicate."""
+        rows: list[tuple[str, int, str, int, bool]] = []
+        for i, lab, t in group:
+            statements, cut = self.render(i, t)
+            if statements is None:
+                self.report.dropped += 1
+                return None
+            text = statements[lab]
+            if text in self.seen or any(text == r[0] for r in rows):
+                return None
+            rows.append((text, int(lab == self.gold[i]), self.names[t], i, cut))
+        return rows
+
     def keep_balanced(self) -> None:
         """Keep as many true as false statements (the first ones of each)."""
         true = [r for r in self.rows if r[1] == 1]
         false = [r for r in self.rows if r[1] == 0]
         keep = min(len(true), len(false))
         self.rows = true[:keep] + false[:keep]
+
+    def columns(self, rng: np.random.Generator, **constant: str) -> Columns:
+        """The statement columns, shuffled; ``constant`` columns repeat one value."""
+        picked = [self.rows[j] for j in rng.permutation(len(self.rows))]
+        columns: Columns = {
+            "statement": [r[0] for r in picked],
+            "label": [r[1] for r in picked],
+            "template": [r[2] for r in picked],
+            "example_id": [r[3] for r in picked],
+        }
+        columns.update({k: [v] * len(picked) for k, v in constant.items()})
+        return {c: columns[c] for c in STATEMENT_COLUMNS}
 
 
 def _example_reader(rows: datasets.Dataset | list, fields: Sequence[str]):
@@ -412,6 +429,56 @@ def _example_reader(rows: datasets.Dataset | list, fields: Sequence[str]):
         table = rows.select_columns(names).to_dict()
         return lambda i: {f: table[f][i] for f in names}
     return lambda i: rows[i]
+
+
+@dataclass
+class _Source:
+    """The validated inputs of one build: rows, variants, labels and names."""
+
+    rows: datasets.Dataset | list
+    templates: list[Template]
+    labels: list[Hashable]
+    gold: list[Hashable]
+    task: str
+    language: str
+
+    @classmethod
+    def read(cls, dataset, template, task, language) -> _Source:
+        info = getattr(dataset, "info", None)
+        rows = dataset if isinstance(dataset, datasets.Dataset) else list(dataset)
+        if len(rows) == 0:
+            raise ValueError("dataset is empty: nothing to build statements from")
+        config = info.config_name if info and info.config_name else None
+        language = normalize_language(language or config or "en")
+        templates = template_variants(template, language)
+        labels = list(templates[0].labels)
+        task = (
+            task
+            or (info.dataset_name if info and info.dataset_name else None)
+            or templates[0].dataset
+            or templates[0].task
+        )
+        if isinstance(rows, datasets.Dataset):
+            gold = list(rows["label"])
+        else:
+            gold = [r["label"] for r in rows]
+        bad = sorted({repr(g) for g in gold if g not in labels})
+        if bad:
+            raise ValueError(
+                f"label value(s) {bad[:10]} have no statement in {templates[0]!r} (labels: {labels})"
+            )
+        return cls(rows, templates, labels, gold, task, language)
+
+
+def _group_size(n: int, balance: bool, paired: bool, labels: int) -> int:
+    """Statements per example taken together (whole groups only when ``paired``)."""
+    group = (2 if balance else labels) if paired else 1
+    if n < group:
+        raise ValueError(
+            f"n={n} is fewer than one example's statements ({group} with paired=True, "
+            f"balance={balance}, {labels} labels); pass n >= {group}, or paired=False"
+        )
+    return group
 
 
 def build_columns(
@@ -432,87 +499,97 @@ def build_columns(
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
     check_budget(tokenizer, max_length, over_length)
-    info = getattr(dataset, "info", None)
-    rows = dataset if isinstance(dataset, datasets.Dataset) else list(dataset)
-    if len(rows) == 0:
-        raise ValueError("dataset is empty: nothing to build statements from")
-    language = normalize_language(
-        language or (info.config_name if info and info.config_name else None) or "en"
-    )
-    templates = _resolve_templates(template, language)
-    labels = list(templates[0].labels)
-    task = (
-        task
-        or (info.dataset_name if info and info.dataset_name else None)
-        or templates[0].dataset
-        or templates[0].task
-    )
-    rng = np.random.default_rng(_seed(random_state, "build_statements"))
-    gold = list(rows["label"]) if isinstance(rows, datasets.Dataset) else [r["label"] for r in rows]
-    bad = sorted({repr(g) for g in gold if g not in labels})
-    if bad:
-        raise ValueError(
-            f"label value(s) {bad[:10]} have no statement in {templates[0]!r} (labels: {labels})"
-        )
-    example = _example_reader(rows, templates[0].fields)
-    k = len(labels)
-    # paired statements come in whole groups (true + false of one example)
-    group = (2 if balance else k) if paired else 1
-    if n < group:
-        raise ValueError(
-            f"n={n} is fewer than one example's statements ({group} with paired=True, "
-            f"balance={balance}, {k} labels); pass n >= {group}, or paired=False"
-        )
-    asked = int(n) - int(n) % group
-    report = BuildReport(task, language, asked, len(rows), k, balance)
-    for i in range(len(rows)):
+    src = _Source.read(dataset, template, task, language)
+    templates, labels, gold = src.templates, src.labels, src.gold
+    k, n = len(labels), int(n)
+    asked = n - n % _group_size(n, balance, paired, k)
+    report = BuildReport(src.task, src.language, asked, len(src.rows), k, balance)
+    example = _example_reader(src.rows, templates[0].fields)
+    for i in range(len(src.rows)):
         try:
-            templates[0]._values(example(i))
+            templates[0].field_values(example(i))
         except ValueError:
             report.invalid.append(i)
-    order = rng.permutation(np.setdiff1d(np.arange(len(rows)), report.invalid))
+    rng = np.random.default_rng(_seed(random_state, "build_statements"))
+    order = rng.permutation(np.setdiff1d(np.arange(len(src.rows)), report.invalid))
     if len(order) == 0:
         raise ValueError(
-            f"{task} ({language}): no row has all template fields {list(templates[0].fields)}"
+            f"{src.task} ({src.language}): no row has all template fields "
+            f"{list(templates[0].fields)}"
         )
     tok = load_tokenizer(tokenizer) if tokenizer is not None else None
     render = _Renderer(templates, example, order, tok, max_length, over_length)
-    taken = _Taken()
+    taken = _Taken(render, gold, [t.name for t in templates], report)
     nt = len(templates)
     if paired:
-        groups = paired_groups(order, gold, labels, nt, rng, 1 if balance else None)
-        taken.take(groups, asked, render, gold, templates, report)
+        negatives = 1 if balance else None
+        taken.take(paired_groups(order, gold, labels, nt, rng, negatives), asked)
     elif balance:
-        taken.take(independent_true(order, gold, nt, rng), n // 2, render, gold, templates, report)
+        taken.take(independent_true(order, gold, nt, rng), n // 2)
         start = min(n // 2, len(order)) % len(order)
         false = independent_false(order, gold, labels, nt, rng, start)
-        taken.take(false, n - n // 2, render, gold, templates, report)
+        taken.take(false, n - n // 2)
         taken.keep_balanced()
     else:
-        taken.take(uniform_candidates(order, labels, nt, rng), n, render, gold, templates, report)
+        taken.take(uniform_candidates(order, labels, nt, rng), n)
     report.built = len(taken.rows)
     report.truncated = sum(r[4] for r in taken.rows)
-    perm = rng.permutation(report.built)
-    picked = [taken.rows[j] for j in perm]
-    columns: Columns = {
-        "statement": [r[0] for r in picked],
-        "label": [r[1] for r in picked],
-        "task": [task] * report.built,
-        "family": [templates[0].task] * report.built,
-        "language": [language] * report.built,
-        "template": [r[2] for r in picked],
-        "example_id": [r[3] for r in picked],
-    }
+    columns = taken.columns(
+        rng, task=src.task, family=templates[0].task, language=src.language
+    )
     return columns, report
 
 
-def finish(report: BuildReport, max_length: int | None, stacklevel: int) -> None:
-    """Warn about skipped rows and short data, log the token budget's changes."""
-    if report.invalid:
-        warnings.warn(report.invalid_message(), UserWarning, stacklevel=stacklevel + 1)
-    if report.short:
-        warnings.warn(report.short_message(), UserWarning, stacklevel=stacklevel + 1)
-    log_budget(report, max_length)
+def finish(
+    reports: Sequence[BuildReport],
+    max_length: int | None,
+    stacklevel: int,
+    *,
+    mixture: bool = False,
+) -> None:
+    """The tail every builder shares: log the token budget's changes, then warn.
+
+    Warns about rows without all template fields and about data too short
+    for the quota: one build (:func:`build_statements`,
+    :func:`build_translation_statements`) with its own messages, a mixture
+    (:func:`build_multitask`, ``mixture=True``) with one warning per kind
+    listing every (task, language) pair it hit.
+    """
+    for report in reports:
+        log_budget(report, max_length)
+    if mixture:
+        messages = _mixture_messages(reports)
+    else:
+        messages = [r.invalid_message() for r in reports if r.invalid]
+        messages += [r.short_message() for r in reports if r.short]
+    for message in messages:
+        warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
+
+
+def _mixture_messages(reports: Sequence[BuildReport]) -> list[str]:
+    messages = []
+    invalid = [r for r in reports if r.invalid]
+    if invalid:
+        messages.append(
+            "rows with an empty or missing template field give no statement: "
+            + "; ".join(
+                f"{r.task}/{r.language} {len(r.invalid)} of {r.rows}" for r in invalid
+            )
+        )
+    short = [r for r in reports if r.short]
+    if short:
+        messages.append(
+            f"{len(short)} of {len(reports)} (task, language) pairs have fewer statements than asked "
+            "(the data is short; nothing is padded with repeats): "
+            + "; ".join(
+                f"{r.task}/{r.language} {r.built} of {r.asked} ({r.rows} rows"
+                + (f" of {r.split}" if r.split else "")
+                + (f", {r.dropped} over max_length left out" if r.dropped else "")
+                + ")"
+                for r in short
+            )
+        )
+    return messages
 
 
 def log_budget(report: BuildReport, max_length: int | None) -> None:
@@ -658,5 +735,5 @@ def build_statements(
     )
     if report.built == 0:  # an empty corpus is no answer (build_multitask warns)
         raise ValueError(report.short_message())
-    finish(report, max_length, stacklevel=2)
+    finish([report], max_length, stacklevel=2)
     return to_dataset(columns)

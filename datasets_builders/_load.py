@@ -189,9 +189,12 @@ def _load_hub(name: str, language: str, split: str) -> datasets.Dataset:
         )
     if source.rows is not None:
         return _from_rows(
-            name, source.rows(hub), language, split,
+            name,
+            source.rows(hub),
+            language,
+            split,
             f"hf://{source.repo}/{config or ''}/{source.splits[split]}",
-        )  # fmt: skip
+        )
     labels = source.labels
     if labels == "names":
         column = next(h for h, ours in source.columns.items() if ours == "label")

@@ -251,21 +251,36 @@ def _index_tweeteval(task: str) -> Callable[[Path], Index]:
     return index
 
 
-def _read_tweeteval(paths: tuple[Path, Path]) -> Rows:
-    texts, labels = _lines(paths[0]), _lines(paths[1])
-    if len(texts) != len(labels):
+def _aligned_lines(paths: tuple[Path, Path]) -> tuple[list[str], list[str]]:
+    """The lines of two files that must match line by line."""
+    first, second = _lines(paths[0]), _lines(paths[1])
+    if len(first) != len(second):
         raise ValueError(
-            f"{paths[0]} has {len(texts)} lines but {paths[1]} has {len(labels)}"
+            f"{paths[0]} has {len(first)} lines but {paths[1]} has {len(second)}"
         )
+    return first, second
+
+
+def _read_tweeteval(paths: tuple[Path, Path]) -> Rows:
+    texts, labels = _aligned_lines(paths)
     return [{"text": t, "label": int(lab)} for t, lab in zip(texts, labels)]
 
 
 # NusaX folders are named after the language; codes from ISO 639-3.
 NUSAX_LANGUAGES = {
-    "acehnese": "ace", "balinese": "ban", "banjarese": "bjn", "buginese": "bug", "english": "en",
-    "indonesian": "id", "javanese": "jv", "madurese": "mad", "minangkabau": "min", "ngaju": "nij",
-    "sundanese": "su", "toba_batak": "bbc",
-}  # fmt: skip
+    "acehnese": "ace",
+    "balinese": "ban",
+    "banjarese": "bjn",
+    "buginese": "bug",
+    "english": "en",
+    "indonesian": "id",
+    "javanese": "jv",
+    "madurese": "mad",
+    "minangkabau": "min",
+    "ngaju": "nij",
+    "sundanese": "su",
+    "toba_batak": "bbc",
+}
 
 
 def _index_nusax_sentiment(root: Path) -> Index:
@@ -299,11 +314,7 @@ def _index_tatoeba(root: Path) -> Index:
 
 
 def _read_pairs(paths: tuple[Path, Path]) -> Rows:
-    source, target = _lines(paths[0]), _lines(paths[1])
-    if len(source) != len(target):
-        raise ValueError(
-            f"{paths[0]} has {len(source)} lines but {paths[1]} has {len(target)}"
-        )
+    source, target = _aligned_lines(paths)
     return [{"source": s, "target": t, "label": 1} for s, t in zip(source, target)]
 
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import datasets
@@ -25,12 +24,12 @@ from ._build import (
     STATEMENT_COLUMNS,
     BuildReport,
     Columns,
-    _resolve_templates,
     _seed,
     build_columns,
     check_budget,
+    finish,
     load_tokenizer,
-    log_budget,
+    template_variants,
     to_dataset,
 )
 from ._cache import cache_key, load_cached, resolve_cache_dir, save_cached
@@ -152,33 +151,46 @@ def _load(
     return None, None
 
 
-def _warn(reports: list[BuildReport], stacklevel: int) -> None:
-    """One warning per kind of problem, listing every (task, language) it hit."""
-    invalid = [r for r in reports if r.invalid]
-    if invalid:
-        warnings.warn(
-            "rows with an empty or missing template field give no statement: "
-            + "; ".join(
-                f"{r.task}/{r.language} {len(r.invalid)} of {r.rows}" for r in invalid
-            ),
-            UserWarning,
-            stacklevel=stacklevel + 1,
+def _pairs(
+    tasks: list[str],
+    excluded: set[str],
+    languages: Iterable[str] | Mapping[str, Iterable[str]],
+    data_dir: str | os.PathLike | None,
+) -> Iterator[tuple[str, str, str, dict[str, list[str]] | None]]:
+    """``(task, family, language, local splits)`` of every pair to build, in order."""
+    for task in tasks:
+        family = dataset_info(task)["family"]
+        if family in excluded:
+            logger.info(
+                "build_multitask: %s left out (family %r is held out)", task, family
+            )
+            continue
+        have = (
+            available_data(data_dir, [task]).get(task, {})
+            if data_dir is not None
+            else None
         )
-    short = [r for r in reports if r.short]
-    if short:
-        warnings.warn(
-            f"{len(short)} of {len(reports)} (task, language) pairs have fewer statements than asked "
-            "(the data is short; nothing is padded with repeats): "
-            + "; ".join(
-                f"{r.task}/{r.language} {r.built} of {r.asked} ({r.rows} rows"
-                + (f" of {r.split}" if r.split else "")
-                + (f", {r.dropped} over max_length left out" if r.dropped else "")
-                + ")"
-                for r in short
-            ),
-            UserWarning,
-            stacklevel=stacklevel + 1,
+        task_languages = _lookup(languages, task, None, "languages")
+        if isinstance(task_languages, str):
+            task_languages = [task_languages]
+        for lang in dict.fromkeys(normalize_language(x) for x in task_languages):
+            if family == "translation" and lang == "en":
+                logger.info(
+                    "build_multitask: no MT statements for 'en' (the shared side)"
+                )
+                continue
+            yield task, family, lang, have
+
+
+def _pair_columns(
+    ds: datasets.Dataset, template: Any, *, family: str, balance: bool, **kwargs: Any
+) -> tuple[Columns, BuildReport]:
+    """One (task, language): MT statements for parallel text, else labeled ones."""
+    if family == "translation":
+        return translation_columns(
+            ds, template=template, both_directions=True, **kwargs
         )
+    return build_columns(ds, template, balance=balance, **kwargs)
 
 
 def build_multitask(
@@ -357,7 +369,7 @@ def _build_multitask(
         key = cache_key(arguments, data_dir=data_dir, tasks=tasks, tokenizer=tokenizer)
         hit = load_cached(key, cache_dir)
         if hit is not None:
-            _warn(hit[1], stacklevel)
+            finish(hit[1], max_length, stacklevel, mixture=True)
             return hit[0]
     if random_state is None:
         random_state = int(np.random.SeedSequence().generate_state(1)[0])
@@ -365,62 +377,36 @@ def _build_multitask(
     parts: list[Columns] = []
     reports: list[BuildReport] = []
     offset = 0
-    for task in tasks:
-        family = dataset_info(task)["family"]
-        if family in excluded:
-            logger.info(
-                "build_multitask: %s left out (family %r is held out)", task, family
-            )
-            continue
-        have = (
-            available_data(data_dir, [task]).get(task, {})
-            if data_dir is not None
-            else None
+    for task, family, lang, have in _pairs(tasks, excluded, languages, data_dir):
+        ds, split = _load(
+            task, lang, _lookup(splits, task, lang, "splits"), data_dir, have
         )
-        task_languages = _lookup(languages, task, None, "languages")
-        if isinstance(task_languages, str):
-            task_languages = [task_languages]
-        for lang in dict.fromkeys(normalize_language(x) for x in task_languages):
-            if family == "translation" and lang == "en":
-                logger.info(
-                    "build_multitask: no MT statements for 'en' (the shared side)"
-                )
-                continue
-            preferred = _lookup(splits, task, lang, "splits")
-            ds, split = _load(task, lang, preferred, data_dir, have)
-            if ds is None:
-                continue
-            quota = _lookup(n_per_task, task, lang, "n_per_task")
-            seed = int(_seed(random_state, task, lang).generate_state(1)[0])
-            mode = over_length or ("drop" if family == "translation" else "truncate")
-            kwargs = dict(
-                n=quota,
-                random_state=seed,
-                task=task,
-                language=lang,
-                tokenizer=tok,
-                max_length=max_length,
-                over_length=mode,
-                paired=paired,
-            )
-            if family == "translation":
-                columns, report = translation_columns(
-                    ds, template="translation", both_directions=True, **kwargs
-                )
-            else:
-                template = (
-                    task
-                    if template_language is None
-                    else _resolve_templates(task, normalize_language(template_language))
-                )
-                columns, report = build_columns(ds, template, balance=balance, **kwargs)
-            report.split = split
-            # unique per source example across the mixture: offset by earlier rows
-            columns["example_id"] = [i + offset for i in columns["example_id"]]
-            offset += len(ds)
-            log_budget(report, max_length)
-            parts.append(columns)
-            reports.append(report)
+        if ds is None:
+            continue
+        template = "translation" if family == "translation" else task
+        if family != "translation" and template_language is not None:
+            template = template_variants(task, normalize_language(template_language))
+        columns, report = _pair_columns(
+            ds,
+            template,
+            family=family,
+            n=_lookup(n_per_task, task, lang, "n_per_task"),
+            random_state=int(_seed(random_state, task, lang).generate_state(1)[0]),
+            task=task,
+            language=lang,
+            tokenizer=tok,
+            max_length=max_length,
+            over_length=over_length
+            or ("drop" if family == "translation" else "truncate"),
+            paired=paired,
+            balance=balance,
+        )
+        report.split = split
+        # unique per source example across the mixture: offset by earlier rows
+        columns["example_id"] = [i + offset for i in columns["example_id"]]
+        offset += len(ds)
+        parts.append(columns)
+        reports.append(report)
     if not parts:
         raise ValueError(
             f"no statements: tasks {tasks} in languages {_plain(languages)} (excluding families "
@@ -433,7 +419,7 @@ def _build_multitask(
     ds = to_dataset({c: [merged[c][j] for j in perm] for c in STATEMENT_COLUMNS})
     if cache_dir is not None and key is not None:
         ds = save_cached(ds, reports, key, cache_dir)
-    _warn(reports, stacklevel)
+    finish(reports, max_length, stacklevel, mixture=True)
     return ds
 
 

@@ -19,10 +19,10 @@ from template_registry import Template
 from ._build import (
     BuildReport,
     Columns,
-    _resolve_templates,
     _seed,
     build_columns,
     finish,
+    template_variants,
     to_dataset,
 )
 
@@ -48,9 +48,8 @@ def _hard_negatives(
     partner = np.empty(n, dtype=int)
     for group in groups:
         shuffled = rng.permutation(group)
-        rolled = np.roll(
-            shuffled, -int(rng.integers(1, len(group)))
-        )  # a shift in 1..len-1: no fixed point
+        # a shift in 1..len-1: no fixed point
+        rolled = np.roll(shuffled, -int(rng.integers(1, len(group))))
         partner[shuffled] = rolled
     return partner
 
@@ -58,18 +57,18 @@ def _hard_negatives(
 def translation_columns(
     pairs: datasets.Dataset | Sequence[tuple[str, str]],
     *,
-    n: int,
     template: Template | Sequence[Template] | str,
     both_directions: bool,
     random_state: int | None,
     task: str | None,
     language: str | None,
-    tokenizer: Any = None,
-    max_length: int | None = None,
-    over_length: str = "drop",
-    paired: bool = True,
+    **budget: Any,
 ) -> tuple[Columns, BuildReport]:
-    """The work of :func:`build_translation_statements`: columns and a report."""
+    """The work of :func:`build_translation_statements`: columns and a report.
+
+    ``budget``: ``n``, ``tokenizer``, ``max_length``, ``over_length`` and
+    ``paired``, passed to :func:`build_columns`.
+    """
     info = getattr(pairs, "info", None)
     if isinstance(pairs, datasets.Dataset):
         missing = {"source", "target"} - set(pairs.column_names)
@@ -98,22 +97,16 @@ def translation_columns(
     lang = language or (info.config_name if info and info.config_name else "en")
     name = task or (info.dataset_name if info and info.dataset_name else "translation")
     tmpl = (
-        template
-        if not isinstance(template, str)
-        else _resolve_templates(template, "en")
+        template if not isinstance(template, str) else template_variants(template, "en")
     )
     return build_columns(
         rows,
         tmpl,
-        n=n,
         balance=True,
         random_state=random_state,
         task=name,
         language=lang,
-        tokenizer=tokenizer,
-        max_length=max_length,
-        over_length=over_length,
-        paired=paired,
+        **budget,
     )
 
 
@@ -188,16 +181,16 @@ def build_translation_statements(
     """
     columns, report = translation_columns(
         pairs,
-        n=n,
         template=template,
         both_directions=both_directions,
         random_state=random_state,
         task=task,
         language=language,
+        n=n,
         tokenizer=tokenizer,
         max_length=max_length,
         over_length=over_length,
         paired=paired,
     )
-    finish(report, max_length, stacklevel=2)
+    finish([report], max_length, stacklevel=2)
     return to_dataset(columns)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -401,19 +400,20 @@ class AcceleratedStatementTuner(AccelerateMixin, StatementTuner):
             StatementTuner.load_params(self, *args, **kwargs)
 
     def save_pretrained(
-        self,
-        save_directory: str | os.PathLike,
-        *,
-        merge: bool = False,
-        overwrite: bool = False,
-        scores: dict[str, Any] | None = None,
-        templates: Sequence[Any] | None = None,
+        self, save_directory: str | os.PathLike, **options: Any
     ) -> Path:
         """:meth:`StatementTuner.save_pretrained`, written by the main process only.
 
         A collective call: every process makes it, only the main process
         writes; an error there (``FileExistsError``…) is raised on every
         process.
+
+        Parameters
+        ----------
+        save_directory : str or PathLike
+        **options
+            ``merge``, ``overwrite``, ``scores``, ``templates``: as in
+            :meth:`StatementTuner.save_pretrained`.
 
         Returns
         -------
@@ -432,14 +432,7 @@ class AcceleratedStatementTuner(AccelerateMixin, StatementTuner):
         with self._unwrapped_modules():
             on_main_process(
                 self.accelerator,
-                lambda: StatementTuner.save_pretrained(
-                    self,
-                    save_directory,
-                    merge=merge,
-                    overwrite=overwrite,
-                    scores=scores,
-                    templates=templates,
-                ),
+                lambda: StatementTuner.save_pretrained(self, save_directory, **options),
             )
         return Path(save_directory)
 

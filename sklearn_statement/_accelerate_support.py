@@ -5,13 +5,10 @@ process, main-process-only calls, and what a pickle keeps of an Accelerator.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import torch
-from skorch.net import NeuralNet
 from torch.utils.data import DataLoader
 
 from ._batching import ExampleBatchSampler
@@ -128,11 +125,11 @@ class ShardableDataLoader(DataLoader):
 class AcceleratedCheckpoint(ResumableCheckpoint):
     """:class:`ResumableCheckpoint` for several processes: the main process writes.
 
-    Every process takes part (the weights are saved from the unwrapped model;
-    the random state of every process is gathered into ``rng.pt``); only the
-    main process writes files. On resume every process reads the checkpoint
-    (so ``dirname`` must be on a filesystem all of them read) and gets its
-    own random state back.
+    Every process takes part (the weights are saved from the unwrapped model
+    by :meth:`AcceleratedStatementTuner.save_params`; the random state of
+    every process is gathered into ``rng.pt``); only the main process writes
+    files. On resume every process reads the checkpoint (so ``dirname`` must
+    be on a filesystem all of them read) and gets its own random state back.
 
     Parameters
     ----------
@@ -140,40 +137,23 @@ class AcceleratedCheckpoint(ResumableCheckpoint):
         Checkpoint directory.
     """
 
-    def on_train_begin(self, net, X=None, y=None, **kwargs) -> None:
-        super().on_train_begin(net, X=X, y=y, **kwargs)
-        if net.resumed_epochs_:
-            rng = torch.load(self._path("rng.pt"), weights_only=True)
-            states = rng.get("torch_per_process")
-            accelerator = net.accelerator
-            if states is not None and len(states) == accelerator.num_processes:
-                torch.set_rng_state(states[accelerator.process_index])
-
-    def on_epoch_end(self, net, **kwargs) -> None:
+    def restore_rng(self, net, state: dict[str, Any]) -> None:
+        super().restore_rng(net, state)
+        states = state.get("torch_per_process")
         accelerator = net.accelerator
-        states = [torch.get_rng_state()]
+        if states is not None and len(states) == accelerator.num_processes:
+            torch.set_rng_state(states[accelerator.process_index])
+
+    def save_model(self, net) -> None:
+        """A collective call: gather the random states, then the main process writes."""
+        accelerator = net.accelerator
+        rng = self.rng_state(net)
+        states = [rng["torch"]]
         if accelerator.num_processes > 1:
             from accelerate.utils import gather_object
 
             states = gather_object(states)
-
-        def write() -> None:
-            Path(self.dirname).mkdir(parents=True, exist_ok=True)
-            NeuralNet.save_params(
-                net,
-                f_params=self._path("params.pt"),
-                f_optimizer=self._path("optimizer.pt"),
-                f_history=self._path("history.json"),
-            )
-            torch.save(
-                {
-                    "generator": net.generator_.get_state(),
-                    "torch": torch.get_rng_state(),
-                    "torch_per_process": states,
-                },
-                self._path("rng.pt"),
-            )
-            self._path("run.json").write_text(json.dumps(self.run_), encoding="utf-8")
-
-        with net._unwrapped_modules():
-            on_main_process(accelerator, write)
+        rng["torch_per_process"] = states
+        on_main_process(accelerator, self.make_dir)
+        self.save_state(net)  # net.save_params: the main process writes
+        on_main_process(accelerator, lambda: self.write_resume_files(rng))

@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from ._constants import BACKENDS
+
 __all__ = [
     "BACKENDS",
     "MANIFEST_NAME",
@@ -38,8 +40,6 @@ __all__ = [
     "require_backend",
 ]
 
-#: Scoring backends of :class:`ZeroShotStatementClassifier` (``backend=``).
-BACKENDS = ("torch", "onnx", "openvino")
 #: Exported backends and the packages (and extra) each needs.
 _REQUIREMENTS = {
     "onnx": (("onnx", "onnxruntime"), "onnx"),

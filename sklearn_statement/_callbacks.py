@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, Checkpoint
 
 __all__ = ["WarmupLinearSchedule", "ResumableCheckpoint"]
 
@@ -56,9 +57,8 @@ class WarmupLinearSchedule(Callback):
             batches / getattr(net, "gradient_accumulation_steps", 1)
         )
         self.total_steps_ = max(1, steps_per_epoch * net.max_epochs)
-        for (
-            group
-        ) in net.optimizer_.param_groups:  # restart from the base lr on every call
+        # restart from the base lr on every call
+        for group in net.optimizer_.param_groups:
             group["lr"] = group.get("initial_lr", group["lr"])
             group.pop("initial_lr", None)
         self.scheduler_ = get_linear_schedule_with_warmup(
@@ -104,19 +104,23 @@ def _fingerprint(X: Any, y: Any) -> str:
     return digest.hexdigest()
 
 
-class ResumableCheckpoint(Callback):
+class ResumableCheckpoint(Checkpoint):
     """Save the training state after every epoch; resume an interrupted ``fit``.
 
-    After each epoch it writes, into ``dirname``: the weights
-    (``params.pt``), the optimizer state (``optimizer.pt``), the history
-    (``history.json``), the random states of the batch order and of torch
-    (``rng.pt``) and the run's identity (``run.json``: model, max_epochs and
-    a SHA-1 of the statements and labels). When ``fit`` starts and
-    ``dirname`` holds a checkpoint of the same run, everything is loaded and
-    training continues with the next epoch, up to ``max_epochs`` in total: a
-    run killed after epoch k and restarted trains epochs k+1.. exactly as
-    the uninterrupted run would have (same weights on a deterministic
-    device).
+    skorch's :class:`~skorch.callbacks.Checkpoint` with ``monitor=None`` (a
+    checkpoint after every epoch) writes the weights (``params.pt``), the
+    optimizer state (``optimizer.pt``) and the history (``history.json``)
+    into ``dirname``; this subclass adds the random states of the batch
+    order and of torch (``rng.pt``) and the run's identity (``run.json``:
+    model, max_epochs and a SHA-1 of the statements and labels). When
+    ``fit`` starts and ``dirname`` holds a checkpoint of the same run, it is
+    loaded as skorch's :class:`~skorch.callbacks.LoadInitState` does
+    (``net.load_params(checkpoint=self)``), reading tensors only
+    (``torch.load(weights_only=True)``: nothing in the files is executed),
+    and training continues with the next epoch, up to ``max_epochs`` in
+    total: a run killed after epoch k and restarted trains epochs k+1..
+    exactly as the uninterrupted run would have (same weights on a
+    deterministic device).
 
     Parameters
     ----------
@@ -132,22 +136,46 @@ class ResumableCheckpoint(Callback):
         directory — it is never overwritten silently.
     """
 
-    FILES = ("params.pt", "optimizer.pt", "history.json", "rng.pt", "run.json")
+    #: Files besides skorch's ``f_params`` / ``f_optimizer`` / ``f_history``.
+    RNG_FILE = "rng.pt"
+    RUN_FILE = "run.json"
 
     def __init__(self, dirname: Any) -> None:
-        self.dirname = dirname
+        super().__init__(
+            monitor=None,
+            f_params="params.pt",
+            f_optimizer="optimizer.pt",
+            f_criterion=None,
+            f_history="history.json",
+            dirname=os.fspath(dirname),
+            event_name=None,
+        )
+
+    def initialize(self):
+        # Checkpoint.initialize would create dirname on every process; it is
+        # made when the first checkpoint is written (by the main process only
+        # under accelerate). The file names are fixed, so there is nothing to
+        # validate.
+        return self
 
     def _path(self, name: str) -> Path:
         return Path(self.dirname) / name
 
-    def on_train_begin(self, net, X=None, y=None, **kwargs) -> None:
-        net.resumed_epochs_ = 0
-        self.run_ = {
+    def make_dir(self) -> None:
+        """Create ``dirname`` (and its parents) if missing."""
+        Path(self.dirname).mkdir(parents=True, exist_ok=True)
+
+    def _run(self, net, X, y) -> dict[str, Any]:
+        return {
             "model": str(net.model),
             "max_epochs": int(net.max_epochs),
             "data_sha1": _fingerprint(X, y) if y is not None else None,
         }
-        run_file = self._path("run.json")
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs) -> None:
+        net.resumed_epochs_ = 0
+        self.run_ = self._run(net, X, y)
+        run_file = self._path(self.RUN_FILE)
         if not run_file.exists():
             return
         saved = json.loads(run_file.read_text(encoding="utf-8"))
@@ -161,16 +189,10 @@ class ResumableCheckpoint(Callback):
         torch_load_kwargs = net.torch_load_kwargs
         net.torch_load_kwargs = {**(torch_load_kwargs or {}), "weights_only": True}
         try:
-            net.load_params(
-                f_params=self._path("params.pt"),
-                f_optimizer=self._path("optimizer.pt"),
-                f_history=self._path("history.json"),
-            )
+            net.load_params(checkpoint=self)
         finally:
             net.torch_load_kwargs = torch_load_kwargs
-        rng = torch.load(self._path("rng.pt"), weights_only=True)
-        net.generator_.set_state(rng["generator"])
-        torch.set_rng_state(rng["torch"])
+        self.restore_rng(net, torch.load(self._path(self.RNG_FILE), weights_only=True))
         net.resumed_epochs_ = len(net.history)
 
     def on_epoch_begin(self, net, **kwargs) -> None:
@@ -179,15 +201,30 @@ class ResumableCheckpoint(Callback):
             net.history.pop()
             raise KeyboardInterrupt  # skorch's way to end training (see EarlyStopping)
 
-    def on_epoch_end(self, net, **kwargs) -> None:
-        Path(self.dirname).mkdir(parents=True, exist_ok=True)
-        net.save_params(
-            f_params=self._path("params.pt"),
-            f_optimizer=self._path("optimizer.pt"),
-            f_history=self._path("history.json"),
-        )
-        torch.save(
-            {"generator": net.generator_.get_state(), "torch": torch.get_rng_state()},
-            self._path("rng.pt"),
-        )
-        self._path("run.json").write_text(json.dumps(self.run_), encoding="utf-8")
+    def save_model(self, net) -> None:
+        """Write skorch's files, then the random states and the run (see :meth:`save_state`)."""
+        self.make_dir()
+        self.save_state(net)
+        self.write_resume_files(self.rng_state(net))
+
+    def save_state(self, net) -> None:
+        """The weights, optimizer state and history, through ``net.save_params``.
+
+        Unlike :meth:`skorch.callbacks.Checkpoint.save_model`, a failed write
+        raises: a checkpoint that cannot be resumed must not pass silently.
+        """
+        net.save_params(**self.get_formatted_files(net))
+
+    def rng_state(self, net) -> dict[str, Any]:
+        """The random states a resumed run needs: the batch order's and torch's."""
+        return {"generator": net.generator_.get_state(), "torch": torch.get_rng_state()}
+
+    def restore_rng(self, net, state: dict[str, Any]) -> None:
+        """Set the random states saved by :meth:`rng_state`."""
+        net.generator_.set_state(state["generator"])
+        torch.set_rng_state(state["torch"])
+
+    def write_resume_files(self, rng: dict[str, Any]) -> None:
+        """``rng.pt`` and ``run.json`` (last: a checkpoint is complete once it exists)."""
+        torch.save(rng, self._path(self.RNG_FILE))
+        self._path(self.RUN_FILE).write_text(json.dumps(self.run_), encoding="utf-8")

@@ -19,10 +19,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from datasets_builders._constants import OVER_LENGTH
+
+from ._constants import (
+    BACKENDS,
+    EXPORT_BACKENDS,
+    INPUT_FORMATS,
+    ON_FAIL,
+    PEFT_METHODS,
+    PRECISIONS,
+    QUANTIZE,
+)
+
 __all__ = ["main"]
 
-
-PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+#: File formats of the statement corpus ``build`` writes.
+CORPUS_FORMATS = ("parquet", "jsonl")
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -124,6 +136,24 @@ def _overwrite_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _scoring_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--model", required=True, help="saved statement model directory or hub id"
+    )
+    p.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=64,
+        help="statements per forward pass",
+    )
+    p.add_argument(
+        "--max-length",
+        type=_positive_int,
+        default=None,
+        help="token budget per statement (default: the model's)",
+    )
+
+
 def _data_dir_option(default_text: str) -> Any:
     def add(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -141,6 +171,7 @@ def _parents() -> dict[str, argparse.ArgumentParser]:
         "device": _parent(_device_options),
         "seed": _parent(_seed_option),
         "overwrite": _parent(_overwrite_option),
+        "scoring": _parent(_scoring_options),
         "hub_data": _parent(_data_dir_option("the Hugging Face hub")),
         "sample_data": _parent(_data_dir_option("the bundled sample")),
     }
@@ -248,7 +279,7 @@ def _add_tune(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--peft",
-        choices=["lora", "qlora", "prompt"],
+        choices=PEFT_METHODS,
         default=None,
         help="parameter-efficient tuning (default: full fine-tuning)",
     )
@@ -258,11 +289,10 @@ def _add_evaluate(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None
     p = sub.add_parser(
         "evaluate",
         help="zero-shot accuracy of a statement model per dataset and language",
-        parents=[parents[k] for k in ("hub_data", "device", "seed", "overwrite")],
+        parents=[
+            parents[k] for k in ("scoring", "hub_data", "device", "seed", "overwrite")
+        ],
         formatter_class=_HelpFormatter,
-    )
-    p.add_argument(
-        "--model", required=True, help="saved statement model directory or hub id"
     )
     p.add_argument(
         "--suite",
@@ -297,18 +327,6 @@ def _add_evaluate(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None
         action="store_true",
         help="average over the task's template variants",
     )
-    p.add_argument(
-        "--batch-size",
-        type=_positive_int,
-        default=64,
-        help="statements per forward pass",
-    )
-    p.add_argument(
-        "--max-length",
-        type=_positive_int,
-        default=None,
-        help="token budget per statement (default: the model's)",
-    )
     p.add_argument("--output", default=None, help="write the rows as JSON here")
     p.add_argument(
         "--output-dir",
@@ -325,11 +343,8 @@ def _add_predict(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         "follows the extension (.csv, .tsv, .jsonl, .json, .parquet; .txt and stdin: "
         "one text or JSON object per line). Without --output, one JSON line per row "
         "(row, label, probabilities) goes to stdout; the input is never echoed.",
-        parents=[parents[k] for k in ("device", "overwrite")],
+        parents=[parents[k] for k in ("scoring", "device", "overwrite")],
         formatter_class=_HelpFormatter,
-    )
-    p.add_argument(
-        "--model", required=True, help="saved statement model directory or hub id"
     )
     p.add_argument(
         "--template",
@@ -349,7 +364,7 @@ def _add_predict(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--input-format",
         default="auto",
-        choices=["auto", "csv", "tsv", "jsonl", "json", "parquet", "txt"],
+        choices=["auto", *dict.fromkeys(INPUT_FORMATS.values())],
         help="format of --input ('auto': by its extension)",
     )
     p.add_argument(
@@ -374,18 +389,6 @@ def _add_predict(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         "this .csv/.tsv/.jsonl/.parquet file",
     )
     p.add_argument(
-        "--batch-size",
-        type=_positive_int,
-        default=64,
-        help="statements per forward pass",
-    )
-    p.add_argument(
-        "--max-length",
-        type=_positive_int,
-        default=None,
-        help="token budget per statement (default: the model's)",
-    )
-    p.add_argument(
         "--multi-label",
         action="store_true",
         help="independent P(true) per label; predict every label above --threshold",
@@ -403,7 +406,7 @@ def _add_predict(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--backend",
-        choices=["torch", "onnx", "openvino"],
+        choices=BACKENDS,
         default="torch",
         help="onnx/openvino: the graph written by 'sklearn-statement export'",
     )
@@ -462,7 +465,7 @@ def _add_build(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     p.add_argument("--out", default=None, help="output folder (statements + stats.csv)")
     p.add_argument(
         "--format",
-        choices=["parquet", "jsonl"],
+        choices=CORPUS_FORMATS,
         default="parquet",
         help="file format of the statements",
     )
@@ -477,7 +480,7 @@ def _add_build(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--over-length",
-        choices=["truncate", "drop"],
+        choices=OVER_LENGTH,
         default=None,
         help="what to do with statements over --max-length (default: truncate)",
     )
@@ -533,9 +536,12 @@ def _add_export(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         ),
     )
     p.add_argument("directory", help="a model saved by StatementTuner.save_pretrained")
-    p.add_argument("--backend", choices=["onnx", "openvino"], default="onnx")
+    p.add_argument("--backend", choices=EXPORT_BACKENDS, default=EXPORT_BACKENDS[0])
     p.add_argument(
-        "--quantize", choices=["int8", "none"], default="int8", help="default: int8"
+        "--quantize",
+        choices=[q or "none" for q in QUANTIZE],
+        default="int8",
+        help="default: int8",
     )
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument(
@@ -569,7 +575,7 @@ def _add_export(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--on-fail",
-        choices=["raise", "warn"],
+        choices=ON_FAIL,
         default="raise",
         help="raise: refuse a file that fails the gate; warn: keep it with a warning",
     )
@@ -595,9 +601,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
         from datasets_builders import build_multitask, sample_data_dir
 
         validation = build_multitask(
-            args.validation_tasks, n_per_task=args.n_per_task, data_dir=args.data_dir or sample_data_dir(),
-            splits=args.validation_splits, random_state=args.seed,
-        )  # fmt: skip
+            args.validation_tasks,
+            n_per_task=args.n_per_task,
+            data_dir=args.data_dir or sample_data_dir(),
+            splits=args.validation_splits,
+            random_state=args.seed,
+        )
     calibration = None
     if args.calibration:  # a 'statement' column is enough (labels are not used)
         from ._export import _read_table
@@ -606,16 +615,25 @@ def _cmd_export(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         record = export_statement_model(
-            args.directory, backend=args.backend, quantize=None if args.quantize == "none" else args.quantize,
-            validation=validation, min_agreement=args.min_agreement, max_accuracy_drop=args.max_accuracy_drop,
-            on_fail=args.on_fail, calibration=calibration, max_length=args.max_length, batch_size=args.batch_size,
-        )  # fmt: skip
+            args.directory,
+            backend=args.backend,
+            quantize=None if args.quantize == "none" else args.quantize,
+            validation=validation,
+            min_agreement=args.min_agreement,
+            max_accuracy_drop=args.max_accuracy_drop,
+            on_fail=args.on_fail,
+            calibration=calibration,
+            max_length=args.max_length,
+            batch_size=args.batch_size,
+        )
     for w in caught:
         print(f"WARNING: {w.message}", file=sys.stderr)
     gate = record["gate"]
-    print(f"wrote {record['file']}: {gate['level']} decisions agree with fp32 on "
-          f"{100 * gate['agreement']:.2f}% of {gate['n_decisions']}, accuracy {100 * gate['accuracy']:.2f}% "
-          f"(fp32 {100 * gate['accuracy_fp32']:.2f}%), gate {'passed' if gate['passed'] else 'FAILED'}")  # fmt: skip
+    print(
+        f"wrote {record['file']}: {gate['level']} decisions agree with fp32 on "
+        f"{100 * gate['agreement']:.2f}% of {gate['n_decisions']}, accuracy {100 * gate['accuracy']:.2f}% "
+        f"(fp32 {100 * gate['accuracy_fp32']:.2f}%), gate {'passed' if gate['passed'] else 'FAILED'}"
+    )
     print(
         f"load it with ZeroShotStatementClassifier({args.directory!r}, backend={args.backend!r}, template=...)"
     )
@@ -664,10 +682,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise FileExistsError(f"{existing} exist; pass --overwrite or another --out")
     cache = False if args.no_cache else (args.cache_dir or True)
     common = dict(
-        data_dir=args.data_dir, random_state=args.seed, tokenizer=args.tokenizer,
-        max_length=args.max_length, over_length=args.over_length, cache=cache,
+        data_dir=args.data_dir,
+        random_state=args.seed,
+        tokenizer=args.tokenizer,
+        max_length=args.max_length,
+        over_length=args.over_length,
+        cache=cache,
         template_language=args.template_language,
-    )  # fmt: skip
+    )
     start = time.perf_counter()
     if args.preset:
         ds = build_preset(
@@ -678,9 +700,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
         )
     else:
         ds = build_multitask(
-            args.tasks, languages=args.languages or ["en"], n_per_task=args.n or 1500,
-            exclude_families=args.exclude_families or (), **common,
-        )  # fmt: skip
+            args.tasks,
+            languages=args.languages or ["en"],
+            n_per_task=args.n or 1500,
+            exclude_families=args.exclude_families or (),
+            **common,
+        )
     seconds = time.perf_counter() - start
     out.mkdir(parents=True, exist_ok=True)
     if args.format == "parquet":
@@ -798,7 +823,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _read_statements(path: str) -> tuple[list[str], list[int]]:
-    from ._tables import INPUT_FORMATS, format_of, read_table, truth_values
+    from ._tables import format_of, read_table, truth_values
 
     formats = {k: v for k, v in INPUT_FORMATS.items() if k != ".txt"}
     frame = read_table(path, format_of(path, formats, "--statements"))
@@ -828,18 +853,29 @@ def _cmd_tune(args: argparse.Namespace) -> int:
 
         _require_data(args, "the --tasks datasets")
         ds = build_multitask(
-            args.tasks, languages=args.languages, n_per_task=args.n_per_task, data_dir=args.data_dir,
-            exclude_families=args.exclude_families, random_state=args.seed,
-        )  # fmt: skip
+            args.tasks,
+            languages=args.languages,
+            n_per_task=args.n_per_task,
+            data_dir=args.data_dir,
+            exclude_families=args.exclude_families,
+            random_state=args.seed,
+        )
         statements, labels = list(ds["statement"]), list(ds["label"])
     print(
         f"statement-tuning {args.model} on {len(statements)} statements ({sum(labels)} true)",
         flush=True,
     )
     tuner = StatementTuner(
-        args.model, max_length=args.max_length, batch_size=args.batch_size, max_epochs=args.epochs, lr=args.lr,
-        peft=args.peft, device=args.device, precision=args.precision, random_state=args.seed,
-    )  # fmt: skip
+        args.model,
+        max_length=args.max_length,
+        batch_size=args.batch_size,
+        max_epochs=args.epochs,
+        lr=args.lr,
+        peft=args.peft,
+        device=args.device,
+        precision=args.precision,
+        random_state=args.seed,
+    )
     tuner.fit(statements, labels)
     tuner.save_pretrained(out, overwrite=args.overwrite)
     print(f"saved to {out}")
@@ -847,9 +883,12 @@ def _cmd_tune(args: argparse.Namespace) -> int:
 
 
 def _print_row(row: dict[str, Any]) -> None:
-    print(f"  {row['dataset']:<10} {row['language']:<8} n={row['n']:<5} accuracy {100 * row['accuracy']:5.1f} "
-          f"[{100 * row['ci_low']:.1f}, {100 * row['ci_high']:.1f}]  majority {100 * row['majority']:5.1f}  "
-          f"({row['seconds']:.1f}s)", flush=True)  # fmt: skip
+    print(
+        f"  {row['dataset']:<10} {row['language']:<8} n={row['n']:<5} accuracy {100 * row['accuracy']:5.1f} "
+        f"[{100 * row['ci_low']:.1f}, {100 * row['ci_high']:.1f}]  majority {100 * row['majority']:5.1f}  "
+        f"({row['seconds']:.1f}s)",
+        flush=True,
+    )
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
@@ -884,20 +923,39 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
                 "--output-dir"
             )
     _require_data(args, "the evaluation datasets")
-    print(f"evaluating {args.model} on {len(triples)} dataset-language pairs "
-          f"({', '.join(sorted({t[0] for t in triples}))})", flush=True)  # fmt: skip
+    print(
+        f"evaluating {args.model} on {len(triples)} dataset-language pairs "
+        f"({', '.join(sorted({t[0] for t in triples}))})",
+        flush=True,
+    )
     rows = evaluate_zero_shot(
-        args.model, triples, data_dir=args.data_dir, max_samples=args.max_samples,
-        template_language=None if args.template_language == "native" else args.template_language,
-        ensemble=args.ensemble, batch_size=args.batch_size, max_length=args.max_length, device=args.device,
-        precision=args.precision, random_state=args.seed, callback=_print_row,
-    )  # fmt: skip
+        args.model,
+        triples,
+        data_dir=args.data_dir,
+        max_samples=args.max_samples,
+        template_language=None
+        if args.template_language == "native"
+        else args.template_language,
+        ensemble=args.ensemble,
+        batch_size=args.batch_size,
+        max_length=args.max_length,
+        device=args.device,
+        precision=args.precision,
+        random_state=args.seed,
+        callback=_print_row,
+    )
     print(format_table(rows))
     if args.output:
         Path(args.output).write_text(json.dumps(rows, indent=2), encoding="utf-8")
     if args.output_dir:
-        meta = {**environment(), "model": args.model, "data_dir": args.data_dir, "max_samples": args.max_samples,
-                "suite": args.suite or "custom", "splits": PAPER_SUITE}  # fmt: skip
+        meta = {
+            **environment(),
+            "model": args.model,
+            "data_dir": args.data_dir,
+            "max_samples": args.max_samples,
+            "suite": args.suite or "custom",
+            "splits": PAPER_SUITE,
+        }
         files = write_report(rows, args.output_dir, meta=meta, overwrite=args.overwrite)
         print("wrote " + ", ".join(str(p) for p in files.values()))
     return 0
@@ -916,7 +974,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ._tables import check_output_path, examples_from_table, read_table, write_table
-    from ._zero_shot import ZeroShotStatementClassifier, _resolve_templates
+    from ._zero_shot import ZeroShotStatementClassifier, scoring_templates
 
     if args.threshold is not None and not args.multi_label:
         raise ValueError("--threshold goes with --multi-label")
@@ -924,7 +982,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     if args.output is not None:  # before any model is loaded
         out_format = check_output_path(args.output, args.overwrite)
     _check_model_path(args.model)
-    fields = _resolve_templates(args.template, args.language, False)[0].fields
+    fields = scoring_templates(args.template, args.language)[0].fields
     frame = read_table(args.input, args.input_format, stdin=sys.stdin)
     name = "stdin" if args.input == "-" else args.input
     field_columns = dict(args.field)
@@ -938,12 +996,20 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         name=name,
     )
     clf = ZeroShotStatementClassifier(
-        args.model, template=args.template, labels=args.labels, language=args.language,
-        device=args.device, precision=args.precision, batch_size=args.batch_size,
-        max_length=args.max_length, multi_label=args.multi_label, threshold=args.threshold,
-        backend=args.backend, shortlist=args.shortlist,
+        args.model,
+        template=args.template,
+        labels=args.labels,
+        language=args.language,
+        device=args.device,
+        precision=args.precision,
+        batch_size=args.batch_size,
+        max_length=args.max_length,
+        multi_label=args.multi_label,
+        threshold=args.threshold,
+        backend=args.backend,
+        shortlist=args.shortlist,
         progress_bar=not args.no_progress and len(examples) >= PROGRESS_ROWS,
-    ).fit(examples)  # fmt: skip
+    ).fit(examples)
     proba = clf.predict_proba(examples)
     classes = [_plain(c) for c in clf.classes_]
     if args.multi_label:
@@ -1019,10 +1085,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sklearn-statement`` console script."""
     args = build_parser().parse_args(argv)
     handler = {
-        "demo": _cmd_demo, "tune": _cmd_tune, "evaluate": _cmd_evaluate, "predict": _cmd_predict,
-        "templates": _cmd_templates, "build": _cmd_build, "convert": _cmd_convert,
+        "demo": _cmd_demo,
+        "tune": _cmd_tune,
+        "evaluate": _cmd_evaluate,
+        "predict": _cmd_predict,
+        "templates": _cmd_templates,
+        "build": _cmd_build,
+        "convert": _cmd_convert,
         "export": _cmd_export,
-    }[args.command]  # fmt: skip
+    }[args.command]
     try:
         return handler(args)
     except (ValueError, TypeError, OSError, ImportError) as exc:

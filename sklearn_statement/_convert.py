@@ -257,9 +257,8 @@ def convert_to_safetensors(
         _check_output(out, overwrite)
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    written: list[
-        tuple[Path, Path]
-    ] = []  # (temporary, final): renamed once all succeed
+    # (temporary, final): renamed once all succeed
+    written: list[tuple[Path, Path]] = []
     weight_map: dict[str, str] = {}
     total = 0
     try:

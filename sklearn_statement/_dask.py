@@ -207,9 +207,9 @@ def _default_client(client: Any) -> Any:
 
 
 def _template_fields(params: dict[str, Any]) -> tuple[str, ...]:
-    from ._zero_shot import _resolve_templates
+    from ._zero_shot import scoring_templates
 
-    templates = _resolve_templates(
+    templates = scoring_templates(
         params.get("template"),
         params.get("language", "en"),
         bool(params.get("ensemble", False)),

@@ -7,9 +7,9 @@ from typing import Any
 
 import torch
 
-__all__ = ["resolve_device", "resolve_precision", "autocast"]
+from ._constants import PRECISIONS
 
-PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+__all__ = ["resolve_device", "resolve_precision", "autocast"]
 
 
 def resolve_device(device: str | torch.device | None) -> torch.device:

@@ -19,9 +19,10 @@ from ._labels import (
     check_distinct_statements,
     check_label_words,
     check_labels,
+    restrict_template,
 )
-from ._validation import check_examples
-from ._zero_shot import _resolve_templates, _softmax
+from ._validation import check_examples, text_input_tags
+from ._zero_shot import _softmax, scoring_templates
 
 __all__ = ["EmbeddingZeroShotClassifier", "label_description"]
 
@@ -49,7 +50,9 @@ def _check_hypothesis(hypothesis: str) -> None:
 
     example = "'This text is about {label}.'"
     try:
-        names = {f for _, f, _, _ in string.Formatter().parse(hypothesis) if f is not None}
+        names = {
+            f for _, f, _, _ in string.Formatter().parse(hypothesis) if f is not None
+        }
     except ValueError as exc:
         raise ValueError(
             f"hypothesis {hypothesis!r} is not a valid pattern ({exc}); write literal "
@@ -200,10 +203,7 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         self.device = device
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.dict = True
-        tags.input_tags.two_d_array = False
+        tags = text_input_tags(super().__sklearn_tags__())
         tags.target_tags.required = False
         return tags
 
@@ -235,28 +235,22 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
             If labels mix strings and numbers or are other objects.
         """
         if self.model is None:
-            raise ValueError("model is required: a sentence-transformers directory or hub id")
-        template = _resolve_templates(self.template, self.language, False)[0]
+            raise ValueError(
+                "model is required: a sentence-transformers directory or hub id"
+            )
+        template = scoring_templates(self.template, self.language)[0]
         if y is not None:
             y = check_labels(y, X)
         given = candidate_labels(self.labels, template, y)
         labels = sorted(given)
         if self.hypothesis is not None:
             _check_hypothesis(self.hypothesis)
-        missing = [
-            lab for lab in labels if lab not in template.patterns and not template.is_open
-        ]
-        if missing:
-            raise ValueError(
-                f"label(s) {missing} have no statement in {template!r} (its labels: "
-                f"{list(template.labels)})"
-            )
-        self.template_ = template.with_labels(labels)
+        self.template_ = restrict_template(template, labels)
         if self.hypothesis is None:
             check_label_words([self.template_], labels)
         if X is not None:
             for example in check_examples(X, self.template_.fields):
-                self.template_._values(example)
+                self.template_.field_values(example)
         self.encoder_ = _load_encoder(self.model, self.device)
         tokenizer = getattr(self.encoder_, "tokenizer", None)
         self.template_labels_ = tuple(given)
@@ -265,9 +259,11 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         if described is None:
             check_distinct_statements([self.template_], labels, tokenizer)
         else:
-            keys = described if tokenizer is None else [
-                tuple(ids) for ids in tokenizer(described)["input_ids"]
-            ]
+            keys = (
+                described
+                if tokenizer is None
+                else [tuple(ids) for ids in tokenizer(described)["input_ids"]]
+            )
             if len(set(keys)) != len(keys):
                 raise ValueError(
                     f"two labels give the same description ({described}); give each "
@@ -301,14 +297,16 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self, "classes_")
         examples = check_examples(X, self.template_.fields)
-        values = [self.template_._values(ex) for ex in examples]
+        values = [self.template_.field_values(ex) for ex in examples]
         inputs = self._embed([" ".join(v.values()) for v in values])
         k = len(self.classes_)
         described = self.label_descriptions()
         if described is not None:
             return inputs @ self._embed(described).T
         rendered, _ = render_statements(self.template_, examples)
-        statements = self._embed([row[lab] for row in rendered for lab in self.classes_])
+        statements = self._embed(
+            [row[lab] for row in rendered for lab in self.classes_]
+        )
         return np.einsum("nd,nkd->nk", inputs, statements.reshape(len(examples), k, -1))
 
     def label_descriptions(self) -> list[str] | None:

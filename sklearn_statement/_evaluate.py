@@ -153,23 +153,14 @@ def bootstrap_ci(
 def _shared_model(model: Any, device: str, precision: str) -> Any:
     """Load a saved 2-way statement model once (as a fitted tuner) to share it across datasets.
 
-    Other checkpoints (an NLI head, a peft adapter, a hub id that cannot be
-    inspected) are left to each classifier, which checks them itself.
+    Other checkpoints (an NLI head, a peft adapter, a hub id) are left to
+    each classifier, which checks them itself.
     """
     if not isinstance(model, (str, os.PathLike)) or not os.path.isdir(model):
         return model
-    import json
+    from ._model_io import model_source
 
-    config_file = os.path.join(model, "config.json")
-    if not os.path.isfile(config_file):
-        return model
-    with open(config_file, encoding="utf-8") as f:
-        config = json.load(f)
-    has_head = any(
-        a.endswith("ForSequenceClassification")
-        for a in config.get("architectures") or []
-    )
-    if not has_head or len(config.get("id2label") or {}) != 2:
+    if not model_source(os.fspath(model)).is_statement_model:
         return model
     from ._tuner import StatementTuner
 
@@ -271,30 +262,9 @@ def evaluate_zero_shot(
         :func:`datasets_builders.load_task`) for an unknown dataset, language
         or split.
     """
-    from template_registry import dataset_info, get_template
+    from template_registry import get_template
 
-    if suite is None or isinstance(suite, str):
-        raise TypeError(
-            "suite must be (dataset, language, split) triples, e.g. "
-            f"suite_triples('paper', data_dir=...), got {suite!r}"
-        )
-    suite = [tuple(triple) for triple in suite]
-    if not suite:
-        raise ValueError("suite is empty: give at least one (dataset, language, split)")
-    if max_samples is not None and (
-        isinstance(max_samples, bool)
-        or not isinstance(max_samples, (int, np.integer))
-        or max_samples < 1
-    ):
-        raise ValueError(
-            f"max_samples must be a positive integer (examples per dataset and "
-            f"language) or None for all, got {max_samples!r}"
-        )
-    bad = [t for t in suite if len(t) != 3]
-    if bad:
-        raise ValueError(
-            f"each suite entry must be (dataset, language, split), got {bad[0]!r}"
-        )
+    suite = _check_suite(suite, max_samples)
     model = _shared_model(model, device, precision)
     encoders: dict[str, Any] = {}
 
@@ -335,71 +305,143 @@ def evaluate_zero_shot(
             embedding_model=embedding_model,
             embedding_weight=embedding_weight,
         ).fit(ds)
-        gold = np.asarray(ds["label"])
-        extra: dict[str, Any] = {}
-        similarities = None
-        if embedding_model is not None:  # one pass: the hybrid and its two parts
-            z = clf.true_logits(ds)
-            similarities = clf.embedding_.similarities(ds)
-            pred = clf.classes_[np.argmax(z + embedding_weight * similarities, axis=1)]
-            alone = clf.classes_[np.argmax(z, axis=1)] == gold
-            s_low, s_high = bootstrap_ci(alone, random_state=random_state)
-            extra.update(
-                statement_accuracy=float(alone.mean()),
-                statement_ci_low=s_low,
-                statement_ci_high=s_high,
-            )
-        else:
-            pred = clf.predict(ds)
-        correct = pred == gold
-        low, high = bootstrap_ci(correct, random_state=random_state)
-        counts = Counter(gold.tolist())
-        family = dataset_info(dataset)["family"]
-        row = {
-            "dataset": dataset,
-            "language": language,
-            "split": split,
-            "n": len(ds),
-            "accuracy": float(accuracy_score(gold, pred)),
-            "ci_low": low,
-            "ci_high": high,
-            "macro_f1": float(
-                f1_score(
-                    gold, pred, average="macro", labels=clf.classes_, zero_division=0
-                )
-            ),
-            "majority": max(counts.values()) / len(gold),
-            "random": 1.0 / len(clf.classes_),
-            "n_classes": len(clf.classes_),
-            "template": ", ".join(f"{t.name} ({t.language})" for t in clf.templates_),
-            "family": family,
-            "held_out": None
-            if trained_families is None
-            else family not in trained_families,
-            "seconds": round(time.perf_counter() - start, 2),
-        }
+        pred, similarities, extra = _predictions(
+            clf, ds, embedding_model, embedding_weight, random_state
+        )
+        row = {"dataset": dataset, "language": language, "split": split}
+        row.update(_scores(clf, ds, pred, random_state, trained_families, dataset))
         row.update(extra)
+        row["seconds"] = round(time.perf_counter() - start, 2)
         if baseline is not None:
-            if baseline is embedding_model:  # the hybrid's own similarities
-                base_pred = clf.classes_[np.argmax(similarities, axis=1)]
-            else:
-                from ._embedding import EmbeddingZeroShotClassifier
-
-                emb = EmbeddingZeroShotClassifier(
-                    baseline, template=clf.templates_[0], labels=list(clf.classes_)
-                ).fit(ds)
-                base_pred = emb.predict(ds)
-            base_correct = base_pred == gold
-            b_low, b_high = bootstrap_ci(base_correct, random_state=random_state)
             row.update(
-                baseline_accuracy=float(base_correct.mean()),
-                baseline_ci_low=b_low,
-                baseline_ci_high=b_high,
+                _baseline_scores(
+                    baseline,
+                    clf,
+                    ds,
+                    random_state,
+                    similarities if baseline is embedding_model else None,
+                )
             )
         rows.append(row)
         if callback is not None:
             callback(row)
     return rows
+
+
+def _check_suite(suite: Any, max_samples: Any) -> list[tuple]:
+    """The suite as a list of triples, after checking it and ``max_samples``."""
+    if suite is None or isinstance(suite, str):
+        raise TypeError(
+            "suite must be (dataset, language, split) triples, e.g. "
+            f"suite_triples('paper', data_dir=...), got {suite!r}"
+        )
+    suite = [tuple(triple) for triple in suite]
+    if not suite:
+        raise ValueError("suite is empty: give at least one (dataset, language, split)")
+    if max_samples is not None and (
+        isinstance(max_samples, bool)
+        or not isinstance(max_samples, (int, np.integer))
+        or max_samples < 1
+    ):
+        raise ValueError(
+            f"max_samples must be a positive integer (examples per dataset and "
+            f"language) or None for all, got {max_samples!r}"
+        )
+    bad = [t for t in suite if len(t) != 3]
+    if bad:
+        raise ValueError(
+            f"each suite entry must be (dataset, language, split), got {bad[0]!r}"
+        )
+    return suite
+
+
+def _predictions(
+    clf: Any, ds: Any, embedding_model: Any, embedding_weight: float, random_state: int
+) -> tuple[np.ndarray, np.ndarray | None, dict[str, Any]]:
+    """Predictions of one triple; for a hybrid, also its similarities and the statement model alone.
+
+    One forward pass of each model: the hybrid's prediction, the statement
+    model's accuracy alone (``statement_accuracy`` with its interval) and
+    the embedding similarities (reused as the baseline when it is the same
+    encoder) all come from the same true-logits and similarities.
+    """
+    if embedding_model is None:
+        return clf.predict(ds), None, {}
+    gold = np.asarray(ds["label"])
+    z = clf.true_logits(ds)
+    similarities = clf.embedding_.similarities(ds)
+    pred = clf.classes_[np.argmax(z + embedding_weight * similarities, axis=1)]
+    alone = clf.classes_[np.argmax(z, axis=1)] == gold
+    low, high = bootstrap_ci(alone, random_state=random_state)
+    extra = {
+        "statement_accuracy": float(alone.mean()),
+        "statement_ci_low": low,
+        "statement_ci_high": high,
+    }
+    return pred, similarities, extra
+
+
+def _scores(
+    clf: Any,
+    ds: Any,
+    pred: np.ndarray,
+    random_state: int,
+    trained_families: Sequence[str] | None,
+    dataset: str,
+) -> dict[str, Any]:
+    """Accuracy (with its bootstrap interval), macro-F1 and the baselines of one triple."""
+    from template_registry import dataset_info
+
+    gold = np.asarray(ds["label"])
+    low, high = bootstrap_ci(pred == gold, random_state=random_state)
+    counts = Counter(gold.tolist())
+    family = dataset_info(dataset)["family"]
+    f1 = f1_score(gold, pred, average="macro", labels=clf.classes_, zero_division=0)
+    return {
+        "n": len(ds),
+        "accuracy": float(accuracy_score(gold, pred)),
+        "ci_low": low,
+        "ci_high": high,
+        "macro_f1": float(f1),
+        "majority": max(counts.values()) / len(gold),
+        "random": 1.0 / len(clf.classes_),
+        "n_classes": len(clf.classes_),
+        "template": ", ".join(f"{t.name} ({t.language})" for t in clf.templates_),
+        "family": family,
+        "held_out": None
+        if trained_families is None
+        else family not in trained_families,
+    }
+
+
+def _baseline_scores(
+    baseline: Any,
+    clf: Any,
+    ds: Any,
+    random_state: int,
+    similarities: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """The embedding baseline on the same rows, template and labels.
+
+    ``similarities`` (the hybrid's own, when the baseline is its encoder)
+    avoids encoding the rows twice.
+    """
+    if similarities is not None:
+        pred = clf.classes_[np.argmax(similarities, axis=1)]
+    else:
+        from ._embedding import EmbeddingZeroShotClassifier
+
+        emb = EmbeddingZeroShotClassifier(
+            baseline, template=clf.templates_[0], labels=list(clf.classes_)
+        ).fit(ds)
+        pred = emb.predict(ds)
+    correct = pred == np.asarray(ds["label"])
+    low, high = bootstrap_ci(correct, random_state=random_state)
+    return {
+        "baseline_accuracy": float(correct.mean()),
+        "baseline_ci_low": low,
+        "baseline_ci_high": high,
+    }
 
 
 def format_table(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:

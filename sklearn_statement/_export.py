@@ -35,6 +35,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ from ._backends import (
     read_manifest,
     require_backend,
 )
+from ._constants import EXPORT_BACKENDS, ON_FAIL, QUANTIZE
 from ._gate import (  # noqa: F401 - re-exported: the gate belongs to the export
     MIN_VALIDATION,
     ExportGateError,
@@ -67,14 +69,18 @@ __all__ = [
     "ON_FAIL",
 ]
 
-QUANTIZE = (None, "int8")
-ON_FAIL = ("raise", "warn")
 #: File names (sentence-transformers' / optimum's conventions).
 FILES = {
     ("onnx", None): "model.onnx",
     ("onnx", "int8"): "model_qint8_avx512_vnni.onnx",
     ("openvino", None): "openvino_model.xml",
     ("openvino", "int8"): "openvino_model_qint8_quantized.xml",
+}
+#: How each backend quantizes to int8 (recorded with the file).
+_INT8 = {
+    "onnx": "dynamic int8 (avx512_vnni: s8 symmetric per-channel weights, u8 "
+    "asymmetric activations)",
+    "openvino": "static int8 (NNCF, ModelType.TRANSFORMER)",
 }
 #: Architectures whose attention ONNX Runtime's optimizer fuses (model_type "bert").
 _FUSABLE = {"bert", "roberta", "xlm-roberta", "camembert", "distilbert", "electra"}
@@ -330,20 +336,9 @@ def export_statement_model(
         If ``directory`` is not a saved model.
     """
     from ._model_io import saved_params, true_false_index
-    from ._scoring import encode_statements, pad_batch, true_logits
+    from ._scoring import encode_statements, true_logits
 
-    if backend not in ("onnx", "openvino"):
-        raise ValueError(f"backend must be 'onnx' or 'openvino', got {backend!r}")
-    if quantize not in QUANTIZE:
-        raise ValueError(f"quantize must be 'int8' or None, got {quantize!r}")
-    if on_fail not in ON_FAIL:
-        raise ValueError(f"on_fail must be 'raise' or 'warn', got {on_fail!r}")
-    for name, value in (
-        ("min_agreement", min_agreement),
-        ("max_accuracy_drop", max_accuracy_drop),
-    ):
-        if not 0 <= float(value) <= 1:
-            raise ValueError(f"{name} must be in [0, 1], got {value!r}")
+    _check_export_args(backend, quantize, on_fail, min_agreement, max_accuracy_drop)
     require_backend(backend, what="exporting")
     statements, labels, ids = validation_statements(validation)
     directory = Path(directory).expanduser()
@@ -356,55 +351,185 @@ def export_statement_model(
     )
     encoded = encode_statements(tokenizer, statements, max_length)
     score = {
-        "pad_id": tokenizer.pad_token_id, "true_index": true_index,
-        "false_index": false_index, "batch_size": batch_size,
-    }  # fmt: skip
-    reference = true_logits(model, encoded, **score)
-    by_length = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
-    sample = pad_batch(
-        [encoded[by_length[-1]], encoded[by_length[0]]], tokenizer.pad_token_id
-    )
+        "pad_id": tokenizer.pad_token_id,
+        "true_index": true_index,
+        "false_index": false_index,
+        "batch_size": batch_size,
+    }
     sub = backend_dir(directory, backend)
     sub.mkdir(parents=True, exist_ok=True)
+    gate = _Gate(
+        backend=backend,
+        config=model.config,
+        encoded=encoded,
+        score=score,
+        reference=true_logits(model, encoded, **score),
+        labels=labels,
+        ids=ids,
+        thresholds={
+            "min_agreement": min_agreement,
+            "max_accuracy_drop": max_accuracy_drop,
+        },
+        on_fail=on_fail,
+        max_length=max_length,
+        sub=sub,
+        manifest=_start_manifest(directory, backend, true_index, false_index),
+        start=start,
+    )
+    large = _large(model)
+    options = dict(quantize_options or {})
+    with tempfile.TemporaryDirectory(prefix="statement_export_") as tmp:
+        raw = Path(tmp) / "raw.onnx"
+        _export_onnx(model, _trace_sample(encoded, tokenizer.pad_token_id), raw)
+        fp32 = sub / FILES[(backend, None)]
+        if backend == "onnx":
+            fused = _optimize_onnx(raw, fp32, model.config, large)
+            gate(fp32, None, {"fused": fused})
+            if quantize == "int8":
+                q_path = sub / FILES[("onnx", "int8")]
+                _quantize_onnx(fp32, q_path, large, options)
+                gate(q_path, "int8", {"fused": fused, "quantization": _INT8["onnx"]})
+        else:
+            _openvino_fp32(raw, fp32)
+            gate(fp32, None, {})
+            if quantize == "int8":
+                texts = list(calibration) if calibration is not None else statements
+                batches = _calibration_batches(tokenizer, texts, max_length)
+                q_path = sub / FILES[("openvino", "int8")]
+                _openvino_int8(fp32, q_path, batches, options)
+                given = "validation" if calibration is None else "given"
+                extra = {
+                    "quantization": _INT8["openvino"],
+                    "calibration": f"{given} statements",
+                    "calibration_size": len(batches),
+                }
+                gate(q_path, "int8", extra)
+    return gate.records[FILES[(backend, quantize)]]
+
+
+def _trace_sample(encoded: list[list[int]], pad_id: int) -> dict[str, Any]:
+    """The longest and the shortest statement, padded: the batch the export traces."""
+    from ._scoring import pad_batch
+
+    by_length = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+    return pad_batch([encoded[by_length[-1]], encoded[by_length[0]]], pad_id)
+
+
+def _check_export_args(
+    backend: str,
+    quantize: str | None,
+    on_fail: str,
+    min_agreement: float,
+    max_accuracy_drop: float,
+) -> None:
+    if backend not in EXPORT_BACKENDS:
+        raise ValueError(f"backend must be 'onnx' or 'openvino', got {backend!r}")
+    if quantize not in QUANTIZE:
+        raise ValueError(f"quantize must be 'int8' or None, got {quantize!r}")
+    if on_fail not in ON_FAIL:
+        raise ValueError(f"on_fail must be 'raise' or 'warn', got {on_fail!r}")
+    for name, value in (
+        ("min_agreement", min_agreement),
+        ("max_accuracy_drop", max_accuracy_drop),
+    ):
+        if not 0 <= float(value) <= 1:
+            raise ValueError(f"{name} must be in [0, 1], got {value!r}")
+
+
+def _start_manifest(
+    directory: Path, backend: str, true_index: int, false_index: int
+) -> dict[str, Any]:
+    """The backend's ``export.json`` so far, with this export's graph facts."""
     manifest = read_manifest(directory, backend)
     manifest.setdefault("files", {})
     manifest.update(
-        {"backend": backend, "inputs": list(INPUT_NAMES), "outputs": list(OUTPUT_NAMES),
-         "true_index": true_index, "false_index": false_index}
-    )  # fmt: skip
-    large = _large(model)
-    options = dict(quantize_options or {})
-    records: dict[str, Any] = {}
+        {
+            "backend": backend,
+            "inputs": list(INPUT_NAMES),
+            "outputs": list(OUTPUT_NAMES),
+            "true_index": true_index,
+            "false_index": false_index,
+        }
+    )
+    return manifest
 
-    def gate(path: Path, q: str | None, extra: dict[str, Any]) -> dict[str, Any]:
+
+def _calibration_batches(
+    tokenizer: Any, texts: Sequence[str], max_length: int
+) -> list[dict[str, np.ndarray]]:
+    """One-statement numpy batches of (at most 300) calibration statements."""
+    from ._scoring import encode_statements, pad_batch
+
+    if not texts:
+        raise ValueError("calibration is empty; give statements or None")
+    return [
+        {k: v.numpy() for k, v in pad_batch([seq], tokenizer.pad_token_id).items()}
+        for seq in encode_statements(tokenizer, texts[:300], max_length)
+    ]
+
+
+@dataclass
+class _Gate:
+    """Score an exported file against the fp32 torch model; keep, warn or refuse it.
+
+    Every file's record goes into ``records`` and the manifest; a passing
+    file (or a failing one with ``on_fail="warn"``) becomes the default, a
+    refused one is deleted and listed under ``refused``.
+    """
+
+    backend: str
+    config: Any
+    encoded: list[list[int]]
+    score: dict[str, Any]
+    reference: np.ndarray
+    labels: np.ndarray
+    ids: Any
+    thresholds: dict[str, float]
+    on_fail: str
+    max_length: int
+    sub: Path
+    manifest: dict[str, Any]
+    start: float
+    records: dict[str, Any] = field(default_factory=dict)
+
+    def __call__(self, path: Path, q: str | None, extra: dict[str, Any]) -> dict:
+        from ._scoring import true_logits
+
+        seconds = time.perf_counter() - self.start  # the export, not its gate
         runner = (
-            OnnxRuntimeModel(path, model.config)
-            if backend == "onnx"
-            else OpenVINOModel(path, model.config, inference_precision="f32")
+            OnnxRuntimeModel(path, self.config)
+            if self.backend == "onnx"
+            else OpenVINOModel(path, self.config, inference_precision="f32")
         )
-        candidate = true_logits(runner, encoded, **score)
+        candidate = true_logits(runner, self.encoded, **self.score)
         report = gate_report(
-            reference, candidate, labels, ids,
-            min_agreement=min_agreement, max_accuracy_drop=max_accuracy_drop,
-        )  # fmt: skip
+            self.reference, candidate, self.labels, self.ids, **self.thresholds
+        )
         record = {
-            "file": str(path), "backend": backend, "quantize": q, "gate": report,
-            "max_length": max_length, "created": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-            "versions": _versions(backend), **extra,
-        }  # fmt: skip
-        records[path.name] = record
-        manifest["files"][path.name] = record
+            "file": str(path),
+            "backend": self.backend,
+            "quantize": q,
+            "gate": report,
+            "max_length": self.max_length,
+            "created": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "versions": _versions(self.backend),
+            **extra,
+            "seconds": seconds,
+        }
+        self.records[path.name] = record
+        self.manifest["files"][path.name] = record
         if report["passed"]:
-            manifest["default"] = path.name
-            _write_manifest(sub, manifest)
+            self.manifest["default"] = path.name
+            _write_manifest(self.sub, self.manifest)
             return record
         message = (
-            f"export {path.name} ({backend}, {q or 'fp32'}) failed its accuracy gate on "
-            f"{report['n_decisions']} {report['level']} decisions: {report['reason']}"
+            f"export {path.name} ({self.backend}, {q or 'fp32'}) failed its accuracy "
+            f"gate on {report['n_decisions']} {report['level']} decisions: "
+            f"{report['reason']}"
         )
-        if on_fail == "warn":
-            manifest["default"] = path.name
-            _write_manifest(sub, manifest)
+        if self.on_fail == "warn":
+            self.manifest["default"] = path.name
+            _write_manifest(self.sub, self.manifest)
             warnings.warn(
                 message
                 + f". KEPT because on_fail='warn': {path} may predict differently "
@@ -413,12 +538,7 @@ def export_statement_model(
                 stacklevel=3,
             )
             return record
-        _remove(path)
-        manifest["files"].pop(path.name)
-        manifest.setdefault("refused", {})[path.name] = record
-        if manifest.get("default") == path.name:
-            manifest.pop("default")
-        _write_manifest(sub, manifest)
+        self._refuse(path, record)
         raise ExportGateError(
             message + ". The file was not kept. Try quantize=None (fp32), "
             "quantize_options={'nodes_to_exclude': [...]} to keep sensitive layers in "
@@ -426,45 +546,13 @@ def export_statement_model(
             record,
         )
 
-    with tempfile.TemporaryDirectory(prefix="statement_export_") as tmp:
-        raw = Path(tmp) / "raw.onnx"
-        _export_onnx(model, sample, raw)
-        fp32 = sub / FILES[(backend, None)]
-        if backend == "onnx":
-            fused = _optimize_onnx(raw, fp32, model.config, large)
-            gate(fp32, None, {"fused": fused, "seconds": time.perf_counter() - start})
-            if quantize == "int8":
-                q_path = sub / FILES[("onnx", "int8")]
-                _quantize_onnx(fp32, q_path, large, options)
-                gate(q_path, "int8", {
-                    "fused": fused, "seconds": time.perf_counter() - start,
-                    "quantization": "dynamic int8 (avx512_vnni: s8 symmetric per-channel "
-                    "weights, u8 asymmetric activations)",
-                })  # fmt: skip
-        else:
-            _openvino_fp32(raw, fp32)
-            gate(fp32, None, {"seconds": time.perf_counter() - start})
-            if quantize == "int8":
-                texts = list(calibration) if calibration is not None else statements
-                if not texts:
-                    raise ValueError("calibration is empty; give statements or None")
-                cal_ids = encode_statements(tokenizer, texts[:300], max_length)
-                batches = [
-                    {
-                        k: v.numpy()
-                        for k, v in pad_batch([seq], tokenizer.pad_token_id).items()
-                    }
-                    for seq in cal_ids
-                ]
-                q_path = sub / FILES[("openvino", "int8")]
-                _openvino_int8(fp32, q_path, batches, options)
-                gate(q_path, "int8", {
-                    "seconds": time.perf_counter() - start,
-                    "quantization": "static int8 (NNCF, ModelType.TRANSFORMER)",
-                    "calibration": "validation statements" if calibration is None
-                    else "given statements", "calibration_size": len(batches),
-                })  # fmt: skip
-    return records[FILES[(backend, quantize)]]
+    def _refuse(self, path: Path, record: dict[str, Any]) -> None:
+        _remove(path)
+        self.manifest["files"].pop(path.name)
+        self.manifest.setdefault("refused", {})[path.name] = record
+        if self.manifest.get("default") == path.name:
+            self.manifest.pop("default")
+        _write_manifest(self.sub, self.manifest)
 
 
 def _versions(backend: str) -> dict[str, str]:

@@ -95,13 +95,10 @@ def few_shot_tuner(clf: Any, statements: Sequence[str], targets: np.ndarray) -> 
     StatementTuner
         A fitted tuner; the model given to ``clf`` is left untouched.
     """
-    from sklearn.frozen import FrozenEstimator
-
     from ._tuner import StatementTuner
+    from ._validation import unwrap_frozen
 
-    base = clf.model
-    while isinstance(base, FrozenEstimator):
-        base = base.estimator
+    base = unwrap_frozen(clf.model)
     seed = clf.random_state
     if seed is not None and not isinstance(seed, (int, np.integer)):
         seed = int(check_random_state(seed).randint(2**31 - 1))

@@ -18,6 +18,7 @@ import numpy as np
 from template_registry import Template
 
 __all__ = [
+    "restrict_template",
     "candidate_labels",
     "check_distinct_statements",
     "check_label_words",
@@ -94,9 +95,10 @@ def check_labels(y: Any, X: Any) -> np.ndarray:
         raise ValueError(
             "Input y contains NaN or infinity; every label must be a class"
         )
+    # before sklearn casts them to int (a RuntimeWarning for huge values)
     if arr.dtype.kind == "f" and (
         np.any(np.abs(arr) > 2**53) or np.any(np.mod(arr, 1) != 0)
-    ):  # before sklearn casts them to int (a RuntimeWarning for huge values)
+    ):
         raise ValueError(
             "Unknown label type: continuous. y holds non-integer numbers; every "
             "label must be a class (a string or an integer)"
@@ -320,3 +322,23 @@ def check_distinct_statements(
                     f"{template!r} ({text!r}{how}), so the model scores them "
                     f"identically and neither can win; {fix}"
                 )
+
+
+def restrict_template(template: Template, labels: Sequence[Any]) -> Template:
+    """``template`` with exactly ``labels`` (sorted ``classes_``), in that order.
+
+    Raises
+    ------
+    ValueError
+        If a label has no statement in a template without a ``{label}`` slot.
+    """
+    missing = [
+        lab for lab in labels if lab not in template.patterns and not template.is_open
+    ]
+    if missing:
+        raise ValueError(
+            f"label(s) {missing} have no statement in {template!r} (its labels: "
+            f"{list(template.labels)}); pass labels= a subset of them, or use a "
+            "template with a {label} slot"
+        )
+    return template.with_labels(labels)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,8 @@ __all__ = [
     "bitsandbytes_config",
     "check_max_length",
     "load_statement_model",
+    "model_source",
+    "ModelSource",
     "position_limit",
     "true_false_index",
     "peft_config_for",
@@ -151,6 +154,116 @@ def _base_from_adapter(path: Path) -> str:
     return base
 
 
+@dataclass(frozen=True)
+class ModelSource:
+    """Where a model's files are and what its config says, read before any weights.
+
+    Attributes
+    ----------
+    spec : str
+        The directory or hub id asked for.
+    path : pathlib.Path or None
+        The local directory (None for a hub id).
+    adapter : bool
+        Whether ``path`` is a peft adapter directory.
+    base : str
+        What the config and weights are read from (an adapter's base model).
+    config : transformers.PretrainedConfig
+    """
+
+    spec: str
+    path: Path | None
+    adapter: bool
+    base: str
+    config: Any
+
+    @property
+    def has_head(self) -> bool:
+        """Whether the checkpoint has a sequence-classification head."""
+        return any(
+            a.endswith("ForSequenceClassification")
+            for a in (self.config.architectures or [])
+        )
+
+    @property
+    def is_statement_model(self) -> bool:
+        """A full model with a 2-way head: loadable as a fitted tuner."""
+        return self.has_head and not self.adapter and self.config.num_labels == 2
+
+
+def model_source(spec: str, **kwargs: Any) -> ModelSource:
+    """Check a model directory (or hub id) and read its config.
+
+    Parameters
+    ----------
+    spec : str
+        A local directory (a transformers model or a peft adapter directory)
+        or a Hugging Face hub id.
+    **kwargs
+        Passed to ``AutoConfig.from_pretrained`` (``revision``…);
+        ``trust_remote_code`` is always False.
+
+    Returns
+    -------
+    ModelSource
+
+    Raises
+    ------
+    TypeError
+        If ``spec`` is not a non-empty string.
+    FileNotFoundError
+        As :func:`load_statement_model` (missing config, safetensors
+        weights or tokenizer vocabulary; a path that does not exist).
+    ValueError
+        If the config cannot be read, or an adapter names no base model.
+    """
+    from transformers import AutoConfig
+
+    if not isinstance(spec, str) or not spec:
+        raise TypeError(
+            f"model must be a directory path or a hub id (str), got {spec!r}"
+        )
+    local = _is_local(spec)
+    path = Path(spec).expanduser() if local else None
+    adapter = local and (path / "adapter_config.json").exists()
+    if local:
+        _check_local_dir(path)
+        _check_tokenizer_files(path)
+    elif Path(spec).expanduser().exists():
+        raise FileNotFoundError(
+            f"model {spec!r} is a file, not a model directory; pass the directory "
+            "written by StatementTuner.save_pretrained"
+        )
+    elif _looks_like_path(spec):
+        raise FileNotFoundError(
+            f"model directory {spec!r} does not exist (and it is not a hub id "
+            "'org/name'); check the path"
+        )
+    base = _base_from_adapter(path) if adapter else spec
+    try:
+        config = AutoConfig.from_pretrained(
+            base, **{**kwargs, "trust_remote_code": False}
+        )
+    except Exception as exc:  # noqa: BLE001 - re-raised with the path
+        raise _load_error(base, exc) from exc
+    return ModelSource(spec, path, adapter, base, config)
+
+
+def _head_kwargs(source: ModelSource, new_head: bool) -> dict[str, Any]:
+    """``from_pretrained`` arguments that give the model a 2-way (false, true) head."""
+    if not source.has_head or source.adapter:
+        return {"num_labels": 2, "id2label": ID2LABEL, "label2id": LABEL2ID}
+    if new_head and source.config.num_labels != 2:
+        # e.g. an NLI head, replaced by a 2-way one
+        return {
+            "num_labels": 2,
+            "id2label": ID2LABEL,
+            "label2id": LABEL2ID,
+            "ignore_mismatched_sizes": True,
+        }
+    return {}
+
+
 def load_statement_model(
     spec: str,
     *,
@@ -200,7 +313,7 @@ def load_statement_model(
         ``weights_only``, or a statement model (a 2-way head kept as is)
         lacks weights such as ``classifier.*``.
     """
-    from transformers import AutoConfig, AutoModelForSequenceClassification
+    from transformers import AutoModelForSequenceClassification
 
     kwargs = dict(model_kwargs or {})
     if kwargs.pop("trust_remote_code", False):
@@ -212,52 +325,16 @@ def load_statement_model(
             "weights_only=False is not allowed: it unpickles arbitrary objects (and runs their code); "
             "convert pickle weights with `sklearn-statement convert DIR` instead"
         )
-    if not isinstance(spec, str) or not spec:
-        raise TypeError(
-            f"model must be a directory path or a hub id (str), got {spec!r}"
-        )
-    local = _is_local(spec)
-    path = Path(spec).expanduser() if local else None
-    adapter = local and (path / "adapter_config.json").exists()
-    if local:
-        _check_local_dir(path)
-        _check_tokenizer_files(path)
-    elif Path(spec).expanduser().exists():
-        raise FileNotFoundError(
-            f"model {spec!r} is a file, not a model directory; pass the directory "
-            "written by StatementTuner.save_pretrained"
-        )
-    elif _looks_like_path(spec):
-        raise FileNotFoundError(
-            f"model directory {spec!r} does not exist (and it is not a hub id "
-            "'org/name'); check the path"
-        )
-    base = _base_from_adapter(path) if adapter else spec
     common = {"trust_remote_code": False, **kwargs}
-    try:
-        config = AutoConfig.from_pretrained(base, **common)
-    except Exception as exc:  # noqa: BLE001 - re-raised with the path
-        raise _load_error(base, exc) from exc
-    has_head = any(
-        a.endswith("ForSequenceClassification") for a in (config.architectures or [])
-    )
+    source = model_source(spec, **common)
+    path, adapter, config = source.path, source.adapter, source.config
+    has_head, local = source.has_head, path is not None
     if not has_head and not new_head and not adapter:
         raise ValueError(
             f"{spec!r} is a {config.model_type} checkpoint without a sequence-classification head "
             f"(architectures: {config.architectures}); statement-tune it first with StatementTuner"
         )
-    head_kwargs: dict[str, Any] = {}
-    if not has_head or adapter:
-        head_kwargs = {"num_labels": 2, "id2label": ID2LABEL, "label2id": LABEL2ID}
-    elif (
-        new_head and config.num_labels != 2
-    ):  # e.g. an NLI head, replaced by a 2-way one
-        head_kwargs = {
-            "num_labels": 2,
-            "id2label": ID2LABEL,
-            "label2id": LABEL2ID,
-            "ignore_mismatched_sizes": True,
-        }
+    head_kwargs = _head_kwargs(source, new_head)
     try:  # before the weights: a missing sentencepiece fails fast
         tokenizer = load_tokenizer(spec, path, **common)
     except ImportError:  # names the package to install
@@ -266,7 +343,7 @@ def load_statement_model(
         raise _load_error(spec, exc) from exc
     try:
         model, info = AutoModelForSequenceClassification.from_pretrained(
-            base,
+            source.base,
             use_safetensors=True if (local and not adapter) else None,
             output_loading_info=True,
             **head_kwargs,

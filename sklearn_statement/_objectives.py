@@ -7,10 +7,9 @@ from typing import Any
 import numpy as np
 import torch
 
-__all__ = ["OBJECTIVES", "listwise_loss", "check_example_ids"]
+from ._constants import OBJECTIVES
 
-#: ``StatementTuner(objective=...)`` values.
-OBJECTIVES = ("binary", "listwise")
+__all__ = ["OBJECTIVES", "listwise_loss", "check_example_ids"]
 
 
 def listwise_loss(

@@ -43,14 +43,15 @@ def save_tuner(
     tuner: Any,
     save_directory: str | os.PathLike,
     *,
-    merge: bool = False,
-    overwrite: bool = False,
-    scores: dict[str, Any] | None = None,
-    templates: Sequence[Any] | None = None,
+    merge: bool,
+    overwrite: bool,
+    scores: dict[str, Any] | None,
+    templates: Sequence[Any] | None,
 ) -> Path:
     """Write a fitted tuner's model, tokenizer, parameters, templates and card.
 
-    See :meth:`StatementTuner.save_pretrained` for the parameters.
+    See :meth:`StatementTuner.save_pretrained` for the parameters (and
+    their defaults).
     """
     path = Path(save_directory)
     if path.exists() and (not path.is_dir() or any(path.iterdir())) and not overwrite:

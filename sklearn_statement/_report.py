@@ -91,8 +91,12 @@ def _plot(name: str, rows: Sequence[dict[str, Any]], path: Path) -> None:
         100 * rows[0]["random"], color="grey", linestyle=":", label="random guessing"
     )
     if name in PAPER_REPORTED:
-        ax.axhline(PAPER_REPORTED[name], color="#c44e52", linestyle="--",
-                   label=f"reported average {PAPER_REPORTED[name]} (mDeBERTa-v3, arXiv 2506.01592)")  # fmt: skip
+        ax.axhline(
+            PAPER_REPORTED[name],
+            color="#c44e52",
+            linestyle="--",
+            label=f"reported average {PAPER_REPORTED[name]} (mDeBERTa-v3, arXiv 2506.01592)",
+        )
     ax.set_xticks(
         range(len(rows)),
         langs,
@@ -167,8 +171,16 @@ def write_report(
     averages = dataset_averages(rows)
     files = {}
     with open(out / "results.json", "w", encoding="utf-8") as f:
-        json.dump({"meta": meta or {}, "averages": averages, "paper_reported": PAPER_REPORTED, "rows": list(rows)}, f,
-                  indent=2)  # fmt: skip
+        json.dump(
+            {
+                "meta": meta or {},
+                "averages": averages,
+                "paper_reported": PAPER_REPORTED,
+                "rows": list(rows),
+            },
+            f,
+            indent=2,
+        )
     files["json"] = out / "results.json"
     columns = list(rows[0]) if rows else []
     with open(out / "results.csv", "w", encoding="utf-8", newline="") as f:
@@ -184,15 +196,22 @@ def write_report(
         "## Averages over languages (%)",
         "",
     ]
-    lines += ["| dataset | languages | ours | majority | random | reported (mDeBERTa-v3, 25 languages) |",
-              "|---|---|---|---|---|---|"]  # fmt: skip
+    lines += [
+        "| dataset | languages | ours | majority | random | reported (mDeBERTa-v3, 25 languages) |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, avg in sorted(averages.items()):
         reported = f"{PAPER_REPORTED[name]:.2f}" if name in PAPER_REPORTED else "–"
-        lines.append(f"| {name} | {avg['languages']} | {avg['accuracy']:.2f} | {avg['majority']:.2f} | "
-                     f"{avg['random']:.2f} | {reported} |")  # fmt: skip
-    lines += ["", "Reported figures are the averages of arXiv 2506.01592 (ACL 2025) for a statement-tuned "
-              "mDeBERTa-v3 (276M) trained on 25 languages: a different model, data and setup, shown for "
-              "reference, not a comparison of equals."]  # fmt: skip
+        lines.append(
+            f"| {name} | {avg['languages']} | {avg['accuracy']:.2f} | {avg['majority']:.2f} | "
+            f"{avg['random']:.2f} | {reported} |"
+        )
+    lines += [
+        "",
+        "Reported figures are the averages of arXiv 2506.01592 (ACL 2025) for a statement-tuned "
+        "mDeBERTa-v3 (276M) trained on 25 languages: a different model, data and setup, shown for "
+        "reference, not a comparison of equals.",
+    ]
     (out / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     files["markdown"] = out / "results.md"
     if plots:

@@ -105,9 +105,16 @@ def true_logits(
             return diff(np.asarray(model.logits(ids, mask), dtype=np.float64))
 
     out = _run_sorted(
-        model, input_ids, forward, pad_id=pad_id, batch_size=batch_size,
-        device=device, dtype=dtype, progress=progress, desc=desc,
-    )  # fmt: skip
+        model,
+        input_ids,
+        forward,
+        pad_id=pad_id,
+        batch_size=batch_size,
+        device=device,
+        dtype=dtype,
+        progress=progress,
+        desc=desc,
+    )
     return out.astype(np.float64, copy=False)
 
 
@@ -166,9 +173,16 @@ def mean_pooled(
             return pool(np.asarray(model.hidden_states(ids, mask)), mask)
 
     return _run_sorted(
-        model, input_ids, forward, pad_id=pad_id, batch_size=batch_size,
-        device=device, dtype=dtype, progress=False, desc="embedding",
-    ).astype(np.float32, copy=False)  # fmt: skip
+        model,
+        input_ids,
+        forward,
+        pad_id=pad_id,
+        batch_size=batch_size,
+        device=device,
+        dtype=dtype,
+        progress=False,
+        desc="embedding",
+    ).astype(np.float32, copy=False)
 
 
 def _run_sorted(
@@ -229,11 +243,9 @@ def _run_sorted(
 
 
 #: A batch is cut early when a statement is shorter than this fraction of the
-#: batch's longest (first) one, so that no batch is mostly padding. Measured
-#: with ``benchmarks/bench_inference.py`` before and after (MiniLM, 2 CPU
-#: cores, its K=2 curve: 48 texts x 2 labels, batch_size=64): 70.7 -> 152.1
-#: statements/s in fp32, 141.5 -> 218.3 in bf16; within noise on 200 texts x
-#: 8 labels (175.8 -> 187.7 fp32).
+#: batch's longest (first) one, so that no batch is mostly padding (it pays
+#: most on short batches of few labels: ``benchmarks/bench_inference.py``,
+#: figures in ``benchmarks/results/bench_inference.json``, ``curve_k``).
 MIN_FILL = 0.75
 #: ... but batches are never cut below this size (tiny batches idle the cores).
 MIN_BATCH = 8

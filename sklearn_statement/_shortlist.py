@@ -81,9 +81,11 @@ class Shortlist:
         return f"Shortlist(k={self.k}, encoder={self.encoder!r}, batch_size={self.batch_size})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Shortlist) and (self.k, self.encoder, self.batch_size) == (
-            other.k, other.encoder, other.batch_size
-        )  # fmt: skip
+        return isinstance(other, Shortlist) and (
+            self.k,
+            self.encoder,
+            self.batch_size,
+        ) == (other.k, other.encoder, other.batch_size)
 
     __hash__ = None  # mutable-looking value object; compared by value
 
@@ -135,18 +137,25 @@ class _Embedder:
 
             ids = encode_statements(clf.tokenizer_, texts, clf.max_length_)
             return mean_pooled(
-                clf.model_, ids, pad_id=clf.tokenizer_.pad_token_id,
-                batch_size=self.spec.batch_size, device=clf.device_, dtype=clf.dtype_,
-            )  # fmt: skip
+                clf.model_,
+                ids,
+                pad_id=clf.tokenizer_.pad_token_id,
+                batch_size=self.spec.batch_size,
+                device=clf.device_,
+                dtype=clf.dtype_,
+            )
         if isinstance(encoder, (str, os.PathLike)):
             if self._encoder is None:
                 from ._embedding import _load_encoder
 
                 self._encoder = _load_encoder(os.fspath(encoder), "cpu")
             vectors = self._encoder.encode(
-                list(texts), batch_size=self.spec.batch_size, convert_to_numpy=True,
-                normalize_embeddings=True, show_progress_bar=False,
-            )  # fmt: skip
+                list(texts),
+                batch_size=self.spec.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
         else:
             vectors = encoder(list(texts))
         vectors = np.asarray(vectors, dtype=np.float32)
@@ -180,7 +189,7 @@ class ShortlistIndex:
     def mask(self, clf: Any, examples: Sequence[Any]) -> np.ndarray:
         """Which labels each example keeps: bool, shape (n_examples, n_classes), ``k`` per row."""
         template = clf.templates_[0]
-        texts = [" ".join(template._values(ex).values()) for ex in examples]
+        texts = [" ".join(template.field_values(ex).values()) for ex in examples]
         similarity = self._embed(clf, texts) @ self.label_vectors.T
         n, k = similarity.shape[0], min(self.k, similarity.shape[1])
         keep = np.zeros(similarity.shape, dtype=bool)

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from ._constants import INPUT_FORMATS, OUTPUT_FORMATS
+
 __all__ = [
     "INPUT_FORMATS",
     "OUTPUT_FORMATS",
@@ -28,23 +30,6 @@ __all__ = [
     "truth_values",
     "write_table",
 ]
-
-#: Input formats by file extension; ``txt`` is one text (or JSON object) per line.
-INPUT_FORMATS = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".jsonl": "jsonl",
-    ".json": "json",
-    ".parquet": "parquet",
-    ".txt": "txt",
-}
-#: Output formats by file extension.
-OUTPUT_FORMATS = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".jsonl": "jsonl",
-    ".parquet": "parquet",
-}
 
 
 def format_of(path: str, formats: Mapping[str, str], what: str) -> str:

@@ -18,7 +18,7 @@ from sklearn.utils._param_validation import (
 )
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
-from skorch.dataset import ValidSplit, unpack_data
+from skorch.dataset import ValidSplit
 from skorch.utils import TeeGenerator, is_dataset, to_tensor
 
 from ._batching import (
@@ -29,7 +29,8 @@ from ._batching import (
     texts_of,
 )
 from ._callbacks import ResumableCheckpoint, WarmupLinearSchedule
-from ._device import PRECISIONS, autocast, resolve_device, resolve_precision
+from ._constants import OBJECTIVES, PEFT_METHODS, PRECISIONS
+from ._device import autocast, resolve_device, resolve_precision
 from ._model_io import (
     bitsandbytes_config,
     check_max_length,
@@ -37,7 +38,7 @@ from ._model_io import (
     peft_config_for,
     saved_params,
 )
-from ._objectives import OBJECTIVES, check_example_ids, listwise_loss
+from ._objectives import check_example_ids, listwise_loss
 from ._persistence import SAVED_PARAMS, is_peft, save_tuner
 from ._quiet import quiet_transformers
 from ._validation import check_binary_targets, check_statements
@@ -159,11 +160,11 @@ class StatementTuner(NeuralNetClassifier):
         ``fit`` from it (see :class:`ResumableCheckpoint`).
     optimizer : torch optimizer class, default=torch.optim.AdamW
         Adam and AdamW use PyTorch's fused implementation (``fused=True``)
-        unless ``optimizer__fused`` or ``optimizer__foreach`` is given: on a
-        CPU one AdamW step over 35M fp32 parameters took 11 ms fused against
-        100 ms for the default per-tensor loop (measured 2026-11-21, 2 cores),
-        and ``benchmarks/bench_training.py`` went from 0.84x to 1.00x the
-        ``Trainer``'s throughput.
+        unless ``optimizer__fused`` or ``optimizer__foreach`` is given: one
+        fused step is several times faster than the default per-tensor loop
+        on a CPU, which matters next to the forward and backward passes of a
+        small encoder (``benchmarks/bench_training.py``; its figures against
+        the ``Trainer`` are in ``benchmarks/results/bench_training.json``).
     train_split : callable or None, default=None
         skorch validation split (e.g. ``skorch.dataset.ValidSplit(0.1)``);
         None trains on everything (unless ``early_stopping`` is set).
@@ -215,7 +216,7 @@ class StatementTuner(NeuralNetClassifier):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
-        "peft": [StrOptions({"lora", "qlora", "prompt"}), None],
+        "peft": [StrOptions(set(PEFT_METHODS)), None],
         "device": "no_validation",  # str or torch.device, checked by resolve_device
         "precision": [StrOptions(set(PRECISIONS))],
         "random_state": [Interval(Integral, 0, None, closed="left"), None],
@@ -528,8 +529,8 @@ class StatementTuner(NeuralNetClassifier):
         super().check_data(X, y)
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
-        if training:  # gradient accumulation needs the batch position in the epoch
-            self.batch_in_epoch_, self.batches_per_epoch_ = 0, len(iterator)
+        if training:  # the last batch of an epoch always steps the optimizer
+            self.batches_per_epoch_ = len(iterator)
         return super().run_single_epoch(
             iterator, training, prefix, step_fn, **fit_params
         )
@@ -537,25 +538,27 @@ class StatementTuner(NeuralNetClassifier):
     def train_step(self, batch, **fit_params):
         """One batch; the optimizer steps every ``gradient_accumulation_steps`` batches.
 
-        The loss is divided by the accumulation steps before ``backward`` so
-        the summed gradient is that of the mean over the effective batch;
-        the loss recorded in the history is the batch's own. Callbacks'
+        skorch's gradient-accumulation recipe (its FAQ): ``train_step_single``
+        on every batch, the optimizer step on every n-th training batch of
+        the epoch (counted in the history) and on the epoch's last one. The
+        summed gradient is divided by the accumulation steps before the
+        step, so it is that of the mean loss over the effective batch, while
+        the loss recorded in the history stays the batch's own. Callbacks'
         ``on_grad_computed`` (gradient clipping) runs once per optimizer
         step, on the accumulated gradient.
         """
         steps = self.gradient_accumulation_steps
-        self.batch_in_epoch_ = getattr(self, "batch_in_epoch_", 0) + 1
         if steps == 1:
             self.optimizer_stepped_ = True
             return super().train_step(batch, **fit_params)
-        self._set_training(True)
-        Xi, yi = unpack_data(batch)
-        y_pred = self.infer(Xi, **fit_params)
-        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
-        (loss / steps).backward()
-        last = self.batch_in_epoch_ >= getattr(self, "batches_per_epoch_", 0)
-        self.optimizer_stepped_ = self.batch_in_epoch_ % steps == 0 or last
+        step = self.train_step_single(batch, **fit_params)
+        done = len(self.history[-1, "batches"])  # this one included
+        last = done >= getattr(self, "batches_per_epoch_", 0)
+        self.optimizer_stepped_ = done % steps == 0 or last
         if self.optimizer_stepped_:
+            for _, param in self.get_all_learnable_params():
+                if param.grad is not None:
+                    param.grad.div_(steps)
             # the gradient is complete only now: clipping sees the accumulated sum
             self.notify(
                 "on_grad_computed",
@@ -565,7 +568,7 @@ class StatementTuner(NeuralNetClassifier):
             )
             self._step_optimizer(None)
             self._zero_grad_optimizer()
-        return {"loss": loss, "y_pred": y_pred}
+        return step
 
     def get_split_datasets(self, X, y=None, **fit_params):
         if self.early_stopping is not None and self.train_split is None:
@@ -629,11 +632,11 @@ class StatementTuner(NeuralNetClassifier):
             if texts is not None and len(texts) > kwargs["batch_size"]:
                 from transformers.trainer_pt_utils import LengthGroupedSampler
 
-                # Characters as a cheap proxy for tokens. Token counts halve
-                # the padding (bench_training statements: 31% -> 16.5% padded
-                # tokens, ~8% faster) but changed the batch order enough that
-                # the demo's MiniLM stayed on its 0.693 loss plateau for all 3
-                # epochs; kept as the ordering the demo was validated with.
+                # Characters as a cheap proxy for tokens. Token counts pad
+                # less (see benchmarks/bench_training.py) but changed the
+                # batch order enough that the demo's MiniLM stayed on its
+                # 0.693 loss plateau for all 3 epochs; kept as the ordering
+                # the demo was validated with.
                 lengths = [len(t) for t in texts]
                 kwargs["sampler"] = LengthGroupedSampler(
                     kwargs["batch_size"], lengths=lengths, generator=self.generator_

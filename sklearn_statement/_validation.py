@@ -7,7 +7,43 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["check_statements", "check_binary_targets", "check_examples"]
+__all__ = [
+    "check_statements",
+    "check_binary_targets",
+    "check_examples",
+    "text_input_tags",
+    "unwrap_frozen",
+]
+
+
+def text_input_tags(tags: Any) -> Any:
+    """Declare text input (strings or dicts of field texts, no 2-D arrays) on sklearn tags."""
+    tags.input_tags.string = True
+    tags.input_tags.dict = True
+    tags.input_tags.two_d_array = False
+    return tags
+
+
+def unwrap_frozen(model: Any) -> Any:
+    """The estimator inside ``sklearn.frozen.FrozenEstimator`` wrappers (nested ones too).
+
+    ``ZeroShotStatementClassifier(model=FrozenEstimator(tuner))`` is how clones
+    share a fitted tuner; the classifier and few-shot tuning use the tuner
+    itself. Anything else is returned unchanged.
+
+    Examples
+    --------
+    >>> from sklearn.frozen import FrozenEstimator
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> clf = LogisticRegression()
+    >>> unwrap_frozen(FrozenEstimator(FrozenEstimator(clf))) is clf
+    True
+    """
+    from sklearn.frozen import FrozenEstimator
+
+    while isinstance(model, FrozenEstimator):
+        model = model.estimator
+    return model
 
 
 def _is_missing(value: Any) -> bool:

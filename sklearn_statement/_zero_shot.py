@@ -14,8 +14,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from template_registry import Template, get_template, list_templates, render_statements
 
-from ._backends import BACKENDS, load_backend_model
-from ._device import PRECISIONS, resolve_device, resolve_precision
+from ._backends import load_backend_model
+from ._constants import BACKENDS, NORMALIZE, PRECISIONS
+from ._device import resolve_device, resolve_precision
 from ._few_shot import few_shot_statements, few_shot_tuner
 from ._labels import (
     candidate_labels,
@@ -23,6 +24,7 @@ from ._labels import (
     check_label_words,
     check_labels,
     resolve_classes,
+    restrict_template,
 )
 from ._model_io import (
     check_max_length,
@@ -34,20 +36,9 @@ from ._model_io import (
 from ._quiet import quiet_transformers
 from ._scoring import true_logits
 from ._shortlist import Shortlist, fit_shortlist, place, shortlisted_ids
-from ._validation import check_examples
+from ._validation import check_examples, text_input_tags, unwrap_frozen
 
-__all__ = ["ZeroShotStatementClassifier", "resolve_classes"]
-
-NORMALIZE = ("softmax", "sum")
-
-
-def _unwrap(model: Any) -> Any:
-    """FrozenEstimator(tuner) -> tuner."""
-    from sklearn.frozen import FrozenEstimator
-
-    while isinstance(model, FrozenEstimator):
-        model = model.estimator
-    return model
+__all__ = ["ZeroShotStatementClassifier", "resolve_classes", "scoring_templates"]
 
 
 def _one_template(template: Any, language: str) -> Template:
@@ -67,7 +58,9 @@ def _one_template(template: Any, language: str) -> Template:
     )
 
 
-def _resolve_templates(template: Any, language: str, ensemble: bool) -> list[Template]:
+def scoring_templates(
+    template: Any, language: str, ensemble: bool = False
+) -> list[Template]:
     """The template(s) to score with: one, a given list, or a task's variants.
 
     Raises
@@ -342,10 +335,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         self.shortlist = shortlist
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.dict = True
-        tags.input_tags.two_d_array = False
+        tags = text_input_tags(super().__sklearn_tags__())
         tags.target_tags.required = bool(self.few_shot)
         tags.classifier_tags.multi_label = bool(self.multi_label)
         tags.non_deterministic = bool(self.few_shot) and self.random_state is None
@@ -355,7 +345,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
     def _load_model(self) -> None:
         from ._tuner import StatementTuner
 
-        model = _unwrap(self.model)
+        model = unwrap_frozen(self.model)
         if model is None:
             raise ValueError(
                 "model is required: a fitted StatementTuner, FrozenEstimator(tuner), a "
@@ -464,35 +454,21 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
                 "single-label predict takes the most-true label); set "
                 "multi_label=True or leave threshold=None"
             )
-        templates = _resolve_templates(self.template, self.language, self.ensemble)
+        templates = scoring_templates(self.template, self.language, self.ensemble)
         if y is not None and not self.multi_label:
             y = check_labels(y, X)
         given = candidate_labels(self.labels, templates[0], y, self.multi_label)
         labels = sorted(given)
-        resolved = []
-        for template in templates:
-            missing = [
-                lab
-                for lab in labels
-                if lab not in template.patterns and not template.is_open
-            ]
-            if missing:
-                raise ValueError(
-                    f"label(s) {missing} have no statement in {template!r} (its labels: "
-                    f"{list(template.labels)}); pass labels= a subset of them, or use a "
-                    "template with a {label} slot"
-                )
-            resolved.append(template.with_labels(labels))
+        resolved = [restrict_template(t, labels) for t in templates]
         check_label_words(resolved, labels)
         self.templates_ = resolved
         self.template_ = resolved[0]
         fields = self._fields()
         examples = check_examples(X, fields) if X is not None else None
         for template in self.templates_ if examples is not None else ():
-            for (
-                example
-            ) in examples:  # empty / None field values are reported now, not at predict
-                template._values(example)
+            # empty / None field values are reported now, not at predict
+            for example in examples:
+                template.field_values(example)
         self._load_model()
         check_distinct_statements(self.templates_, labels, self.tokenizer_)
         self.template_labels_ = tuple(given)

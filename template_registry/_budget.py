@@ -142,7 +142,7 @@ def render_statements(
         ``max_length`` cannot even hold the template's fixed text.
     """
     labels = tuple(template.labels if labels is None else labels)
-    values = [template._values(ex) for ex in examples]
+    values = [template.field_values(ex) for ex in examples]
     if not labels:
         template.statements({})  # raises the open-label-set error
     rendered = [template.render(v, labels) for v in values]

@@ -156,19 +156,11 @@ def _bind(
     statements = {d: fam.patterns[f] for d, f in mapping.items() if f in fam.patterns}
     if len(statements) < len(mapping) and not fam.is_open:
         return None  # this family variant does not cover the dataset's labels
-    return Template(
-        fam.task,
-        statements,
-        language=fam.language,
-        name=fam.name,
-        fields=fam.fields,
+    return fam.replace(
+        statements=statements,
         labels=tuple(mapping),
-        label_statement=fam.label_statement,
         verbalizer={d: fam.verbalize(f) for d, f in mapping.items()},
-        switch=fam.switch,
         dataset=dataset,
-        source=fam.source,
-        example=fam.example,
     )
 
 

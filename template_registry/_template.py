@@ -212,6 +212,28 @@ class Template:
                 f"{where}: give a statement per label ('statements') or a 'label_statement'"
             )
         self.switch = switch
+        used = self._parse_statements(statements, switch, where)
+        self._label_segments = None
+        if label_statement is not None:
+            self._label_segments = _parse(label_statement, f"{where}, label_statement")
+            names = _placeholders(self._label_segments)
+            if "label" not in names:
+                raise TemplateError(
+                    f"{where}: label_statement {label_statement!r} has no '{{label}}' slot"
+                )
+            used += [p for p in names if p != "label" and p not in used]
+        self.label_statement = label_statement
+        self._verbalizer = dict(verbalizer or {})
+        self._patterns = statements
+        if switch is not None and switch not in used:
+            used.append(switch)
+        self.fields = self._check_fields(fields, used, where)
+        self.labels = self._check_labels(labels, statements, where)
+
+    def _parse_statements(
+        self, statements: dict[Hashable, Any], switch: str | None, where: str
+    ) -> list[str]:
+        """Parse every label's pattern(s) into ``_segments``; the placeholders used."""
         self._segments: dict[Hashable, dict[str | None, list]] = {}
         used: list[str] = []
         cases_seen: set[str] | None = None
@@ -246,22 +268,15 @@ class Template:
                 f"{where}: '{{label}}' may only appear in 'label_statement'; explicit statements "
                 "write the label's words out"
             )
-        self._label_segments = None
-        if label_statement is not None:
-            self._label_segments = _parse(label_statement, f"{where}, label_statement")
-            names = _placeholders(self._label_segments)
-            if "label" not in names:
-                raise TemplateError(
-                    f"{where}: label_statement {label_statement!r} has no '{{label}}' slot"
-                )
-            used += [p for p in names if p != "label" and p not in used]
-        self.label_statement = label_statement
-        self._verbalizer = dict(verbalizer or {})
-        self._patterns = statements
-        if switch is not None and switch not in used:
-            used.append(switch)
+        return used
+
+    @staticmethod
+    def _check_fields(
+        fields: Iterable[str] | None, used: list[str], where: str
+    ) -> tuple[str, ...]:
+        """The declared fields (checked against the placeholders used), else those used."""
         if fields is None:
-            self.fields = tuple(used)
+            fields = tuple(used)
         else:
             fields = tuple(fields)
             if len(set(fields)) != len(fields):
@@ -278,25 +293,32 @@ class Template:
                     f"{where}: field(s) {missing} are declared but no statement uses them "
                     "(use them in a pattern or remove them from 'fields')"
                 )
-            self.fields = fields
-        if not self.fields:
+        if not fields:
             raise TemplateError(
                 f"{where}: the patterns use no input field; add a placeholder such as '{{text}}'"
             )
+        return fields
+
+    def _check_labels(
+        self,
+        labels: Iterable[Hashable] | None,
+        statements: dict[Hashable, Any],
+        where: str,
+    ) -> tuple[Hashable, ...]:
+        """The labels, in order (default: the keys of ``statements``), each with a statement."""
         if labels is None:
-            labels = tuple(statements)
-        else:
-            labels = tuple(labels)
-            if len(set(labels)) != len(labels):
-                raise TemplateError(f"{where}: duplicate labels in {labels}")
-            if label_statement is None:
-                missing = [lab for lab in labels if lab not in self._segments]
-                if missing:
-                    raise TemplateError(
-                        f"{where}: label(s) {missing} have no statement; known labels are "
-                        f"{list(self._segments)} (add a statement or a 'label_statement')"
-                    )
-        self.labels = labels
+            return tuple(statements)
+        labels = tuple(labels)
+        if len(set(labels)) != len(labels):
+            raise TemplateError(f"{where}: duplicate labels in {labels}")
+        if self.label_statement is None:
+            missing = [lab for lab in labels if lab not in self._segments]
+            if missing:
+                raise TemplateError(
+                    f"{where}: label(s) {missing} have no statement; known labels are "
+                    f"{list(self._segments)} (add a statement or a 'label_statement')"
+                )
+        return labels
 
     # ------------------------------------------------------------------ helpers
     def _where(self) -> str:
@@ -363,20 +385,66 @@ class Template:
         """
         merged = dict(self.verbalizer)
         merged.update(verbalizer or {})
-        return Template(
-            self.task,
-            {lab: pat for lab, pat in self._patterns.items()},
-            language=self.language,
-            name=self.name,
-            fields=self.fields,
-            labels=tuple(labels),
-            label_statement=self.label_statement,
-            verbalizer=merged,
-            switch=self.switch,
-            dataset=self.dataset,
-            source=self.source,
-            example=self.example,
-        )
+        return self.replace(labels=tuple(labels), verbalizer=merged)
+
+    def replace(self, **changes: Any) -> Template:
+        """Return a new template with some constructor arguments changed.
+
+        Like :func:`dataclasses.replace`: every argument of :class:`Template`
+        not given keeps this template's value (``statements`` is the explicit
+        patterns, :attr:`patterns`), and the new template is validated as
+        any other.
+
+        Parameters
+        ----------
+        **changes
+            Arguments of :class:`Template` (``task``, ``statements``,
+            ``language``, ``name``, ``fields``, ``labels``,
+            ``label_statement``, ``verbalizer``, ``switch``, ``dataset``,
+            ``source``, ``example``).
+
+        Returns
+        -------
+        Template
+
+        Raises
+        ------
+        TypeError
+            If a change names no argument of :class:`Template`.
+        TemplateError
+            If the changed template is invalid (as in the constructor).
+
+        Examples
+        --------
+        >>> from template_registry import get_template
+        >>> t = get_template("sst2").replace(name="mine", language="de")
+        >>> t.name, t.language, t.labels
+        ('mine', 'de', (0, 1))
+        """
+        arguments = {
+            "task": self.task,
+            "statements": dict(self._patterns),
+            "language": self.language,
+            "name": self.name,
+            "fields": self.fields,
+            "labels": self.labels,
+            "label_statement": self.label_statement,
+            "verbalizer": dict(self._verbalizer),
+            "switch": self.switch,
+            "dataset": self.dataset,
+            "source": self.source,
+            "example": self.example,
+        }
+        unknown = sorted(set(changes) - set(arguments))
+        if unknown:
+            raise TypeError(
+                f"Template.replace() got unknown argument(s) {unknown}; "
+                f"the arguments are {list(arguments)}"
+            )
+        arguments.update(changes)
+        task = arguments.pop("task")
+        statements = arguments.pop("statements")
+        return Template(task, statements, **arguments)
 
     def _segments_for(self, label: Hashable, values: Mapping[str, str]):
         if label in self._segments:
@@ -415,7 +483,33 @@ class Template:
             out.append(value)
         return "".join(out)
 
-    def _values(self, example: Mapping[str, Any]) -> dict[str, str]:
+    def field_values(self, example: Mapping[str, Any]) -> dict[str, str]:
+        """The example's text for each of the template's fields, validated.
+
+        Parameters
+        ----------
+        example : mapping of str -> Any
+            Field name -> value; keys that are not fields are ignored.
+
+        Returns
+        -------
+        dict of str -> str
+            ``{field: text}`` in :attr:`fields` order, each value as ``str``.
+
+        Raises
+        ------
+        TypeError
+            If ``example`` is not a mapping.
+        ValueError
+            If a field is missing, None, NaN or empty (the message names it
+            and the template).
+
+        Examples
+        --------
+        >>> from template_registry import get_template
+        >>> get_template("xnli").field_values({"premise": "A.", "hypothesis": 2, "id": 7})
+        {'premise': 'A.', 'hypothesis': '2'}
+        """
         if not isinstance(example, Mapping):
             raise TypeError(
                 f"an example must be a mapping of field -> text with fields {list(self.fields)}, "
@@ -469,7 +563,7 @@ class Template:
                 f"{self._where()} has an open label set; give it labels with "
                 "template.with_labels([...]) (or labels=[...] in ZeroShotStatementClassifier)"
             )
-        return self.render(self._values(example))
+        return self.render(self.field_values(example))
 
     def to_dict(self) -> dict[str, Any]:
         """The template as plain data (the YAML schema of the registry files)."""

@@ -194,18 +194,51 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-@pytest.fixture(scope="session")
-def fitted_tiny_tuner(tiny_models):
-    """A tiny BERT tuner fitted for one short epoch (shared, read-only)."""
-    from sklearn_statement import StatementTuner
+class ToyStatements:
+    """The toy training data: 16 statements, 8 true (fresh lists on every access)."""
 
-    X = [
+    STATEMENTS = (
         "the dog is good.",
         "the dog is bad.",
         "the movie is great.",
         "the movie is terrible.",
-    ] * 4
-    y = [1, 0, 1, 0] * 4
+    )
+    TRUTH = (1, 0, 1, 0)
+
+    @property
+    def X(self) -> list[str]:
+        return list(self.STATEMENTS) * 4
+
+    @property
+    def y(self) -> list[int]:
+        return list(self.TRUTH) * 4
+
+
+@pytest.fixture(scope="session")
+def toy() -> ToyStatements:
+    """Toy statements ``toy.X`` and their truth values ``toy.y`` (1 = true)."""
+    return ToyStatements()
+
+
+@pytest.fixture()
+def scratch_registry(monkeypatch):
+    """A copy of the template registry that a test may extend; undone after it."""
+    from template_registry._registry import _REGISTRY
+
+    _REGISTRY.ensure_loaded()
+    for attr in ("families", "dataset_templates"):
+        monkeypatch.setattr(
+            _REGISTRY, attr, {k: list(v) for k, v in getattr(_REGISTRY, attr).items()}
+        )
+    monkeypatch.setattr(_REGISTRY, "_derived", {})
+
+
+@pytest.fixture(scope="session")
+def fitted_tiny_tuner(tiny_models, toy):
+    """A tiny BERT tuner fitted for one short epoch (shared, read-only)."""
+    from sklearn_statement import StatementTuner
+
+    X, y = toy.X, toy.y
     tuner = StatementTuner(
         tiny_models["bert"],
         max_epochs=1,

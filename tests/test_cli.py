@@ -177,8 +177,19 @@ def oracle(model_dir):
 
 
 def _topic(model_dir, *extra):
-    return ["predict", "--model", model_dir, "--template", "topic", "--labels",
-            "sports", "politics", "--device", "cpu", *extra]  # fmt: skip
+    return [
+        "predict",
+        "--model",
+        model_dir,
+        "--template",
+        "topic",
+        "--labels",
+        "sports",
+        "politics",
+        "--device",
+        "cpu",
+        *extra,
+    ]
 
 
 def _write(path, kind):
@@ -367,8 +378,17 @@ def test_evaluate_refuses_existing_outputs_before_running(
     report = tmp_path / "report"
     report.mkdir()
     (report / "sib200.png").write_bytes(b"mine")
-    base = ["evaluate", "--model", model_dir, "--tasks", "sib200", "--languages", "en",
-            "--data-dir", str(sample_dir)]  # fmt: skip
+    base = [
+        "evaluate",
+        "--model",
+        model_dir,
+        "--tasks",
+        "sib200",
+        "--languages",
+        "en",
+        "--data-dir",
+        str(sample_dir),
+    ]
     assert main([*base, "--output-dir", str(report)]) == 2
     assert "already holds" in capsys.readouterr().err
     rows = tmp_path / "rows.json"
@@ -381,15 +401,24 @@ def test_evaluate_refuses_existing_outputs_before_running(
     "argv, message",
     [
         (["build", "--tasks", "sst2", "--n", "0"], "--n: must be a positive integer"),
-        (["evaluate", "--model", "m", "--max-samples", "-3"], "positive integer, got '-3'"),
-        (["tune", "--model", "m", "--out", "o", "--tasks", "sst2", "--epochs", "0"],
-         "--epochs: must be a positive integer"),
-        (["predict", "--model", "m", "--template", "sst2", "--field", "premise"],
-         "NAME=COLUMN"),
-        (["predict", "--model", "m", "--template", "sst2", "--threshold", "2"],
-         "in (0, 1)"),
+        (
+            ["evaluate", "--model", "m", "--max-samples", "-3"],
+            "positive integer, got '-3'",
+        ),
+        (
+            ["tune", "--model", "m", "--out", "o", "--tasks", "sst2", "--epochs", "0"],
+            "--epochs: must be a positive integer",
+        ),
+        (
+            ["predict", "--model", "m", "--template", "sst2", "--field", "premise"],
+            "NAME=COLUMN",
+        ),
+        (
+            ["predict", "--model", "m", "--template", "sst2", "--threshold", "2"],
+            "in (0, 1)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_numbers_are_argparse_errors(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
@@ -413,8 +442,17 @@ def test_tune_maps_yes_no_labels_and_names_bad_ones(tiny_models, tmp_path, capsy
             "label": ["yes", "No"] * 4,
         }
     ).to_csv(src, index=False)
-    argv = ["tune", "--model", tiny_models["bert"], "--statements", str(src),
-            "--epochs", "1", "--device", "cpu"]  # fmt: skip
+    argv = [
+        "tune",
+        "--model",
+        tiny_models["bert"],
+        "--statements",
+        str(src),
+        "--epochs",
+        "1",
+        "--device",
+        "cpu",
+    ]
     assert main([*argv, "--out", str(tmp_path / "m")]) == 0
     assert "8 statements (4 true)" in capsys.readouterr().out
     src.write_text("statement,label\na b.,yes\na c.,maybe\n", encoding="utf-8")

@@ -77,8 +77,10 @@ LABEL = st.one_of(
 )
 GOOD_LABELS = st.lists(
     st.sampled_from(["sports", "politics", "health", "science", "travel"]),
-    min_size=2, max_size=4, unique=True,
-)  # fmt: skip
+    min_size=2,
+    max_size=4,
+    unique=True,
+)
 #: A ValueError/TypeError is a clear answer when it says something.
 CLEAR = (ValueError, TypeError)
 
@@ -160,10 +162,15 @@ def test_zero_shot_predict_two_fields(nli_clf, X):
 
 TEMPLATES = st.one_of(
     st.sampled_from(["topic", "xnli", "sst2", "xcopa", "sib200", "nope", ""]),
-    st.dictionaries(LABEL, st.sampled_from(["{text} yes.", "{text} no.", "{t}", "x", "{"]),
-                    max_size=3),
-    st.sampled_from([None, 3, ["topic"], [], Template("t", {1: "{a} yes", 0: "{a} no"})]),
-)  # fmt: skip
+    st.dictionaries(
+        LABEL,
+        st.sampled_from(["{text} yes.", "{text} no.", "{t}", "x", "{"]),
+        max_size=3,
+    ),
+    st.sampled_from(
+        [None, 3, ["topic"], [], Template("t", {1: "{a} yes", 0: "{a} no"})]
+    ),
+)
 
 
 @_settings(250)
@@ -185,9 +192,14 @@ def test_zero_shot_fit_any_labels(
     fitted_tiny_tuner, template, labels, y, multi_label, threshold, normalize, ensemble
 ):
     clf = ZeroShotStatementClassifier(
-        fitted_tiny_tuner, template=template, labels=labels, multi_label=multi_label,
-        threshold=threshold, normalize=normalize, ensemble=ensemble,
-    )  # fmt: skip
+        fitted_tiny_tuner,
+        template=template,
+        labels=labels,
+        multi_label=multi_label,
+        threshold=threshold,
+        normalize=normalize,
+        ensemble=ensemble,
+    )
     X = ["the dog is good.", "a sad man."]
     with _clear_error():
         clf.fit(None if y is None else X, y)
@@ -247,28 +259,20 @@ def test_embedding_any_labels_and_inputs(encoder, labels, hypothesis, X):
         st.text(max_size=8),
     ),
     language=st.one_of(
-        st.sampled_from(["en", "de", "eng_Latn", "fr", "sw", "zz", ""]), st.text(max_size=6)
+        st.sampled_from(["en", "de", "eng_Latn", "fr", "sw", "zz", ""]),
+        st.text(max_size=6),
     ),
     name=st.one_of(
-        st.none(), st.none(), st.sampled_from(["implies", "is_about", "nope"]), st.text(max_size=5)
+        st.none(),
+        st.none(),
+        st.sampled_from(["implies", "is_about", "nope"]),
+        st.text(max_size=5),
     ),
-)  # fmt: skip
+)
 def test_get_template_any_names(task, language, name):
     with _clear_error():
         template = get_template(task, language=language, name=name)
         assert isinstance(template, Template) and template.fields
-
-
-@pytest.fixture()
-def scratch_registry(monkeypatch):
-    from template_registry._registry import _REGISTRY
-
-    _REGISTRY.ensure_loaded()
-    for attr in ("families", "dataset_templates"):
-        monkeypatch.setattr(
-            _REGISTRY, attr, {k: list(v) for k, v in getattr(_REGISTRY, attr).items()}
-        )
-    monkeypatch.setattr(_REGISTRY, "_derived", {})
 
 
 @_settings(100)
@@ -280,27 +284,35 @@ def scratch_registry(monkeypatch):
         st.dictionaries(
             st.sampled_from(["yes", "no", "maybe", 0, 1]),
             st.sampled_from(["{text} yes.", "{text} no.", "Is {text} so?"]),
-            min_size=1, max_size=3,
+            min_size=1,
+            max_size=3,
         ),
         st.dictionaries(
             st.one_of(st.text(max_size=6), st.integers(0, 3)),
-            st.one_of(st.sampled_from(["{text} yes.", "{text} {label}", "{text", "plain"]),
-                      st.text(max_size=12)),
+            st.one_of(
+                st.sampled_from(["{text} yes.", "{text} {label}", "{text", "plain"]),
+                st.text(max_size=12),
+            ),
             max_size=3,
         ),
     ),
-    label_statement=st.one_of(st.none(), st.sampled_from(["{text} is {label}.", "{label}"])),
+    label_statement=st.one_of(
+        st.none(), st.sampled_from(["{text} is {label}.", "{label}"])
+    ),
     language=st.sampled_from(["en", "de", "xx-invalid"]),
     overwrite=st.booleans(),
-)  # fmt: skip
+)
 def test_register_template_any_template(
     scratch_registry, task, statements, label_statement, language, overwrite
 ):
     with _clear_error():
         template = Template(
-            task, statements, label_statement=label_statement, language=language,
+            task,
+            statements,
+            label_statement=label_statement,
+            language=language,
             name="fuzz",
-        )  # fmt: skip
+        )
         register_template(template, overwrite=overwrite)
         found = get_template(task, language=template.language, name="fuzz")
         assert found == template
@@ -312,20 +324,31 @@ def test_register_template_any_template(
     rows=st.one_of(
         st.lists(
             st.fixed_dictionaries({"text": GOOD_TEXT, "label": st.integers(0, 1)}),
-            min_size=1, max_size=6,
+            min_size=1,
+            max_size=6,
         ),
         st.lists(
-            st.fixed_dictionaries({"text": VALUE, "label": st.one_of(st.integers(-1, 2), LABEL)}),
+            st.fixed_dictionaries(
+                {"text": VALUE, "label": st.one_of(st.integers(-1, 2), LABEL)}
+            ),
             max_size=6,
         ),
     ),
     template=st.sampled_from(
-        ["sst2", "sst2", Template("t", {1: "{text} yes", 0: "{text} no"}), "topic", "nope"]
+        [
+            "sst2",
+            "sst2",
+            Template("t", {1: "{text} yes", 0: "{text} no"}),
+            "topic",
+            "nope",
+        ]
     ),
-    n=st.one_of(st.integers(1, 12), st.integers(-1, 12), st.sampled_from([1.5, "4", None])),
+    n=st.one_of(
+        st.integers(1, 12), st.integers(-1, 12), st.sampled_from([1.5, "4", None])
+    ),
     balance=st.booleans(),
     paired=st.booleans(),
-)  # fmt: skip
+)
 def test_build_statements_any_rows(rows, template, n, balance, paired):
     from datasets_builders import build_statements
 
@@ -379,18 +402,30 @@ def _write_input(path: Path, kind: str, frame: pd.DataFrame) -> None:
 @_settings(150)
 @given(
     texts=st.one_of(
-        st.lists(GOOD_TEXT.filter(lambda t: "\n" not in t and "\r" not in t),
-                 min_size=1, max_size=4),
-        st.lists(st.one_of(TEXT, st.sampled_from(["", "  ", "a,b", '"q"'])), max_size=4),
+        st.lists(
+            GOOD_TEXT.filter(lambda t: "\n" not in t and "\r" not in t),
+            min_size=1,
+            max_size=4,
+        ),
+        st.lists(
+            st.one_of(TEXT, st.sampled_from(["", "  ", "a,b", '"q"'])), max_size=4
+        ),
     ),
     column=st.sampled_from(["text", "text", "body", "Text"]),
     kind=st.sampled_from(["csv", "tsv", "jsonl", "json", "parquet", "txt"]),
     out_kind=st.sampled_from(["csv", "jsonl", "parquet", None]),
     text_column=st.sampled_from([None, None, "body", "missing"]),
-    labels=st.sampled_from([["sports", "politics"], ["sports", "politics", "health"],
-                            ["sports"], ["a", "a "], None]),
+    labels=st.sampled_from(
+        [
+            ["sports", "politics"],
+            ["sports", "politics", "health"],
+            ["sports"],
+            ["a", "a "],
+            None,
+        ]
+    ),
     multi_label=st.booleans(),
-)  # fmt: skip
+)
 def test_cli_predict_any_file(
     preloaded, texts, column, kind, out_kind, text_column, labels, multi_label
 ):
@@ -433,8 +468,11 @@ def test_cli_predict_any_file(
             rows = [json.loads(line) for line in stdout.getvalue().splitlines()]
             probs = np.asarray([list(r["probabilities"].values()) for r in rows])
         else:
-            table = {"csv": pd.read_csv, "jsonl": lambda p: pd.read_json(p, lines=True),
-                     "parquet": pd.read_parquet}[out_kind](out)  # fmt: skip
+            table = {
+                "csv": pd.read_csv,
+                "jsonl": lambda p: pd.read_json(p, lines=True),
+                "parquet": pd.read_parquet,
+            }[out_kind](out)
             probs = table[
                 [c for c in table.columns if c.startswith("proba_")]
             ].to_numpy()

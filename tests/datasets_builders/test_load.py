@@ -6,10 +6,29 @@ from datasets_builders import TASKS, available_data, load_task
 from template_registry import dataset_info
 
 FIXED_NAMES = {
-    "xnli", "xcopa", "pawsx", "xwinograd", "sib200", "sst2", "mrpc", "rte", "qnli", "stsb", "agnews", "comve",
-    "snli", "tweeteval_offensive", "tweeteval_emotion", "tweeteval_hate", "tweeteval_irony", "tweeteval_sentiment",
-    "nusax_sentiment", "tatoeba", "nusax_mt", "flores",
-}  # fmt: skip
+    "xnli",
+    "xcopa",
+    "pawsx",
+    "xwinograd",
+    "sib200",
+    "sst2",
+    "mrpc",
+    "rte",
+    "qnli",
+    "stsb",
+    "agnews",
+    "comve",
+    "snli",
+    "tweeteval_offensive",
+    "tweeteval_emotion",
+    "tweeteval_hate",
+    "tweeteval_irony",
+    "tweeteval_sentiment",
+    "nusax_sentiment",
+    "tatoeba",
+    "nusax_mt",
+    "flores",
+}
 
 
 def test_task_names_are_the_design_names():
@@ -39,9 +58,8 @@ def test_sample_covers_demo_languages(sample_dir):
 
 
 def test_specific_rows(sample_dir):
-    ds = load_task(
-        "xwinograd", language="ja", data_dir=sample_dir
-    )  # 'jp' in the source
+    # 'jp' in the source
+    ds = load_task("xwinograd", language="ja", data_dir=sample_dir)
     assert "_" in ds[0]["sentence"] and ds[0]["label"] in (1, 2)
     sib = load_task("sib200", language="zho_Hans", split="test", data_dir=sample_dir)
     assert sib.info.config_name == "zh"
@@ -81,14 +99,26 @@ def test_missing_folder(tmp_path):
 def test_full_data_counts(shared_data):
     """Row counts of the full staged data (shared/data/*/SOURCE.md)."""
     expected = {
-        ("xnli", "en", "test"): 5010, ("xnli", "sw", "validation"): 2490, ("pawsx", "ja", "validation"): 2000,
-        ("pawsx", "de", "test"): 2000, ("xcopa", "qu", "test"): 500, ("xwinograd", "en", "test"): 2325,
-        ("xwinograd", "ja", "test"): 959, ("sib200", "en", "train"): 701, ("sib200", "yo", "test"): 204,
-        ("mrpc", "en", "test"): 1725, ("agnews", "en", "test"): 7600, ("comve", "en", "validation"): 997,
-        ("snli", "en", "validation"): 1289 - 16, ("tweeteval_emotion", "en", "train"): 3257,
-        ("nusax_sentiment", "jv", "test"): 400, ("tatoeba", "de", "test"): 1000, ("nusax_mt", "su", "train"): 500,
-        ("flores", "de", "validation"): 99, ("stsb", "en", "validation"): 1500,
-    }  # fmt: skip
+        ("xnli", "en", "test"): 5010,
+        ("xnli", "sw", "validation"): 2490,
+        ("pawsx", "ja", "validation"): 2000,
+        ("pawsx", "de", "test"): 2000,
+        ("xcopa", "qu", "test"): 500,
+        ("xwinograd", "en", "test"): 2325,
+        ("xwinograd", "ja", "test"): 959,
+        ("sib200", "en", "train"): 701,
+        ("sib200", "yo", "test"): 204,
+        ("mrpc", "en", "test"): 1725,
+        ("agnews", "en", "test"): 7600,
+        ("comve", "en", "validation"): 997,
+        ("snli", "en", "validation"): 1289 - 16,
+        ("tweeteval_emotion", "en", "train"): 3257,
+        ("nusax_sentiment", "jv", "test"): 400,
+        ("tatoeba", "de", "test"): 1000,
+        ("nusax_mt", "su", "train"): 500,
+        ("flores", "de", "validation"): 99,
+        ("stsb", "en", "validation"): 1500,
+    }
     for (name, lang, split), n in expected.items():
         assert (
             len(load_task(name, language=lang, split=split, data_dir=shared_data)) == n

@@ -77,10 +77,17 @@ def test_paper_preset_from_the_full_data(shared_data):
     counts = _counts(st)
     assert counts == _expected("paper", shared_data, 750)
     spot = {
-        ("pawsx", "ja"): 750, ("sib200", "en"): 701, ("sib200", "qu"): 99, ("agnews", "en"): 750,
-        ("tweeteval_hate", "en"): 750, ("nusax_sentiment", "id"): 600, ("tatoeba", "te"): 234,
-        ("tatoeba", "de"): 750, ("flores", "my"): 99, ("nusax_mt", "id"): 600,
-    }  # fmt: skip
+        ("pawsx", "ja"): 750,
+        ("sib200", "en"): 701,
+        ("sib200", "qu"): 99,
+        ("agnews", "en"): 750,
+        ("tweeteval_hate", "en"): 750,
+        ("nusax_sentiment", "id"): 600,
+        ("tatoeba", "te"): 234,
+        ("tatoeba", "de"): 750,
+        ("flores", "my"): 99,
+        ("nusax_mt", "id"): 600,
+    }
     for (task, lang), n in spot.items():
         assert counts[task, lang, 1] == counts[task, lang, 0] == n, (task, lang)
     assert len(st) == 70360 and sum(st["label"]) == 35180
@@ -186,8 +193,9 @@ def test_multitask_argument_errors(sample_dir):
 
 
 def test_statement_stats(sample_dir):
-    st = build_multitask(["sst2", "tatoeba"], languages=["en", "de"], n_per_task=20,
-                         data_dir=sample_dir)  # fmt: skip
+    st = build_multitask(
+        ["sst2", "tatoeba"], languages=["en", "de"], n_per_task=20, data_dir=sample_dir
+    )
     stats = statement_stats(st)
     assert list(stats.columns) == [
         "family",
@@ -198,11 +206,23 @@ def test_statement_stats(sample_dir):
         "total",
     ]
     assert stats.to_dict("records") == [
-        {"family": "sentiment", "task": "sst2", "language": "en", "true": 10, "false": 10,
-         "total": 20},
-        {"family": "translation", "task": "tatoeba", "language": "de", "true": 10,
-         "false": 10, "total": 20},
-    ]  # fmt: skip
+        {
+            "family": "sentiment",
+            "task": "sst2",
+            "language": "en",
+            "true": 10,
+            "false": 10,
+            "total": 20,
+        },
+        {
+            "family": "translation",
+            "task": "tatoeba",
+            "language": "de",
+            "true": 10,
+            "false": 10,
+            "total": 20,
+        },
+    ]
     with pytest.raises(ValueError, match="lack column"):
         statement_stats(st.remove_columns("family"))
 

@@ -8,40 +8,39 @@ import torch
 
 from sklearn_statement import StatementTuner
 
-X = [
-    "the dog is good.",
-    "the dog is bad.",
-    "the movie is great.",
-    "the movie is terrible.",
-] * 8
-Y = [1, 0, 1, 0] * 8
 
-
-def _fit(tiny_models, precision, hook=None):
+def _fit(tiny_models, toy, precision, hook=None):
     tuner = StatementTuner(
-        tiny_models["bert"], max_epochs=3, batch_size=8, lr=1e-3, device="cpu",
-        precision=precision, random_state=0, verbose=0,
-    ).initialize()  # fmt: skip
+        tiny_models["bert"],
+        max_epochs=3,
+        batch_size=8,
+        lr=1e-3,
+        device="cpu",
+        precision=precision,
+        random_state=0,
+        verbose=0,
+    ).initialize()
     if hook is None:
-        return tuner.fit(X, Y)
+        return tuner.fit(toy.X * 2, toy.y * 2)
     for module in tuner.module_.modules():
         if isinstance(module, torch.nn.Linear):
             module.register_forward_hook(hook)
-    return tuner.partial_fit(X, Y)  # keeps the hooked module (fit would rebuild it)
+    # partial_fit keeps the hooked module (fit would rebuild it)
+    return tuner.partial_fit(toy.X * 2, toy.y * 2)
 
 
-def test_bf16_training_runs_bf16_matmuls_on_fp32_master_weights(tiny_models):
+def test_bf16_training_runs_bf16_matmuls_on_fp32_master_weights(tiny_models, toy):
     seen = set()
-    tuner = _fit(tiny_models, "bf16", hook=lambda m, i, out: seen.add(out.dtype))
+    tuner = _fit(tiny_models, toy, "bf16", hook=lambda m, i, out: seen.add(out.dtype))
     assert seen == {torch.bfloat16}  # every Linear ran in bf16 under autocast
     assert {p.dtype for p in tuner.module_.parameters()} == {torch.float32}
     state = tuner.optimizer_.state_dict()["state"]
     assert state and all(v["exp_avg"].dtype == torch.float32 for v in state.values())
 
 
-def test_bf16_loss_follows_fp32(tiny_models):
-    fp32 = _fit(tiny_models, "fp32")
-    bf16 = _fit(tiny_models, "bf16")
+def test_bf16_loss_follows_fp32(tiny_models, toy):
+    fp32 = _fit(tiny_models, toy, "fp32")
+    bf16 = _fit(tiny_models, toy, "bf16")
     losses32 = np.asarray(fp32.history_[:, "train_loss"])
     losses16 = np.asarray(bf16.history_[:, "train_loss"])
     assert np.isfinite(losses16).all()

@@ -26,6 +26,7 @@ from sklearn.model_selection import (
     LeaveOneGroupOut,
     StratifiedKFold,
     cross_val_score,
+    cross_validate,
 )
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -34,13 +35,6 @@ from sklearn_statement import StatementTuner, ZeroShotStatementClassifier
 from template_registry import get_template
 
 ARCHS = ("bert", "xlm-roberta", "deberta-v2")
-STATEMENTS = [
-    "the dog is good.",
-    "the dog is bad.",
-    "the movie is great.",
-    "the movie is terrible.",
-] * 4
-TRUTH = [1, 0, 1, 0] * 4
 TEXTS = [
     "the movie is great.",
     "the movie is terrible.",
@@ -59,18 +53,9 @@ def tuner_for(path, **kw):
 
 
 @pytest.fixture(scope="module", params=ARCHS)
-def fitted(request, tiny_models):
+def fitted(request, tiny_models, toy):
     """A fitted tuner per architecture."""
-    return tuner_for(tiny_models[request.param]).fit(STATEMENTS, TRUTH)
-
-
-def _same_params(a, b):
-    pa, pb = a.get_params(deep=False), b.get_params(deep=False)
-    assert pa.keys() == pb.keys()
-    for key in pa:
-        if key in ("model",) and hasattr(pa[key], "get_params"):
-            continue
-        assert pa[key] == pb[key] or type(pa[key]) is type(pb[key]), key
+    return tuner_for(tiny_models[request.param]).fit(toy.X, toy.y)
 
 
 # ---------------------------------------------------------------- cloning and parameters
@@ -103,31 +88,30 @@ def test_clone_and_params_roundtrip(tiny_models):
     assert (twin.normalize, twin.ensemble, clf.normalize) == ("sum", True, "softmax")
 
 
-def test_init_only_stores(tiny_models):
-    tuner = StatementTuner(
-        "/no/such/model", peft="bogus", lr=-1
-    )  # nothing is loaded or checked yet
+def test_init_only_stores(tiny_models, toy):
+    # nothing is loaded or checked yet
+    tuner = StatementTuner("/no/such/model", peft="bogus", lr=-1)
     assert tuner.model == "/no/such/model" and not hasattr(tuner, "module_")
     clf = ZeroShotStatementClassifier(
         "/no/such/model", template="nope", normalize="bogus"
     )
     assert clf.template == "nope"
     with pytest.raises(ValueError):
-        tuner.fit(STATEMENTS, TRUTH)
+        tuner.fit(toy.X, toy.y)
     with pytest.raises(ValueError):
         clf.fit()
 
 
 @pytest.mark.parametrize("arch", ARCHS)
-def test_pickle_and_joblib_give_identical_predictions(arch, tiny_models, tmp_path):
-    tuner = tuner_for(tiny_models[arch]).fit(STATEMENTS, TRUTH)
-    reference = tuner.predict_proba(STATEMENTS)
+def test_pickle_and_joblib_give_identical_predictions(arch, tiny_models, tmp_path, toy):
+    tuner = tuner_for(tiny_models[arch]).fit(toy.X, toy.y)
+    reference = tuner.predict_proba(toy.X)
     np.testing.assert_array_equal(
-        pickle.loads(pickle.dumps(tuner)).predict_proba(STATEMENTS), reference
+        pickle.loads(pickle.dumps(tuner)).predict_proba(toy.X), reference
     )
     joblib.dump(tuner, tmp_path / "tuner.joblib")
     np.testing.assert_array_equal(
-        joblib.load(tmp_path / "tuner.joblib").predict_proba(STATEMENTS), reference
+        joblib.load(tmp_path / "tuner.joblib").predict_proba(toy.X), reference
     )
 
     clf = ZeroShotStatementClassifier(tuner, template="sst2").fit()
@@ -187,9 +171,9 @@ def test_joblib_dump_after_dill_import(tiny_models, tmp_path):
     assert out.stdout.strip().endswith("ok")
 
 
-def test_not_fitted_errors(tiny_models):
+def test_not_fitted_errors(tiny_models, toy):
     with pytest.raises(NotFittedError):
-        tuner_for(tiny_models["bert"]).predict(STATEMENTS)
+        tuner_for(tiny_models["bert"]).predict(toy.X)
     clf = ZeroShotStatementClassifier(tiny_models["bert"], template="sst2")
     for method in (
         clf.predict,
@@ -221,11 +205,17 @@ def test_cross_val_score_and_full_width_labels(fitted):
     clf = ZeroShotStatementClassifier(
         FrozenEstimator(fitted), template="sst2", labels=[0, 1]
     )
-    scores = cross_val_score(clf, TEXTS, SENTIMENT, cv=3)
-    assert scores.shape == (3,) and np.all((0 <= scores) & (scores <= 1))
-    one_class = clf.fit(
-        TEXTS[:2], [1, 1]
-    )  # a fold without class 0 still gives both columns
+    cv = StratifiedKFold(3)
+    scores = cross_val_score(clf, TEXTS, SENTIMENT, cv=cv)
+    # fit trains nothing: each fold's score is the frozen model's accuracy there
+    texts, y = np.asarray(TEXTS), np.asarray(SENTIMENT)
+    expected = [
+        np.mean(clf.fit(texts[train], y[train]).predict(list(texts[test])) == y[test])
+        for train, test in cv.split(texts, y)
+    ]
+    np.testing.assert_allclose(scores, expected)
+    # a fold without class 0 still gives both columns
+    one_class = clf.fit(TEXTS[:2], [1, 1])
     assert list(one_class.classes_) == [0, 1] and one_class.predict_proba(
         TEXTS
     ).shape == (6, 2)
@@ -253,11 +243,11 @@ def test_grid_search_over_template_and_normalize(fitted):
     assert grid.best_estimator_.model_ is fitted.module_
 
 
-def test_grid_search_over_tuner_lr(tiny_models):
+def test_grid_search_over_tuner_lr(tiny_models, toy):
     grid = GridSearchCV(
         tuner_for(tiny_models["bert"]), {"lr": [1e-4, 1e-2]}, cv=StratifiedKFold(2)
     )
-    grid.fit(STATEMENTS, TRUTH)
+    grid.fit(toy.X, toy.y)
     assert [p["lr"] for p in grid.cv_results_["params"]] == [1e-4, 1e-2]
     assert grid.best_estimator_.lr in (1e-4, 1e-2) and hasattr(
         grid.best_estimator_, "module_"
@@ -269,19 +259,16 @@ def test_calibrated_frozen_zero_shot(fitted):
         TEXTS, SENTIMENT
     )
     calibrated = CalibratedClassifierCV(FrozenEstimator(base), method="sigmoid")
-    calibrated.fit(
-        TEXTS * 2, SENTIMENT * 2
-    )  # the default 5-fold split wants 5 rows per class
+    # the default 5-fold split wants 5 rows per class
+    calibrated.fit(TEXTS * 2, SENTIMENT * 2)
     proba = calibrated.predict_proba(TEXTS)
     assert proba.shape == (6, 2) and np.allclose(proba.sum(1), 1)
-    (fold,) = (
-        calibrated.calibrated_classifiers_
-    )  # frozen = prefit: one sigmoid on all the data
+    # frozen = prefit: one sigmoid on all the data
+    (fold,) = calibrated.calibrated_classifiers_
     sigmoid = fold.calibrators[0]
     assert np.isfinite(sigmoid.a_) and np.isfinite(sigmoid.b_)
-    scores = base.decision_function(
-        TEXTS
-    )  # the binary decision function feeds the sigmoid
+    # the binary decision function feeds the sigmoid
+    scores = base.decision_function(TEXTS)
     np.testing.assert_allclose(
         proba[:, 1], 1 / (1 + np.exp(sigmoid.a_ * scores + sigmoid.b_)), rtol=1e-6
     )
@@ -294,14 +281,28 @@ def test_leave_one_task_out_cross_validation(tiny_models, sample_dir):
     data = build_multitask(
         ["sst2", "mrpc", "agnews"], n_per_task=16, data_dir=sample_dir, random_state=0
     )
-    scores = cross_val_score(
+    X, y, families = list(data["statement"]), list(data["label"]), data["family"]
+    result = cross_validate(
         tuner_for(tiny_models["bert"], max_length=64),
-        list(data["statement"]),
-        list(data["label"]),
-        groups=list(data["family"]),
+        X,
+        y,
+        groups=families,
         cv=LeaveOneGroupOut(),
+        return_estimator=True,
+        return_indices=True,
     )
-    assert scores.shape == (3,) and np.all((0 <= scores) & (scores <= 1))
+    held_out = [{families[i] for i in test} for test in result["indices"]["test"]]
+    assert sorted(f for (f,) in held_out) == ["paraphrase", "sentiment", "topic"]
+    for (family,), train, test, tuner, score in zip(
+        held_out,
+        result["indices"]["train"],
+        result["indices"]["test"],
+        result["estimator"],
+        result["test_score"],
+    ):
+        assert family not in {families[i] for i in train}  # trained without it
+        assert tuner.training_stats_["n_statements"] == len(train)
+        assert score == tuner.score([X[i] for i in test], [y[i] for i in test])
 
 
 # ---------------------------------------------------------------- zero-shot features
@@ -341,15 +342,11 @@ def test_few_shot_tunes_a_copy(fitted):
         random_state=0,
     ).fit(TEXTS, SENTIMENT)
     assert few.tuner_ is not fitted and few.model_ is not fitted.module_
-    assert few.tuner_.training_stats_ == {
-        "n_statements": 12,
-        "n_true": 6,
-    }  # 6 examples x 2 labels
+    # 6 examples x 2 labels
+    assert few.tuner_.training_stats_ == {"n_statements": 12, "n_true": 6}
     assert not np.allclose(few.true_logits(TEXTS), zero.true_logits(TEXTS))
-    for (
-        key,
-        value,
-    ) in fitted.module_.state_dict().items():  # the given model is untouched
+    # the given model is untouched
+    for key, value in fitted.module_.state_dict().items():
         assert torch.equal(value, before[key]), key
     with pytest.raises(ValueError, match="few_shot=True needs labeled examples"):
         ZeroShotStatementClassifier(fitted, template="sst2", few_shot=True).fit(TEXTS)
@@ -365,31 +362,32 @@ def test_few_shot_from_a_directory(fitted, tmp_path):
 
 
 # ---------------------------------------------------------------- skorch features
-def test_warm_start_and_partial_fit_continue_training(tiny_models):
-    tuner = tuner_for(tiny_models["bert"], max_epochs=2).fit(STATEMENTS, TRUTH)
+def test_warm_start_and_partial_fit_continue_training(tiny_models, toy):
+    tuner = tuner_for(tiny_models["bert"], max_epochs=2).fit(toy.X, toy.y)
     assert len(tuner.history_) == 2
-    tuner.partial_fit(STATEMENTS, TRUTH)
+    tuner.partial_fit(toy.X, toy.y)
     assert len(tuner.history_) == 4
-    tuner.set_params(warm_start=True).fit(STATEMENTS, TRUTH)
+    tuner.set_params(warm_start=True).fit(toy.X, toy.y)
     assert len(tuner.history_) == 6
-    tuner.set_params(warm_start=False).fit(STATEMENTS, TRUTH)
+    tuner.set_params(warm_start=False).fit(toy.X, toy.y)
     assert len(tuner.history_) == 2  # a cold fit starts over
 
 
-def test_early_stopping_uses_a_validation_split(tiny_models):
+def test_early_stopping_uses_a_validation_split(tiny_models, toy):
     tuner = tuner_for(
         tiny_models["bert"], max_epochs=20, early_stopping=2, lr=1e-9
-    ).fit(STATEMENTS * 2, TRUTH * 2)
+    ).fit(toy.X * 2, toy.y * 2)
     assert "valid_loss" in tuner.history_[-1]
-    assert (
-        len(tuner.history_) < 20
-    )  # a flat validation loss stops training after the patience
-    assert (
-        sum(tuner.history_[-1, "batches"][i]["train_batch_size"] for i in range(1)) > 0
-    )
+    # a flat validation loss stops training after the patience
+    assert len(tuner.history_) < 20
+    # 10% of the 32 statements (stratified) are held out, the rest trained on
+    batches = tuner.history_[-1, "batches"]
+    trained = sum(b["train_batch_size"] for b in batches if "train_batch_size" in b)
+    validated = sum(b["valid_batch_size"] for b in batches if "valid_batch_size" in b)
+    assert (trained, validated) == (28, 4)
 
 
-def test_gradient_accumulation_matches_a_larger_batch(tiny_models):
+def test_gradient_accumulation_matches_a_larger_batch(tiny_models, toy):
     no_dropout = dict(
         model__hidden_dropout_prob=0.0, model__attention_probs_dropout_prob=0.0
     )
@@ -400,11 +398,11 @@ def test_gradient_accumulation_matches_a_larger_batch(tiny_models):
         max_epochs=2,
         **no_dropout,
     )
-    big = tuner_for(tiny_models["bert"], batch_size=8, **common).fit(STATEMENTS, TRUTH)
+    big = tuner_for(tiny_models["bert"], batch_size=8, **common).fit(toy.X, toy.y)
     accumulated = tuner_for(
         tiny_models["bert"], batch_size=4, gradient_accumulation_steps=2, **common
     )
-    accumulated.fit(STATEMENTS, TRUTH)
+    accumulated.fit(toy.X, toy.y)
     for (name, a), (_, b) in zip(
         big.module_.named_parameters(), accumulated.module_.named_parameters()
     ):
@@ -444,7 +442,7 @@ KILL_SCRIPT = textwrap.dedent(
 )
 
 
-def test_kill_and_resume_loses_nothing(tiny_models, tmp_path):
+def test_kill_and_resume_loses_nothing(tiny_models, tmp_path, toy):
     model, ckpt = tiny_models["bert"], tmp_path / "ckpt"
     killed = subprocess.run(
         [sys.executable, "-c", KILL_SCRIPT, model, str(ckpt)],
@@ -455,8 +453,8 @@ def test_kill_and_resume_loses_nothing(tiny_models, tmp_path):
     assert (ckpt / "params.pt").exists() and (ckpt / "run.json").exists()
 
     params = dict(max_epochs=4, batch_size=4, lr=1e-2, random_state=0)
-    resumed = tuner_for(model, checkpoint_dir=ckpt, **params).fit(STATEMENTS, TRUTH)
-    reference = tuner_for(model, **params).fit(STATEMENTS, TRUTH)
+    resumed = tuner_for(model, checkpoint_dir=ckpt, **params).fit(toy.X, toy.y)
+    reference = tuner_for(model, **params).fit(toy.X, toy.y)
     assert len(resumed.history_) == 4  # epochs 3 and 4 were trained after the resume
     np.testing.assert_allclose(
         resumed.history_[:, "train_loss"],
@@ -469,7 +467,15 @@ def test_kill_and_resume_loses_nothing(tiny_models, tmp_path):
         torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6, msg=name)
 
     # a finished checkpoint trains nothing more; another run's data is refused
-    again = tuner_for(model, checkpoint_dir=ckpt, **params).fit(STATEMENTS, TRUTH)
+    again = tuner_for(model, checkpoint_dir=ckpt, **params).fit(toy.X, toy.y)
     assert len(again.history_) == 4
     with pytest.raises(ValueError, match="different run"):
-        tuner_for(model, checkpoint_dir=ckpt, **params).fit(STATEMENTS[:8], TRUTH[:8])
+        tuner_for(model, checkpoint_dir=ckpt, **params).fit(toy.X[:8], toy.y[:8])
+
+
+def test_a_checkpoint_that_cannot_be_written_stops_training(tiny_models, tmp_path, toy):
+    # skorch's Checkpoint only logs a failed save; a resumable one must not
+    blocker = tmp_path / "ckpt"
+    blocker.write_text("a file, not a directory", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        tuner_for(tiny_models["bert"], checkpoint_dir=blocker).fit(toy.X, toy.y)

@@ -48,9 +48,8 @@ def test_full_pickle_is_refused_and_its_payload_never_runs(tmp_path):
     assert not list(directory.glob("*.safetensors")) and not list(
         directory.glob(".*tmp")
     )
-    assert not (
-        tmp_path / "out"
-    ).exists()  # a failed conversion leaves no half directory
+    # a failed conversion leaves no half directory
+    assert not (tmp_path / "out").exists()
     with pytest.raises(FileNotFoundError, match="sklearn-statement convert"):
         StatementTuner(str(directory), device="cpu", verbose=0).fit(["a."] * 2, [0, 1])
     assert not marker.exists()
@@ -187,11 +186,18 @@ def test_resuming_a_checkpoint_never_unpickles_objects(tiny_models, tmp_path):
     X, y = ["the dog is good.", "the dog is bad."] * 2, [1, 0] * 2
     ckpt, marker = tmp_path / "ckpt", tmp_path / "payload_ran"
     model = tiny_models["bert"]
-    StatementTuner(model, max_epochs=1, batch_size=4, device="cpu", verbose=0,
-                   checkpoint_dir=ckpt).fit(X, y)  # fmt: skip
+    StatementTuner(
+        model, max_epochs=1, batch_size=4, device="cpu", verbose=0, checkpoint_dir=ckpt
+    ).fit(X, y)
     state = torch.load(ckpt / "params.pt", weights_only=True)
     torch.save({**state, "extra": Payload(marker)}, ckpt / "params.pt")
     with pytest.raises(Exception, match="[Ww]eights only load failed"):
-        StatementTuner(model, max_epochs=1, batch_size=4, device="cpu", verbose=0,
-                       checkpoint_dir=ckpt).fit(X, y)  # fmt: skip
+        StatementTuner(
+            model,
+            max_epochs=1,
+            batch_size=4,
+            device="cpu",
+            verbose=0,
+            checkpoint_dir=ckpt,
+        ).fit(X, y)
     assert not marker.exists()

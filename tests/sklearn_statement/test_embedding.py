@@ -20,22 +20,28 @@ def encoder(tiny_models):
 @pytest.mark.parametrize("hypothesis", [None, "This text is about {label}."])
 def test_classes_sorted_and_columns_follow_them(encoder, hypothesis):
     clf = EmbeddingZeroShotClassifier(
-        encoder, template="topic", labels=["sports", "politics", "health"],
+        encoder,
+        template="topic",
+        labels=["sports", "politics", "health"],
         hypothesis=hypothesis,
-    ).fit()  # fmt: skip
+    ).fit()
     assert list(clf.classes_) == ["health", "politics", "sports"]
     assert clf.template_labels_ == ("sports", "politics", "health")
     proba = clf.predict_proba(TEXTS)
     assert proba.shape == (3, 3) and np.allclose(proba.sum(1), 1)
     # column j belongs to classes_[j]: the same label alone, in another order
     other = EmbeddingZeroShotClassifier(
-        encoder, template="topic", labels=["politics", "health", "sports"],
+        encoder,
+        template="topic",
+        labels=["politics", "health", "sports"],
         hypothesis=hypothesis,
-    ).fit()  # fmt: skip
+    ).fit()
     np.testing.assert_allclose(other.similarities(TEXTS), clf.similarities(TEXTS))
     sims = clf.similarities(TEXTS)
     # the template's statement with the input left out ("is_about": '"{text}" is about {label}.')
-    pattern = hypothesis.replace("{label}", "{}") if hypothesis else "this text is about {}."
+    pattern = (
+        hypothesis.replace("{label}", "{}") if hypothesis else "this text is about {}."
+    )
     described = [pattern.format(w) for w in ("health", "politics", "sports")]
     assert clf.label_descriptions() == described
     x = encoder.encode(TEXTS, normalize_embeddings=True)
@@ -74,7 +80,9 @@ def test_label_description_other_languages_drop_the_input():
     from sklearn_statement._embedding import label_description
     from template_registry import get_template
 
-    t = get_template("topic", language="fr", name="article_about").with_labels(["sports"])
+    t = get_template("topic", language="fr", name="article_about").with_labels(
+        ["sports"]
+    )
     text = label_description(t, "sports")
     assert "@@" not in text and "this text" not in text and text.startswith("Ce texte")
 
@@ -135,9 +143,13 @@ def test_hybrid_adds_weighted_similarities_to_true_logits(
         tiny_statement_model, template="topic", labels=labels, device="cpu"
     ).fit()
     hybrid = ZeroShotStatementClassifier(
-        tiny_statement_model, template="topic", labels=labels, device="cpu",
-        embedding_model=encoder, embedding_weight=7.5,
-    ).fit()  # fmt: skip
+        tiny_statement_model,
+        template="topic",
+        labels=labels,
+        device="cpu",
+        embedding_model=encoder,
+        embedding_weight=7.5,
+    ).fit()
     emb = EmbeddingZeroShotClassifier(encoder, template="topic", labels=labels).fit()
     z, s = plain.true_logits(TEXTS), emb.similarities(TEXTS)
     np.testing.assert_allclose(hybrid.true_logits(TEXTS), z)  # the statement part
@@ -146,13 +158,15 @@ def test_hybrid_adds_weighted_similarities_to_true_logits(
     np.testing.assert_allclose(
         hybrid.predict_proba(TEXTS), e / e.sum(1, keepdims=True), atol=1e-6
     )
-    assert list(hybrid.predict(TEXTS)) == list(
-        hybrid.classes_[(z + 7.5 * s).argmax(1)]
-    )
+    assert list(hybrid.predict(TEXTS)) == list(hybrid.classes_[(z + 7.5 * s).argmax(1)])
     zero = ZeroShotStatementClassifier(
-        tiny_statement_model, template="topic", labels=labels, device="cpu",
-        embedding_model=encoder, embedding_weight=0.0,
-    ).fit()  # fmt: skip
+        tiny_statement_model,
+        template="topic",
+        labels=labels,
+        device="cpu",
+        embedding_model=encoder,
+        embedding_weight=0.0,
+    ).fit()
     np.testing.assert_allclose(zero.predict_proba(TEXTS), plain.predict_proba(TEXTS))
 
 
@@ -163,9 +177,13 @@ def test_hybrid_refuses_independent_probabilities(
     from sklearn_statement import ZeroShotStatementClassifier
 
     clf = ZeroShotStatementClassifier(
-        tiny_statement_model, template="topic", labels=["a", "b"], device="cpu",
-        embedding_model=encoder, **params,
-    )  # fmt: skip
+        tiny_statement_model,
+        template="topic",
+        labels=["a", "b"],
+        device="cpu",
+        embedding_model=encoder,
+        **params,
+    )
     with pytest.raises(ValueError, match="hybrid"):
         clf.fit()
 
@@ -176,9 +194,12 @@ def test_hybrid_clones_and_keeps_its_parameters(tiny_statement_model, encoder):
     from sklearn_statement import ZeroShotStatementClassifier
 
     clf = ZeroShotStatementClassifier(
-        tiny_statement_model, template="topic", labels=["a", "b"],
-        embedding_model=encoder, embedding_weight=3.0,
-    )  # fmt: skip
+        tiny_statement_model,
+        template="topic",
+        labels=["a", "b"],
+        embedding_model=encoder,
+        embedding_weight=3.0,
+    )
     copy = clone(clf)
     assert copy.embedding_weight == 3.0 and copy.embedding_model is not None
     assert not hasattr(copy, "embedding_")

@@ -42,8 +42,11 @@ def test_evaluate_and_report(tiny_statement_model, sample_dir, tmp_path):
     rows = evaluate_zero_shot(
         tiny_statement_model,
         [("xnli", "de", "test"), ("xcopa", "it", "test"), ("sib200", "fr", "test")],
-        data_dir=sample_dir, max_samples=12, device="cpu", trained_families=["topic"],
-    )  # fmt: skip
+        data_dir=sample_dir,
+        max_samples=12,
+        device="cpu",
+        trained_families=["topic"],
+    )
     assert [(r["dataset"], r["n"], r["n_classes"]) for r in rows] == [
         ("xnli", 12, 3),
         ("xcopa", 12, 2),
@@ -79,3 +82,16 @@ def test_evaluation_api_bad_input_clear_errors(sample_dir, tmp_path):
     with pytest.raises(TypeError, match="rows must be"):
         write_report(None, tmp_path)
     assert not any(tmp_path.iterdir())  # nothing written for bad input
+
+
+def test_a_saved_statement_model_is_loaded_once_and_shared(
+    tiny_statement_model, tiny_models
+):
+    from sklearn_statement import StatementTuner
+    from sklearn_statement._evaluate import _shared_model
+
+    shared = _shared_model(tiny_statement_model, "cpu", "auto")
+    assert isinstance(shared, StatementTuner) and hasattr(shared, "module_")
+    # an encoder without a head (or a hub id) is left to each classifier
+    assert _shared_model(tiny_models["bert"], "cpu", "auto") == tiny_models["bert"]
+    assert _shared_model("org/name", "cpu", "auto") == "org/name"

@@ -42,8 +42,11 @@ def _validation(seed=1, n=40):
     X, y, ids = [], [], []
     for i in range(n):
         s = rng.choice(SUBJECTS)
-        X += [f"the {s} is {rng.choice(POSITIVE)}.", f"the {s} is {rng.choice(NEGATIVE)}.",
-              f"a {s} was {rng.choice(NEGATIVE)}"]  # fmt: skip
+        X += [
+            f"the {s} is {rng.choice(POSITIVE)}.",
+            f"the {s} is {rng.choice(NEGATIVE)}.",
+            f"a {s} was {rng.choice(NEGATIVE)}",
+        ]
         y += [1, 0, 0]
         ids += [i, i, i]
     return X, y, ids
@@ -53,9 +56,15 @@ def _validation(seed=1, n=40):
 def tuned_dir(tiny_models, tmp_path_factory):
     """A tiny BERT statement-tuned until its true-logits have real margins."""
     tuner = StatementTuner(
-        tiny_models["bert"], max_epochs=15, batch_size=16, lr=3e-3, max_length=32,
-        device="cpu", random_state=0, verbose=0,
-    )  # fmt: skip
+        tiny_models["bert"],
+        max_epochs=15,
+        batch_size=16,
+        lr=3e-3,
+        max_length=32,
+        device="cpu",
+        random_state=0,
+        verbose=0,
+    )
     tuner.fit(*_training_statements())
     return tuner.save_pretrained(tmp_path_factory.mktemp("tuned") / "model")
 
@@ -187,10 +196,8 @@ def test_onnx_int8_export_passes_its_gate_and_agrees_with_fp32(model_dir):
     )
     q = model_dir / "onnx" / "model_qint8_avx512_vnni.onnx"
     ops = _op_types(q)
-    assert {
-        "DynamicQuantizeLinear",
-        "MatMulInteger",
-    } <= ops or "QAttention" in ops  # int8 arithmetic
+    int8_arithmetic = {"DynamicQuantizeLinear", "MatMulInteger"}
+    assert int8_arithmetic <= ops or "QAttention" in ops
     assert q.stat().st_size < 0.5 * (model_dir / "onnx" / "model.onnx").stat().st_size
     manifest = json.loads((model_dir / "onnx" / "export.json").read_text())
     assert manifest["default"] == q.name and set(manifest["files"]) == {
@@ -363,9 +370,8 @@ def test_openvino_fp32_and_int8_exports_agree_with_torch(model_dir):
     )
     assert int8["gate"]["passed"] and int8["calibration"] == "given statements"
     xml = model_dir / "openvino" / "openvino_model_qint8_quantized.xml"
-    assert (
-        xml.is_file() and "FakeQuantize" in xml.read_text()
-    )  # int8 quantization nodes
+    # int8 quantization nodes
+    assert xml.is_file() and "FakeQuantize" in xml.read_text()
     ours, ref = _clf(model_dir, "openvino"), _clf(model_dir, "torch")
     texts = SUBJECTS + ["the " + s for s in SUBJECTS]
     z, z_ref = ours.true_logits(texts), ref.true_logits(texts)
@@ -442,9 +448,8 @@ def test_a_named_exported_file_is_loaded_instead_of_the_default(model_dir):
     export_statement_model(model_dir, quantize="int8", validation=_validation())
     assert _clf(model_dir, "onnx").model_.path.name == "model_qint8_avx512_vnni.onnx"
     fp32 = _clf(model_dir / "onnx" / "model.onnx", "onnx")
-    assert (
-        fp32.model_.path.name == "model.onnx" and fp32.max_length_ == 32
-    )  # the tuner's
+    # max_length_ is the tuner's
+    assert fp32.model_.path.name == "model.onnx" and fp32.max_length_ == 32
     np.testing.assert_allclose(
         fp32.true_logits(SUBJECTS),
         _clf(model_dir, "torch").true_logits(SUBJECTS),

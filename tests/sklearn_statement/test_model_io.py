@@ -140,3 +140,17 @@ def test_loading_is_quiet_unless_verbose(tiny_models, saved, capfd, caplog):
     assert "Loading weights" in out.err
     assert "LOAD REPORT" in caplog.text  # verbose: the new head is reported
     assert (logging.get_verbosity(), logging.is_progress_bar_enabled()) == before
+
+
+def test_model_source_tells_a_statement_model_from_other_checkpoints(
+    tiny_models, tiny_statement_model, saved
+):
+    from sklearn_statement._model_io import model_source
+
+    assert model_source(tiny_statement_model).is_statement_model
+    assert model_source(str(saved)).is_statement_model
+    encoder = model_source(tiny_models["bert"])
+    assert not encoder.has_head and not encoder.is_statement_model
+    assert encoder.path is not None and encoder.base == tiny_models["bert"]
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        model_source("./no/such/model")

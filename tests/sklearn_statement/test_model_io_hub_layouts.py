@@ -59,9 +59,15 @@ def _train_sentencepiece(**ids) -> bytes:
     sentencepiece = pytest.importorskip("sentencepiece")
     model = io.BytesIO()
     sentencepiece.SentencePieceTrainer.train(
-        sentence_iterator=iter(ALL_SENTENCES), model_writer=model, vocab_size=200,
-        character_coverage=1.0, hard_vocab_limit=False, num_threads=1, minloglevel=2, **ids,
-    )  # fmt: skip
+        sentence_iterator=iter(ALL_SENTENCES),
+        model_writer=model,
+        vocab_size=200,
+        character_coverage=1.0,
+        hard_vocab_limit=False,
+        num_threads=1,
+        minloglevel=2,
+        **ids,
+    )
     return model.getvalue()
 
 
@@ -69,15 +75,25 @@ def _tiny_config(arch: str, vocab_size: int):
     from transformers import DebertaV2Config, XLMRobertaConfig
 
     common = dict(
-        vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+        vocab_size=vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
         intermediate_size=64,
-    )  # fmt: skip
+    )
     if arch == "deberta-v2":  # mDeBERTa-v3's attention settings, at toy size
         return DebertaV2Config(
-            **common, max_position_embeddings=512, relative_attention=True,
-            pos_att_type=["p2c", "c2p"], position_buckets=32, norm_rel_ebd="layer_norm",
-            share_att_key=True, position_biased_input=False, type_vocab_size=0, pad_token_id=0,
-        )  # fmt: skip
+            **common,
+            max_position_embeddings=512,
+            relative_attention=True,
+            pos_att_type=["p2c", "c2p"],
+            position_buckets=32,
+            norm_rel_ebd="layer_norm",
+            share_att_key=True,
+            position_biased_input=False,
+            type_vocab_size=0,
+            pad_token_id=0,
+        )
     config = XLMRobertaConfig(**common, max_position_embeddings=514, pad_token_id=1)
     config.architectures = ["XLMRobertaForMaskedLM"]
     return config
@@ -90,9 +106,15 @@ def build_hub_layout(arch: str, directory: Path) -> Path:
     directory.mkdir(parents=True)
     if arch == "deberta-v2":  # mDeBERTa: [PAD]=0 [CLS]=1 [SEP]=2 [UNK]=3
         spm = _train_sentencepiece(
-            pad_id=0, pad_piece="[PAD]", bos_id=1, bos_piece="[CLS]",
-            eos_id=2, eos_piece="[SEP]", unk_id=3, unk_piece="[UNK]",
-        )  # fmt: skip
+            pad_id=0,
+            pad_piece="[PAD]",
+            bos_id=1,
+            bos_piece="[CLS]",
+            eos_id=2,
+            eos_piece="[SEP]",
+            unk_id=3,
+            unk_piece="[UNK]",
+        )
         (directory / "spm.model").write_bytes(spm)
         (directory / "tokenizer_config.json").write_text(MDEBERTA_TOKENIZER_CONFIG)
     else:  # XLM-R: sentencepiece's default ids, fairseq's order added by transformers
@@ -210,9 +232,8 @@ def test_convert_tune_save_and_score(hub_copy, tmp_path, arch):
     assert (out / "tokenizer.json").is_file() and (out / "model.safetensors").is_file()
     assert not list(out.glob("*.bin"))
 
-    plain = AutoTokenizer.from_pretrained(
-        out
-    )  # plain transformers, no sentencepiece file
+    # plain transformers, no sentencepiece file
+    plain = AutoTokenizer.from_pretrained(out)
     for text in ALL_SENTENCES:
         assert plain.tokenize(text) == _pieces(directory, text), text
     head = AutoModelForSequenceClassification.from_pretrained(out).eval()

@@ -56,10 +56,19 @@ def test_label_descriptions_leave_the_input_out():
     assert label_descriptions(t) == ["is about sports.", "is about politics."]
     copa = Template(
         "copa",
-        {0: {"cause": "{premise} because {choice1}", "effect": "{premise} so {choice1}"},
-         1: {"cause": "{premise} because {choice2}", "effect": "{premise} so {choice2}"}},
-        switch="question", name="c",
-    )  # fmt: skip
+        {
+            0: {
+                "cause": "{premise} because {choice1}",
+                "effect": "{premise} so {choice1}",
+            },
+            1: {
+                "cause": "{premise} because {choice2}",
+                "effect": "{premise} so {choice2}",
+            },
+        },
+        switch="question",
+        name="c",
+    )
     with pytest.raises(ValueError, match="switch field or fills blanks"):
         label_descriptions(copa)
 

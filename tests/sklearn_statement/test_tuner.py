@@ -11,14 +11,6 @@ from sklearn_statement._batching import StatementCollator
 
 ARCHS = ("bert", "xlm-roberta", "deberta-v2")
 
-X = [
-    "the dog is good.",
-    "the dog is bad.",
-    "the movie is great.",
-    "the movie is terrible.",
-] * 4
-Y = [1, 0, 1, 0] * 4
-
 
 def make(path, **kw):
     params = dict(max_epochs=1, batch_size=8, device="cpu", random_state=0, verbose=0)
@@ -27,25 +19,25 @@ def make(path, **kw):
 
 
 @pytest.mark.parametrize("arch", ARCHS)
-def test_fit_predict_proba_each_architecture(tiny_models, arch):
-    tuner = make(tiny_models[arch]).fit(X, Y)
-    proba = tuner.predict_proba(X[:4])
+def test_fit_predict_proba_each_architecture(tiny_models, arch, toy):
+    tuner = make(tiny_models[arch]).fit(toy.X, toy.y)
+    proba = tuner.predict_proba(toy.X[:4])
     assert proba.shape == (4, 2) and np.allclose(proba.sum(1), 1, atol=1e-5)
     assert list(tuner.classes_) == [0, 1]
-    assert tuner.predict(X[:4]).shape == (4,)
+    assert tuner.predict(toy.X[:4]).shape == (4,)
     assert len(tuner.history_) == 1 and np.isfinite(tuner.history_[-1, "train_loss"])
     assert tuner.module_.config.id2label == {0: "false", 1: "true"}
 
 
-def test_bool_targets_and_numpy_input(tiny_models):
+def test_bool_targets_and_numpy_input(tiny_models, toy):
     tuner = make(tiny_models["bert"]).fit(
-        np.asarray(X, dtype=object), np.asarray(Y, dtype=bool)
+        np.asarray(toy.X, dtype=object), np.asarray(toy.y, dtype=bool)
     )
     assert tuner.training_stats_ == {"n_statements": 16, "n_true": 8}
 
 
-def test_dynamic_padding_pads_to_batch_longest(tiny_models):
-    tuner = make(tiny_models["bert"]).fit(X, Y)
+def test_dynamic_padding_pads_to_batch_longest(tiny_models, toy):
+    tuner = make(tiny_models["bert"]).fit(toy.X, toy.y)
     collate = StatementCollator(tuner.tokenizer_, max_length=64)
     enc, y = collate([("the dog.", 1), ("the dog is good and the movie is great.", 0)])
     longest = len(
@@ -57,16 +49,18 @@ def test_dynamic_padding_pads_to_batch_longest(tiny_models):
     assert enc["input_ids"].shape[1] == 64
 
 
-def test_reproducible_with_random_state(tiny_models):
-    a = make(tiny_models["bert"], max_epochs=2).fit(X, Y).predict_proba(X)
-    b = make(tiny_models["bert"], max_epochs=2).fit(X, Y).predict_proba(X)
+def test_reproducible_with_random_state(tiny_models, toy):
+    a = make(tiny_models["bert"], max_epochs=2).fit(toy.X, toy.y).predict_proba(toy.X)
+    b = make(tiny_models["bert"], max_epochs=2).fit(toy.X, toy.y).predict_proba(toy.X)
     np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
-def test_learns_a_separable_toy_task(tiny_models):
-    tuner = make(tiny_models["bert"], max_epochs=30, lr=3e-3, batch_size=16).fit(X, Y)
+def test_learns_a_separable_toy_task(tiny_models, toy):
+    tuner = make(tiny_models["bert"], max_epochs=30, lr=3e-3, batch_size=16).fit(
+        toy.X, toy.y
+    )
     assert tuner.history_[-1, "train_loss"] < 0.5 * tuner.history_[0, "train_loss"]
-    assert (tuner.predict(X) == np.asarray(Y)).mean() == 1.0
+    assert (tuner.predict(toy.X) == np.asarray(toy.y)).mean() == 1.0
 
 
 @pytest.mark.parametrize(
@@ -103,28 +97,36 @@ def test_long_statement_is_cut_not_crashing(fitted_tiny_tuner):
     assert proba.shape == (1, 2)
 
 
-@pytest.mark.parametrize("params, message", [
-    (dict(peft="adapters"), "'peft' parameter"),
-    (dict(max_length=2), "'max_length' parameter"),
-    (dict(precision="fp8"), "'precision' parameter"),
-    (dict(gradient_accumulation_steps=0), "'gradient_accumulation_steps' parameter"),
-    (dict(early_stopping=0), "'early_stopping' parameter"),
-    (dict(device="tpu:0"), "device must be"),
-])  # fmt: skip
-def test_invalid_params_fail_in_fit(tiny_models, params, message):
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (dict(peft="adapters"), "'peft' parameter"),
+        (dict(max_length=2), "'max_length' parameter"),
+        (dict(precision="fp8"), "'precision' parameter"),
+        (
+            dict(gradient_accumulation_steps=0),
+            "'gradient_accumulation_steps' parameter",
+        ),
+        (dict(early_stopping=0), "'early_stopping' parameter"),
+        (dict(device="tpu:0"), "device must be"),
+    ],
+)
+def test_invalid_params_fail_in_fit(tiny_models, params, message, toy):
     tuner = make(tiny_models["bert"], **params)  # __init__ only stores
     assert all(getattr(tuner, k) == v for k, v in params.items())
     with pytest.raises(ValueError, match=message):
-        tuner.fit(X, Y)
+        tuner.fit(toy.X, toy.y)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the CPU error")
-def test_qlora_on_cpu_names_lora(tiny_models):
+def test_qlora_on_cpu_names_lora(tiny_models, toy):
     with pytest.raises(ValueError, match="peft='lora'"):
-        make(tiny_models["bert"], peft="qlora", device="auto").fit(X, Y)
+        make(tiny_models["bert"], peft="qlora", device="auto").fit(toy.X, toy.y)
 
 
-def test_save_pretrained_roundtrip_and_plain_transformers(fitted_tiny_tuner, tmp_path):
+def test_save_pretrained_roundtrip_and_plain_transformers(
+    fitted_tiny_tuner, tmp_path, toy
+):
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     out = fitted_tiny_tuner.save_pretrained(tmp_path / "m")
@@ -146,15 +148,19 @@ def test_save_pretrained_roundtrip_and_plain_transformers(fitted_tiny_tuner, tmp
 
     reloaded = StatementTuner.from_pretrained(out, device="cpu")
     np.testing.assert_allclose(
-        reloaded.predict_proba(X), fitted_tiny_tuner.predict_proba(X), atol=1e-6
+        reloaded.predict_proba(toy.X),
+        fitted_tiny_tuner.predict_proba(toy.X),
+        atol=1e-6,
     )
 
     model = AutoModelForSequenceClassification.from_pretrained(out)
     tok = AutoTokenizer.from_pretrained(out)
     with torch.inference_mode():
-        logits = model(**tok(X[:2], return_tensors="pt", padding=True)).logits
+        logits = model(**tok(toy.X[:2], return_tensors="pt", padding=True)).logits
     np.testing.assert_allclose(
-        logits.softmax(-1).numpy(), fitted_tiny_tuner.predict_proba(X[:2]), atol=1e-5
+        logits.softmax(-1).numpy(),
+        fitted_tiny_tuner.predict_proba(toy.X[:2]),
+        atol=1e-5,
     )
 
 
@@ -179,21 +185,23 @@ def test_from_pretrained_errors(tmp_path, fitted_tiny_tuner):
         StatementTuner.from_pretrained(out)
 
 
-def test_not_fitted_errors(tiny_models):
+def test_not_fitted_errors(tiny_models, toy):
     from sklearn.exceptions import NotFittedError
 
     tuner = make(tiny_models["bert"])
     with pytest.raises(NotFittedError):
-        tuner.predict_proba(X)
+        tuner.predict_proba(toy.X)
     with pytest.raises(NotFittedError):
         tuner.save_pretrained("unused")
 
 
 @pytest.mark.parametrize("peft", ["lora", "prompt"])
-def test_peft_trains_and_reloads(tiny_models, tmp_path, peft):
+def test_peft_trains_and_reloads(tiny_models, tmp_path, peft, toy):
     from peft import PeftModel
 
-    tuner = make(tiny_models["bert"], peft=peft, max_epochs=2, lr=1e-2).fit(X, Y)
+    tuner = make(tiny_models["bert"], peft=peft, max_epochs=2, lr=1e-2).fit(
+        toy.X, toy.y
+    )
     assert isinstance(tuner.module_, PeftModel)
     trainable = sum(p.numel() for p in tuner.module_.parameters() if p.requires_grad)
     total = sum(p.numel() for p in tuner.module_.parameters())
@@ -204,55 +212,63 @@ def test_peft_trains_and_reloads(tiny_models, tmp_path, peft):
     ).exists()
     reloaded = StatementTuner.from_pretrained(out, device="cpu")
     np.testing.assert_allclose(
-        reloaded.predict_proba(X), tuner.predict_proba(X), atol=1e-5
+        reloaded.predict_proba(toy.X),
+        tuner.predict_proba(toy.X),
+        atol=1e-5,
     )
 
 
-def test_lora_merge_saves_full_model(tiny_models, tmp_path):
+def test_lora_merge_saves_full_model(tiny_models, tmp_path, toy):
     from transformers import AutoModelForSequenceClassification
 
-    tuner = make(tiny_models["bert"], peft="lora", max_epochs=1, lr=1e-2).fit(X, Y)
+    tuner = make(tiny_models["bert"], peft="lora", max_epochs=1, lr=1e-2).fit(
+        toy.X, toy.y
+    )
     out = tuner.save_pretrained(tmp_path / "merged", merge=True)
     assert (out / "model.safetensors").exists() and not (
         out / "adapter_config.json"
     ).exists()
     merged = StatementTuner.from_pretrained(out, device="cpu")
     np.testing.assert_allclose(
-        merged.predict_proba(X), tuner.predict_proba(X), atol=1e-5
+        merged.predict_proba(toy.X),
+        tuner.predict_proba(toy.X),
+        atol=1e-5,
     )
     assert (
         AutoModelForSequenceClassification.from_pretrained(out).config.num_labels == 2
     )
 
 
-def test_pickle_roundtrip(fitted_tiny_tuner):
+def test_pickle_roundtrip(fitted_tiny_tuner, toy):
     import pickle
 
     clone = pickle.loads(pickle.dumps(fitted_tiny_tuner))
     np.testing.assert_allclose(
-        clone.predict_proba(X), fitted_tiny_tuner.predict_proba(X), atol=1e-6
+        clone.predict_proba(toy.X),
+        fitted_tiny_tuner.predict_proba(toy.X),
+        atol=1e-6,
     )
     assert clone.device == "cpu"
 
 
-def test_lora_targets_per_architecture(tiny_models):
+def test_lora_targets_per_architecture(tiny_models, toy):
     for arch, targets in (
         ("bert", {"query", "value"}),
         ("deberta-v2", {"query_proj", "value_proj"}),
     ):
-        tuner = make(tiny_models[arch], peft="lora").fit(X[:8], Y[:8])
+        tuner = make(tiny_models[arch], peft="lora").fit(toy.X[:8], toy.y[:8])
         assert set(tuner.module_.peft_config["default"].target_modules) == targets
 
 
-def test_bf16_autocast_on_cpu_and_fp16_refused(tiny_models):
-    tuner = make(tiny_models["bert"], precision="bf16").fit(X, Y)
+def test_bf16_autocast_on_cpu_and_fp16_refused(tiny_models, toy):
+    tuner = make(tiny_models["bert"], precision="bf16").fit(toy.X, toy.y)
     assert tuner.precision_dtype_ == torch.bfloat16
-    assert np.isfinite(tuner.predict_proba(X)).all()
+    assert np.isfinite(tuner.predict_proba(toy.X)).all()
     with pytest.raises(ValueError, match="fp16"):
-        make(tiny_models["bert"], precision="fp16").fit(X, Y)
+        make(tiny_models["bert"], precision="fp16").fit(toy.X, toy.y)
 
 
-def test_remote_code_is_never_executed(fitted_tiny_tuner, tmp_path):
+def test_remote_code_is_never_executed(fitted_tiny_tuner, tmp_path, toy):
     out = fitted_tiny_tuner.save_pretrained(tmp_path / "m")
     marker = tmp_path / "executed"
     (out / "evil.py").write_text(f"open({str(marker)!r}, 'w').write('pwned')\n")
@@ -268,11 +284,13 @@ def test_remote_code_is_never_executed(fitted_tiny_tuner, tmp_path):
         pass  # refusing is fine; running the file is not
     assert not marker.exists()
     with pytest.raises(ValueError, match="trust_remote_code"):
-        make(str(out), model__trust_remote_code=True).fit(X, Y)
+        make(str(out), model__trust_remote_code=True).fit(toy.X, toy.y)
 
 
 @pytest.mark.gpu
-def test_qlora_trains_on_cuda(tiny_models):  # runs only where a CUDA GPU is present
+def test_qlora_trains_on_cuda(
+    tiny_models, toy
+):  # runs only where a CUDA GPU is present
     pytest.importorskip("bitsandbytes")
     tuner = StatementTuner(
         tiny_models["bert"],
@@ -282,8 +300,8 @@ def test_qlora_trains_on_cuda(tiny_models):  # runs only where a CUDA GPU is pre
         device="cuda",
         verbose=0,
     )
-    tuner.fit(X, Y)
-    assert tuner.predict_proba(X).shape == (len(X), 2)
+    tuner.fit(toy.X, toy.y)
+    assert tuner.predict_proba(toy.X).shape == (len(toy.X), 2)
 
 
 # ---------------------------------------------------------------- long statements
@@ -318,11 +336,13 @@ def test_short_statements_are_untouched(fitted_tiny_tuner):
     assert enc["attention_mask"].tolist() == plain["attention_mask"].tolist()
 
 
-def test_max_length_over_the_position_limit(tiny_models, fitted_tiny_tuner, tmp_path):
+def test_max_length_over_the_position_limit(
+    tiny_models, fitted_tiny_tuner, tmp_path, toy
+):
     with pytest.raises(
         ValueError, match=r"max_position_embeddings=512.*max_length<=512"
     ):
-        make(tiny_models["bert"], max_length=2000).fit(X, Y)
+        make(tiny_models["bert"], max_length=2000).fit(toy.X, toy.y)
     saved = fitted_tiny_tuner.save_pretrained(tmp_path / "m")
     with pytest.raises(ValueError, match="max_position_embeddings=512"):
         StatementTuner.from_pretrained(saved, max_length=2000)

@@ -33,9 +33,8 @@ def test_ten_thousand_word_premise_keeps_distinct_label_parts(tokenizer):
     assert rendered["entailment"].endswith('implies that "the dog is bad.".')
     assert rendered["contradiction"].endswith('contradicts that "the dog is bad.".')
     kept = rendered["entailment"].split('" implies')[0].lstrip('"')
-    assert premise.startswith(kept) and 0 < len(kept) < len(
-        premise
-    )  # a verbatim prefix
+    # a verbatim prefix
+    assert premise.startswith(kept) and 0 < len(kept) < len(premise)
 
 
 def test_budget_shared_between_long_fields(tokenizer):
@@ -66,8 +65,15 @@ def test_without_tokenizer_no_ids():
 
 def test_blank_survives_truncation(tokenizer):
     t = get_template("xwinograd")
-    sentence = " ".join(["the dog is good"] * 300) + " because _ was happy " + " ".join(["the man is sad"] * 300)
+    sentence = (
+        " ".join(["the dog is good"] * 300)
+        + " because _ was happy "
+        + " ".join(["the man is sad"] * 300)
+    )
     ex = {"sentence": sentence, "option1": "the dog", "option2": "the man"}
     statements, ids = render_statements(t, [ex], tokenizer=tokenizer, max_length=48)
     assert all(len(x) <= 48 for x in ids[0])
-    assert "because the dog was happy" in statements[0][1] and "because the man was happy" in statements[0][2]
+    assert (
+        "because the dog was happy" in statements[0][1]
+        and "because the man was happy" in statements[0][2]
+    )

@@ -31,10 +31,26 @@ TEMPLATE_DIR = Path(template_registry.__file__).parent / "templates"
 # Issue 3: at least 16 task families with >= 3 English variants each, and
 # native templates of the evaluation families in at least these 12 languages.
 REQUIRED_FAMILIES = {
-    "nli", "paraphrase", "sentiment", "topic", "answerability", "extractive_qa",
-    "reading_comprehension", "copa", "story_ending", "winograd", "word_in_context", "intent",
-    "emotion", "offensive", "hate", "irony", "summarization", "translation", "exams",
-}  # fmt: skip
+    "nli",
+    "paraphrase",
+    "sentiment",
+    "topic",
+    "answerability",
+    "extractive_qa",
+    "reading_comprehension",
+    "copa",
+    "story_ending",
+    "winograd",
+    "word_in_context",
+    "intent",
+    "emotion",
+    "offensive",
+    "hate",
+    "irony",
+    "summarization",
+    "translation",
+    "exams",
+}
 EVALUATION_FAMILIES = {"nli", "paraphrase", "copa", "story_ending", "winograd", "topic"}
 REQUIRED_LANGUAGES = {
     "ar",
@@ -53,9 +69,16 @@ REQUIRED_LANGUAGES = {
 # Families whose labels each have their own statement, one label being the
 # negation of the other (explicit negated / false forms).
 NEGATED_FAMILIES = {
-    "paraphrase", "answerability", "extractive_qa", "word_in_context", "summarization",
-    "translation", "offensive", "hate", "irony",
-}  # fmt: skip
+    "paraphrase",
+    "answerability",
+    "extractive_qa",
+    "word_in_context",
+    "summarization",
+    "translation",
+    "offensive",
+    "hate",
+    "irony",
+}
 
 
 def _by_family() -> dict[str, dict[str, list[Template]]]:
@@ -76,8 +99,6 @@ def test_families_variants_and_languages():
     for family in EVALUATION_FAMILIES:
         missing = REQUIRED_LANGUAGES - set(fams[family])
         assert not missing, f"{family} lacks native templates in {sorted(missing)}"
-        for lang, templates in fams[family].items():
-            assert templates, (family, lang)
 
 
 def test_native_variants_share_the_english_names():
@@ -190,13 +211,8 @@ def test_native_template_and_fallback(caplog):
     assert get_template("sst2", language="de").language == "en"
 
 
-def test_missing_native_variant_name_points_to_english(tmp_path, monkeypatch):
-    from template_registry._registry import _REGISTRY
+def test_missing_native_variant_name_points_to_english(tmp_path, scratch_registry):
 
-    monkeypatch.setattr(
-        _REGISTRY, "families", {k: list(v) for k, v in _REGISTRY.families.items()}
-    )
-    monkeypatch.setattr(_REGISTRY, "_derived", {})
     (tmp_path / "nli.yo.yaml").write_text(
         "task: nli\nlanguage: yo\nfields: [premise, hypothesis]\ntemplates:\n"
         "  - name: mine\n    statements:\n"

@@ -6,11 +6,23 @@ from template_registry import normalize_language
 @pytest.mark.parametrize(
     "code, expected",
     [
-        ("en", "en"), ("eng", "en"), ("eng_Latn", "en"), ("deu_Latn", "de"), ("DE", "de"), ("swh_Latn", "sw"),
-        ("zho_Hans", "zh"), ("zho_Hant", "zh-Hant"), ("zh-Hant", "zh-Hant"), ("cmn", "zh"), ("arb_Arab", "ar"),
-        ("ace_Latn", "ace"), ("ace_Arab", "ace-Arab"), ("jpn", "ja"), ("ajp_Arab", "ajp"),
+        ("en", "en"),
+        ("eng", "en"),
+        ("eng_Latn", "en"),
+        ("deu_Latn", "de"),
+        ("DE", "de"),
+        ("swh_Latn", "sw"),
+        ("zho_Hans", "zh"),
+        ("zho_Hant", "zh-Hant"),
+        ("zh-Hant", "zh-Hant"),
+        ("cmn", "zh"),
+        ("arb_Arab", "ar"),
+        ("ace_Latn", "ace"),
+        ("ace_Arab", "ace-Arab"),
+        ("jpn", "ja"),
+        ("ajp_Arab", "ajp"),
     ],
-)  # fmt: skip
+)
 def test_normalize(code, expected):
     assert normalize_language(code) == expected
 

@@ -12,18 +12,55 @@ from template_registry import (
     load_templates,
     register_template,
 )
-from template_registry._registry import _REGISTRY, _iter_all_dataset_templates
+from template_registry._registry import _iter_all_dataset_templates
 
 FAMILIES = {
-    "nli", "paraphrase", "sentiment", "topic", "answerability", "commonsense", "offensive", "hate",
-    "irony", "emotion", "translation", "copa", "winograd", "similarity", "story_ending",
-    "extractive_qa", "reading_comprehension", "word_in_context", "intent", "summarization", "exams",
-}  # fmt: skip
+    "nli",
+    "paraphrase",
+    "sentiment",
+    "topic",
+    "answerability",
+    "commonsense",
+    "offensive",
+    "hate",
+    "irony",
+    "emotion",
+    "translation",
+    "copa",
+    "winograd",
+    "similarity",
+    "story_ending",
+    "extractive_qa",
+    "reading_comprehension",
+    "word_in_context",
+    "intent",
+    "summarization",
+    "exams",
+}
 DATASETS = {
-    "xnli", "xcopa", "pawsx", "xwinograd", "sib200", "sst2", "mrpc", "rte", "qnli", "stsb", "agnews", "comve",
-    "snli", "tweeteval_offensive", "tweeteval_emotion", "tweeteval_hate", "tweeteval_irony", "tweeteval_sentiment",
-    "nusax_sentiment", "tatoeba", "nusax_mt", "flores",
-}  # fmt: skip
+    "xnli",
+    "xcopa",
+    "pawsx",
+    "xwinograd",
+    "sib200",
+    "sst2",
+    "mrpc",
+    "rte",
+    "qnli",
+    "stsb",
+    "agnews",
+    "comve",
+    "snli",
+    "tweeteval_offensive",
+    "tweeteval_emotion",
+    "tweeteval_hate",
+    "tweeteval_irony",
+    "tweeteval_sentiment",
+    "nusax_sentiment",
+    "tatoeba",
+    "nusax_mt",
+    "flores",
+}
 
 
 def test_every_family_has_three_english_variants():
@@ -81,11 +118,7 @@ def test_lookup_errors_list_what_exists():
         dataset_info("nope")
 
 
-def test_register_template_serves_family_datasets(monkeypatch):
-    monkeypatch.setattr(
-        _REGISTRY, "families", {k: list(v) for k, v in _REGISTRY.families.items()}
-    )
-    monkeypatch.setattr(_REGISTRY, "_derived", {})
+def test_register_template_serves_family_datasets(scratch_registry):
     t = Template(
         "paraphrase",
         {
@@ -108,11 +141,7 @@ def test_register_template_serves_family_datasets(monkeypatch):
         register_template({"not": "a template"})
 
 
-def test_load_templates_from_user_directory(tmp_path, monkeypatch):
-    monkeypatch.setattr(
-        _REGISTRY, "families", {k: list(v) for k, v in _REGISTRY.families.items()}
-    )
-    monkeypatch.setattr(_REGISTRY, "_derived", {})
+def test_load_templates_from_user_directory(tmp_path, scratch_registry):
     (tmp_path / "intent.en.yaml").write_text(
         "task: intent\nlanguage: en\nfields: [utterance]\ntemplates:\n"
         "  - name: wants\n    label_statement: 'The user who said \"{utterance}\" wants to {label}.'\n",

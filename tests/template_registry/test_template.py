@@ -147,3 +147,31 @@ def test_errors_do_not_echo_a_long_input():
     with pytest.raises(ValueError, match=r"must contain the blank") as info:
         t.statements({"sentence": long, "option1": "a", "option2": "b"})
     assert len(str(info.value)) < 400 and "250000 characters" in str(info.value)
+
+
+def test_replace_changes_only_what_is_given_and_validates():
+    t = Template(
+        "t", {1: "{a} is so.", 0: "{a} is not so."}, name="n", verbalizer={1: "yes"}
+    )
+    r = t.replace(name="other", language="de")
+    assert (r.name, r.language) == ("other", "de")
+    assert (r.task, r.fields, r.labels, dict(r.verbalizer)) == (
+        t.task,
+        t.fields,
+        t.labels,
+        {1: "yes"},
+    )
+    assert r.statements({"a": "x"}) == t.statements({"a": "x"})
+    assert (t.name, t.language) == ("n", "en")  # the original is untouched
+    assert t.with_labels([0]) == t.replace(labels=(0,))
+    with pytest.raises(TemplateError, match=r"label\(s\) \[2\] have no statement"):
+        t.replace(labels=(1, 2))
+    with pytest.raises(TypeError, match=r"unknown argument\(s\) \['nmae'\]"):
+        t.replace(nmae="typo")
+
+
+def test_field_values_are_the_validated_texts_of_the_fields():
+    t = Template("t", {1: "{a} and {b}"})
+    assert t.field_values({"b": 2, "a": "x", "extra": None}) == {"a": "x", "b": "2"}
+    with pytest.raises(ValueError, match="field 'b' is empty"):
+        t.field_values({"a": "x", "b": " "})
