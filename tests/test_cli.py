@@ -461,6 +461,43 @@ def test_tune_maps_yes_no_labels_and_names_bad_ones(tiny_models, tmp_path, capsy
     assert "row 2: label 'maybe' is not a truth value" in err
 
 
+def test_tune_keeps_each_examples_statements_together(
+    tiny_models, tmp_path, capsys, monkeypatch
+):
+    """--tasks and an example_id column reach fit (the batches that make tuning learn)."""
+    import pandas as pd
+
+    from sklearn_statement import StatementTuner
+
+    seen = []
+    original = StatementTuner.fit
+
+    def recording_fit(self, X, y=None, example_id=None, **kw):
+        seen.append((self.objective, None if example_id is None else list(example_id)))
+        return original(self, X, y, example_id=example_id, **kw)
+
+    monkeypatch.setattr(StatementTuner, "fit", recording_fit)
+    src = tmp_path / "statements.csv"
+    frame = pd.DataFrame(
+        {
+            "statement": ["the dog is good.", "the dog is bad."] * 4,
+            "label": [1, 0] * 4,
+            "example_id": [0, 0, 1, 1, 2, 2, 3, 3],
+        }
+    )
+    frame.to_csv(src, index=False)
+    argv = ["tune", "--model", tiny_models["bert"], "--epochs", "1", "--device", "cpu"]
+    listwise = [*argv, "--statements", str(src), "--objective", "listwise"]
+    assert main([*listwise, "--out", str(tmp_path / "m")]) == 0
+    assert seen[-1] == ("listwise", list("00112233"))  # read as text, like every column
+    assert (tmp_path / "m" / "config.json").is_file()
+
+    frame.drop(columns="example_id").to_csv(src, index=False)
+    assert main([*listwise, "--out", str(tmp_path / "m2")]) == 2
+    assert "objective='listwise' needs example_id=" in capsys.readouterr().err
+    assert not (tmp_path / "m2" / "config.json").exists()
+
+
 # ---------------------------------------------------------------- shared options, --version
 def test_shared_options_are_declared_once_with_defaults(capsys):
     from sklearn_statement import __version__

@@ -51,10 +51,14 @@ model = FrozenEstimator(StatementTuner.from_pretrained(model_dir, device="cpu"))
 languages = ["en", "de", "fr", "es", "zh", "ar"]
 rows = []
 for language in languages:
-    ds = load_task("sib200", language=language, split="test", data_dir=data).select(range(100))
+    ds = load_task("sib200", language=language, split="test", data_dir=data).select(
+        range(100)
+    )
     gold = np.asarray(ds["label"])
     for template_language in dict.fromkeys(["en", language]):  # English data: once
-        clf = ZeroShotStatementClassifier(model, template="sib200", language=template_language)
+        clf = ZeroShotStatementClassifier(
+            model, template="sib200", language=template_language
+        )
         try:
             clf.fit(ds)
         except ValueError as exc:
@@ -79,12 +83,18 @@ results
 # The plot
 # --------
 en = results[results["template"] == "en"].set_index("language").reindex(languages)
-native = results[results["template"] == results["language"]].set_index("language").reindex(languages)
+native = (
+    results[results["template"] == results["language"]]
+    .set_index("language")
+    .reindex(languages)
+)
 x = np.arange(len(languages))
 fig, ax = plt.subplots(figsize=(6.5, 3.5))
 ax.bar(x - 0.2, en["accuracy"], width=0.4, label="English template")
 ax.bar(x + 0.2, native["accuracy"], width=0.4, label="native template")
-ax.scatter(x, en["majority"], color="k", marker="_", s=400, zorder=3, label="majority class")
+ax.scatter(
+    x, en["majority"], color="k", marker="_", s=400, zorder=3, label="majority class"
+)
 ax.set_xticks(x, languages)
 ax.set_ylabel("zero-shot accuracy")
 ax.set_ylim(0, 1)

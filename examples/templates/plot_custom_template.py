@@ -32,7 +32,11 @@ model_dir = gallery_model()  # tuned once, shared by the gallery's examples
 # label as "the reviewer would recommend the movie".
 from datasets_builders import load_task
 
-reviews = load_task("sst2", split="validation", data_dir=data).shuffle(seed=0).select(range(150))
+reviews = (
+    load_task("sst2", split="validation", data_dir=data)
+    .shuffle(seed=0)
+    .select(range(150))
+)
 X, y = reviews, np.asarray(reviews["label"])
 print(reviews[0])
 
@@ -48,7 +52,9 @@ as_dict = {
     1: "{text} I would recommend this movie.",
     0: "{text} I would not recommend this movie.",
 }
-clf = ZeroShotStatementClassifier(str(model_dir), template=as_dict, device="cpu").fit(X, y)
+clf = ZeroShotStatementClassifier(str(model_dir), template=as_dict, device="cpu").fit(
+    X, y
+)
 print(clf.template_.fields, clf.template_.labels)
 print(clf.template_.statements(reviews[0]))
 
@@ -110,7 +116,9 @@ print([t.name for t in loaded])
 # and the fix in the message — here a misspelled placeholder:
 from template_registry import TemplateError
 
-broken = yaml_text.replace("'Review: {text} Verdict: skip it.'", "'Review: {txt} Verdict: skip it.'")
+broken = yaml_text.replace(
+    "'Review: {text} Verdict: skip it.'", "'Review: {txt} Verdict: skip it.'"
+)
 (folder / "broken.en.yaml").write_text(broken, encoding="utf-8")
 try:
     load_templates(folder / "broken.en.yaml", register=False)

@@ -48,7 +48,7 @@ tuner = StatementTuner(
     random_state=0,
 )
 # tuner = StatementTuner("microsoft/mdeberta-v3-base", peft="lora", peft__r=16, lr=2e-4, ...)
-tuner.fit(train["statement"], train["label"])
+tuner.fit(train["statement"], train["label"], example_id=train["example_id"])
 tuner.save_pretrained("statement-mdeberta-v3", overwrite=True)
 
 # %%
@@ -66,5 +66,7 @@ from sklearn_statement import ZeroShotStatementClassifier
 
 for dataset, language in [("xnli", "sw"), ("xcopa", "id"), ("sib200", "yo")]:
     ds = load_task(dataset, language=language, split="test", data_dir=DATA)
-    clf = ZeroShotStatementClassifier("statement-mdeberta-v3", template=dataset, precision="bf16")
+    clf = ZeroShotStatementClassifier(
+        "statement-mdeberta-v3", template=dataset, precision="bf16"
+    )
     print(dataset, language, clf.fit(ds).score(ds, ds["label"]))

@@ -46,7 +46,9 @@ train = build_multitask(
 )
 print(f"{len(train)} statements")
 for row in train.select(range(4)):
-    print(f"[{'true ' if row['label'] else 'false'}] ({row['task']}) {row['statement'][:110]}")
+    print(
+        f"[{'true ' if row['label'] else 'false'}] ({row['task']}) {row['statement'][:110]}"
+    )
 
 # %%
 # Tune
@@ -65,7 +67,9 @@ tuner = StatementTuner(
     random_state=0,
     verbose=0,
 )
-tuner.fit(train["statement"], np.asarray(train["label"]))
+tuner.fit(
+    train["statement"], np.asarray(train["label"]), example_id=train["example_id"]
+)
 
 # %%
 # skorch's history records the training loss of every epoch.
@@ -83,15 +87,21 @@ fig.tight_layout()
 # model never saw (AG News test articles, SST-2 validation reviews) should get
 # higher values when true than when false.
 unseen = {
-    "agnews": build_statements(load_task("agnews", split="test", data_dir=data), "agnews", n=200),
-    "sst2": build_statements(load_task("sst2", split="validation", data_dir=data), "sst2", n=200),
+    "agnews": build_statements(
+        load_task("agnews", split="test", data_dir=data), "agnews", n=200
+    ),
+    "sst2": build_statements(
+        load_task("sst2", split="validation", data_dir=data), "sst2", n=200
+    ),
 }
 fig, axes = plt.subplots(1, 2, figsize=(8, 3), sharey=True)
 bins = np.linspace(0, 1, 21)
 for ax, (task, statements) in zip(axes, unseen.items()):
     p_true = tuner.predict_proba(list(statements["statement"]))[:, 1]
     truth = np.asarray(statements["label"])
-    print(f"{task}: unseen statements judged correctly: {np.mean((p_true > 0.5) == truth):.2f}")
+    print(
+        f"{task}: unseen statements judged correctly: {np.mean((p_true > 0.5) == truth):.2f}"
+    )
     ax.hist(p_true[truth == 1], bins=bins, alpha=0.6, label="true statements")
     ax.hist(p_true[truth == 0], bins=bins, alpha=0.6, label="false statements")
     ax.set_title(f"{task} (unseen examples)")

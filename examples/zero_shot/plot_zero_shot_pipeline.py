@@ -80,8 +80,10 @@ from sklearn.metrics import ConfusionMatrixDisplay, accuracy_score
 proba = pipe.predict_proba(sib)
 pred = clf.classes_[proba.argmax(axis=1)]
 majority = sib["label"].value_counts(normalize=True).max()
-print(f"accuracy {accuracy_score(sib['label'], pred):.2f} "
-      f"(majority class {majority:.2f}, chance {1 / len(clf.classes_):.2f})")
+print(
+    f"accuracy {accuracy_score(sib['label'], pred):.2f} "
+    f"(majority class {majority:.2f}, chance {1 / len(clf.classes_):.2f})"
+)
 
 fig, ax = plt.subplots(figsize=(6, 5))
 ConfusionMatrixDisplay.from_predictions(
@@ -107,5 +109,7 @@ pipe.set_params(
 )
 frame = pd.DataFrame({"text": texts})
 pipe.fit(frame)  # no labels needed: they are given
-for text, label, p in zip(texts, pipe.predict(frame), pipe.predict_proba(frame).max(axis=1)):
+for text, label, p in zip(
+    texts, pipe.predict(frame), pipe.predict_proba(frame).max(axis=1)
+):
     print(f"{label:>9} ({p:.2f})  {text}")
