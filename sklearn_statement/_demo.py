@@ -150,7 +150,10 @@ def demo_statements(
         families += list(part["family"])
         offset = max(ids) + 1
     order = np.random.default_rng(random_state).permutation(len(statements))
-    return tuple([column[i] for i in order] for column in (statements, labels, ids, tasks, families))
+    return tuple(
+        [column[i] for i in order]
+        for column in (statements, labels, ids, tasks, families)
+    )
 
 
 def demo_tuner(
@@ -433,7 +436,8 @@ def run_demo(
     ]
     _print(
         f"\nAbove the embedding baseline on {beats} of {len(results)} dataset-language "
-        f"pairs; below it on {len(losses)}" + (f": {', '.join(losses)}." if losses else ".")
+        f"pairs; below it on {len(losses)}"
+        + (f": {', '.join(losses)}." if losses else ".")
     )
     _print(
         f"Model saved to {model_dir}; results in {out / 'results.json'}; "

@@ -649,9 +649,9 @@ class StatementTuner(NeuralNetClassifier):
 
     def _token_lengths(self, texts: list[str]) -> list[int]:
         """Tokens per statement after the ``max_length`` cut (the padded batch length)."""
-        ids = self.tokenizer_(
-            list(texts), truncation=True, max_length=self.max_length
-        )["input_ids"]
+        ids = self.tokenizer_(list(texts), truncation=True, max_length=self.max_length)[
+            "input_ids"
+        ]
         return [len(i) for i in ids]
 
     # ------------------------------------------------------------ forward
