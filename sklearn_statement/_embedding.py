@@ -271,10 +271,35 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
                 )
         return self
 
+    def _fit_to_encoder(self, texts: list[str]) -> list[str]:
+        """Texts over the encoder's ``max_seq_length`` lose their middle.
+
+        The same rule as the statement side (:func:`._batching.cut_middle`):
+        SentenceTransformer would silently drop a long text's end, where a
+        review's verdict or a headline's topic often is.
+        """
+        tokenizer = getattr(self.encoder_, "tokenizer", None)
+        limit = getattr(self.encoder_, "max_seq_length", None)
+        if tokenizer is None or not limit:
+            return texts
+        from ._batching import cut_middle
+
+        encoded = tokenizer(texts, return_special_tokens_mask=True)
+        out = []
+        for text, ids, special in zip(
+            texts, encoded["input_ids"], encoded["special_tokens_mask"]
+        ):
+            if len(ids) <= limit:
+                out.append(text)
+                continue
+            kept = cut_middle(ids, special, limit)
+            out.append(tokenizer.decode(kept, skip_special_tokens=True))
+        return out
+
     def _embed(self, texts: list[str]) -> np.ndarray:
         unique = list(dict.fromkeys(texts))
         vectors = self.encoder_.encode(
-            unique,
+            self._fit_to_encoder(unique),
             batch_size=self.batch_size,
             convert_to_numpy=True,
             normalize_embeddings=True,

@@ -203,3 +203,19 @@ def test_hybrid_clones_and_keeps_its_parameters(tiny_statement_model, encoder):
     copy = clone(clf)
     assert copy.embedding_weight == 3.0 and copy.embedding_model is not None
     assert not hasattr(copy, "embedding_")
+
+
+def test_long_texts_lose_their_middle_not_their_end(encoder):
+    """Over the encoder's max_seq_length, the head and the tail are embedded."""
+    clf = EmbeddingZeroShotClassifier(
+        encoder, template="topic", labels=["sports", "politics"]
+    ).fit()
+    limit = encoder.max_seq_length
+    long = "start " + " ".join(["filler"] * (3 * limit)) + " the football match ended"
+    short, cut = clf._fit_to_encoder(["the dog is good.", long])
+    assert short == "the dog is good."
+    assert cut.startswith("start") and cut.endswith("the football match ended")
+    assert len(encoder.tokenizer(cut)["input_ids"]) <= limit
+    x = encoder.encode([cut], normalize_embeddings=True)
+    d = encoder.encode(clf.label_descriptions(), normalize_embeddings=True)
+    np.testing.assert_allclose(clf.similarities([long]), x @ d.T, atol=1e-5)
