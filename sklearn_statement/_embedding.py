@@ -284,7 +284,7 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
             return texts
         from ._batching import cut_middle
 
-        encoded = tokenizer(texts, return_special_tokens_mask=True)
+        encoded = tokenizer(texts, return_special_tokens_mask=True, verbose=False)
         out = []
         for text, ids, special in zip(
             texts, encoded["input_ids"], encoded["special_tokens_mask"]
