@@ -284,16 +284,22 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
             return texts
         from ._batching import cut_middle
 
-        encoded = tokenizer(texts, return_special_tokens_mask=True, verbose=False)
-        out = []
-        for text, ids, special in zip(
-            texts, encoded["input_ids"], encoded["special_tokens_mask"]
+        # a token covers at least one byte (plus a few special tokens), so
+        # only texts of more bytes than the limit can be too long: the others
+        # are not tokenized twice
+        maybe = [i for i, t in enumerate(texts) if len(t.encode("utf-8")) + 4 > limit]
+        if not maybe:
+            return texts
+        encoded = tokenizer(
+            [texts[i] for i in maybe], return_special_tokens_mask=True, verbose=False
+        )
+        out = list(texts)
+        for i, ids, special in zip(
+            maybe, encoded["input_ids"], encoded["special_tokens_mask"]
         ):
-            if len(ids) <= limit:
-                out.append(text)
-                continue
-            kept = cut_middle(ids, special, limit)
-            out.append(tokenizer.decode(kept, skip_special_tokens=True))
+            if len(ids) > limit:
+                kept = cut_middle(ids, special, limit)
+                out[i] = tokenizer.decode(kept, skip_special_tokens=True)
         return out
 
     def _embed(self, texts: list[str]) -> np.ndarray:
