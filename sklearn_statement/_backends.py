@@ -7,7 +7,8 @@ option, one sub-folder per backend::
 
     DIR/config.json, model.safetensors, tokenizer files   (the fp32 reference)
     DIR/onnx/model.onnx                                   fp32, fused
-    DIR/onnx/model_qint8_avx512_vnni.onnx                 dynamic int8
+    DIR/onnx/model_qint8_<kernel>.onnx                    dynamic int8 (avx512_vnni,
+                                                          avx512, avx2 or arm64)
     DIR/openvino/openvino_model.xml (+ .bin)              fp32
     DIR/openvino/openvino_model_qint8_quantized.xml       static int8
     DIR/<backend>/export.json                             files + accuracy gates
@@ -252,6 +253,22 @@ class OpenVINOModel(_Exported):
         return np.asarray(result[compiled.output(name)])
 
 
+def _check_int8_kernel(record: dict[str, Any], path: Path) -> None:
+    """Warn when a VNNI int8 file runs on a CPU whose int8 kernels saturate."""
+    from ._cpu import int8_kernel
+
+    made_for, here = record.get("int8_kernel"), int8_kernel()
+    if made_for == "avx512_vnni" and here != "avx512_vnni":
+        warnings.warn(
+            f"{path} was quantized for CPUs with VNNI (full-range s8 weights), but this "
+            f"CPU's int8 kernels are {here!r}, whose u8 x s8 products can saturate and "
+            "change predictions. Export it again on this machine (the export picks the "
+            "settings of the CPU it runs on).",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
 def load_backend_model(
     directory: str | os.PathLike,
     backend: str,
@@ -270,7 +287,7 @@ def load_backend_model(
     backend : {"onnx", "openvino"}
     file_name : str, optional
         A file in the backend's sub-folder (``model.onnx``,
-        ``model_qint8_avx512_vnni.onnx``…). Default: the file of the last
+        ``model_qint8_avx2.onnx``…). Default: the file of the last
         export, as recorded in ``export.json``.
     precision : {"fp32", "bf16"}, default="fp32"
         OpenVINO only: the precision of the operations that are not int8
@@ -298,7 +315,8 @@ def load_backend_model(
     -----
     UserWarning
         If the file's accuracy gate failed at export (it was kept with
-        ``on_fail="warn"``).
+        ``on_fail="warn"``), or it was quantized for VNNI and this CPU has
+        none (its int8 products may saturate: export it again here).
     """
     from transformers import AutoConfig
 
@@ -334,6 +352,7 @@ def load_backend_model(
             UserWarning,
             stacklevel=3,
         )
+    _check_int8_kernel(record, sub / name)
     config = AutoConfig.from_pretrained(str(directory), trust_remote_code=False)
     tokenizer = load_tokenizer(str(directory), directory, trust_remote_code=False)
     if backend == "onnx":

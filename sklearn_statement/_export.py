@@ -16,13 +16,20 @@ wrap):
   that ONNX Runtime's transformer optimizer fuses attention, layer norms and
   GELU as ``ORTOptimizer`` does), then ``onnxruntime.quantization.
   quantize_dynamic`` with the settings of optimum's
-  ``AutoQuantizationConfig.avx512_vnni(is_static=False)``: int8 symmetric
-  per-channel weights, uint8 asymmetric activations, no reduced range, all
-  integer operators (MatMul, Attention...).
+  ``AutoQuantizationConfig`` for the CPU at hand (:data:`ONNX_INT8`):
+  ``avx512_vnni`` (s8 symmetric per-channel weights, u8 asymmetric
+  activations, full range) where the CPU has VNNI; ``avx512`` with 7-bit
+  weights (``reduce_range``) on AVX-512 without VNNI and ``avx2`` (u8
+  weights: u8 x u8 kernels) on AVX2, because the u8 x s8 kernels of those
+  CPUs (``VPMADDUBSW``) saturate at full range (ONNX Runtime's quantization
+  guide, "Quantization on x86-64 with AVX2 / AVX-512"; the int8 file is named
+  after the setting, e.g. ``model_qint8_avx2.onnx``).
 - OpenVINO: ``openvino.convert_model`` of the fp32 ONNX graph, then NNCF
   post-training static quantization (``nncf.quantize``,
   ``ModelType.TRANSFORMER``), as optimum-intel's ``OVQuantizer`` does,
-  calibrated on statements.
+  calibrated on statements; on CPUs without VNNI with NNCF's
+  ``OverflowFix.ENABLE`` (7-bit weights in every layer, the same saturation
+  guard), with VNNI ``OverflowFix.DISABLE``.
 """
 
 from __future__ import annotations
@@ -52,6 +59,7 @@ from ._backends import (
     require_backend,
 )
 from ._constants import EXPORT_BACKENDS, ON_FAIL, QUANTIZE
+from ._cpu import cpu_summary, int8_kernel
 from ._gate import (  # noqa: F401 - re-exported: the gate belongs to the export
     MIN_VALIDATION,
     ExportGateError,
@@ -69,19 +77,60 @@ __all__ = [
     "ON_FAIL",
 ]
 
-#: File names (sentence-transformers' / optimum's conventions).
-FILES = {
-    ("onnx", None): "model.onnx",
-    ("onnx", "int8"): "model_qint8_avx512_vnni.onnx",
-    ("openvino", None): "openvino_model.xml",
-    ("openvino", "int8"): "openvino_model_qint8_quantized.xml",
+#: ``quantize_dynamic`` settings per int8 kernel family (:func:`int8_kernel`),
+#: as optimum's ``AutoQuantizationConfig.<family>(is_static=False)`` sets them,
+#: with ``reduce_range`` where the kernels saturate.
+ONNX_INT8 = {
+    "avx512_vnni": {"weight_type": "QInt8", "reduce_range": False},
+    "avx512": {"weight_type": "QInt8", "reduce_range": True},
+    "avx2": {"weight_type": "QUInt8", "reduce_range": False},
+    "arm64": {"weight_type": "QInt8", "reduce_range": False},
+    "generic": {"weight_type": "QUInt8", "reduce_range": False},
 }
-#: How each backend quantizes to int8 (recorded with the file).
-_INT8 = {
-    "onnx": "dynamic int8 (avx512_vnni: s8 symmetric per-channel weights, u8 "
-    "asymmetric activations)",
-    "openvino": "static int8 (NNCF, ModelType.TRANSFORMER)",
-}
+
+
+def file_name(backend: str, quantize: str | None, kernel: str | None = None) -> str:
+    """The exported file's name (sentence-transformers' / optimum's conventions).
+
+    Parameters
+    ----------
+    backend : {"onnx", "openvino"}
+    quantize : {"int8", None}
+    kernel : str, optional
+        The int8 kernel family the ONNX file is quantized for (default: this
+        CPU's, :func:`~sklearn_statement._cpu.int8_kernel`).
+
+    Returns
+    -------
+    str
+        ``model.onnx``, ``model_qint8_<kernel>.onnx``,
+        ``openvino_model.xml`` or ``openvino_model_qint8_quantized.xml``.
+    """
+    if backend == "onnx":
+        if quantize is None:
+            return "model.onnx"
+        return f"model_qint8_{kernel or int8_kernel()}.onnx"
+    return (
+        "openvino_model.xml"
+        if quantize is None
+        else "openvino_model_qint8_quantized.xml"
+    )
+
+
+def _int8_description(backend: str, kernel: str) -> str:
+    """How the int8 file was quantized (recorded with it)."""
+    if backend == "onnx":
+        s = ONNX_INT8[kernel]
+        weights = "s8 symmetric" if s["weight_type"] == "QInt8" else "u8 symmetric"
+        bits = ", 7-bit range" if s["reduce_range"] else ""
+        return (
+            f"dynamic int8 ({kernel}: {weights} per-channel weights{bits}, u8 "
+            "asymmetric activations)"
+        )
+    fix = "DISABLE" if kernel == "avx512_vnni" else "ENABLE"
+    return f"static int8 (NNCF, ModelType.TRANSFORMER, OverflowFix.{fix}; {kernel})"
+
+
 #: Architectures whose attention ONNX Runtime's optimizer fuses (model_type "bert").
 _FUSABLE = {"bert", "roberta", "xlm-roberta", "camembert", "distilbert", "electra"}
 
@@ -173,16 +222,17 @@ def _optimize_onnx(raw: Path, out: Path, config: Any, large: bool) -> bool:
 
 
 def _quantize_onnx(
-    source: Path, out: Path, large: bool, options: Mapping[str, Any]
+    source: Path, out: Path, large: bool, options: Mapping[str, Any], kernel: str
 ) -> None:
-    """Dynamic int8: optimum's ``AutoQuantizationConfig.avx512_vnni(is_static=False)``."""
+    """Dynamic int8 with optimum's settings for ``kernel`` (:data:`ONNX_INT8`)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    setting = ONNX_INT8[kernel]
     kwargs = {
         "per_channel": True,
-        "reduce_range": False,
-        "weight_type": QuantType.QInt8,
+        "reduce_range": setting["reduce_range"],
+        "weight_type": getattr(QuantType, setting["weight_type"]),
         "use_external_data_format": large,
         "extra_options": {
             "WeightSymmetric": True,
@@ -208,12 +258,22 @@ def _openvino_int8(
     out: Path,
     calibration: list[dict[str, np.ndarray]],
     options: Mapping[str, Any],
+    kernel: str,
 ) -> None:
     import nncf
     import openvino as ov
+    from nncf.quantization.advanced_parameters import (
+        AdvancedQuantizationParameters,
+        OverflowFix,
+    )
 
     nncf.set_log_level(logging.ERROR)
-    kwargs = {"model_type": nncf.ModelType.TRANSFORMER, "subset_size": len(calibration)}
+    fix = OverflowFix.DISABLE if kernel == "avx512_vnni" else OverflowFix.ENABLE
+    kwargs = {
+        "model_type": nncf.ModelType.TRANSFORMER,
+        "subset_size": len(calibration),
+        "advanced_parameters": AdvancedQuantizationParameters(overflow_fix=fix),
+    }
     kwargs.update(options)
     with _quiet():
         model = ov.Core().read_model(str(fp32_xml))
@@ -378,33 +438,38 @@ def export_statement_model(
     )
     large = _large(model)
     options = dict(quantize_options or {})
+    kernel = int8_kernel()
     with tempfile.TemporaryDirectory(prefix="statement_export_") as tmp:
         raw = Path(tmp) / "raw.onnx"
         _export_onnx(model, _trace_sample(encoded, tokenizer.pad_token_id), raw)
-        fp32 = sub / FILES[(backend, None)]
+        fp32 = sub / file_name(backend, None)
+        int8 = {
+            "int8_kernel": kernel,
+            "quantization": _int8_description(backend, kernel),
+        }
         if backend == "onnx":
             fused = _optimize_onnx(raw, fp32, model.config, large)
             gate(fp32, None, {"fused": fused})
             if quantize == "int8":
-                q_path = sub / FILES[("onnx", "int8")]
-                _quantize_onnx(fp32, q_path, large, options)
-                gate(q_path, "int8", {"fused": fused, "quantization": _INT8["onnx"]})
+                q_path = sub / file_name("onnx", "int8", kernel)
+                _quantize_onnx(fp32, q_path, large, options, kernel)
+                gate(q_path, "int8", {"fused": fused, **int8})
         else:
             _openvino_fp32(raw, fp32)
             gate(fp32, None, {})
             if quantize == "int8":
                 texts = list(calibration) if calibration is not None else statements
                 batches = _calibration_batches(tokenizer, texts, max_length)
-                q_path = sub / FILES[("openvino", "int8")]
-                _openvino_int8(fp32, q_path, batches, options)
+                q_path = sub / file_name("openvino", "int8")
+                _openvino_int8(fp32, q_path, batches, options, kernel)
                 given = "validation" if calibration is None else "given"
                 extra = {
-                    "quantization": _INT8["openvino"],
+                    **int8,
                     "calibration": f"{given} statements",
                     "calibration_size": len(batches),
                 }
                 gate(q_path, "int8", extra)
-    return gate.records[FILES[(backend, quantize)]]
+    return gate.records[file_name(backend, quantize, kernel)]
 
 
 def _trace_sample(encoded: list[list[int]], pad_id: int) -> dict[str, Any]:
@@ -513,6 +578,7 @@ class _Gate:
             "max_length": self.max_length,
             "created": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
             "versions": _versions(self.backend),
+            "cpu": cpu_summary(),
             **extra,
             "seconds": seconds,
         }

@@ -62,6 +62,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs a CUDA GPU"))
 
 
+@pytest.fixture
+def bf16_anywhere(monkeypatch):
+    """bf16 mechanics tests run on every CPU: treat this one as having native bf16.
+
+    On a CPU without it, an explicit ``precision="bf16"`` warns that it is slow
+    (numerics are the same, emulated); these tests check the numerics, not speed.
+    """
+    from sklearn_statement import _cpu
+
+    monkeypatch.setattr(_cpu, "has_native_bf16", lambda flags=None: True)
+
+
 @pytest.fixture(autouse=True)
 def _seed():
     """Every test starts from the same random state."""
@@ -244,6 +256,7 @@ def fitted_tiny_tuner(tiny_models, toy):
         max_epochs=1,
         batch_size=8,
         device="cpu",
+        precision="fp32",  # "auto" is bf16 on CPUs with native bf16
         random_state=0,
         verbose=0,
     )

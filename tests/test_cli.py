@@ -171,7 +171,11 @@ def oracle(model_dir):
     from sklearn_statement import ZeroShotStatementClassifier
 
     clf = ZeroShotStatementClassifier(
-        model_dir, template="topic", labels=["sports", "politics"], device="cpu"
+        model_dir,
+        template="topic",
+        labels=["sports", "politics"],
+        device="cpu",
+        precision="fp32",
     ).fit()
     return clf.classes_.tolist(), clf.predict_proba(TOPIC_ROWS)
 
@@ -188,6 +192,8 @@ def _topic(model_dir, *extra):
         "politics",
         "--device",
         "cpu",
+        "--precision",
+        "fp32",
         *extra,
     ]
 

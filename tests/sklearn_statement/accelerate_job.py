@@ -29,6 +29,8 @@ PARAMS = dict(
     random_state=0,
     verbose=0,
     objective="listwise",
+    # exact comparisons: "auto" is bf16 on CPUs with native bf16
+    precision="fp32",
     model__hidden_dropout_prob=0.0,
     model__attention_probs_dropout_prob=0.0,
 )

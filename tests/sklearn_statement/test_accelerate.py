@@ -296,7 +296,7 @@ def test_pickling_a_wrapped_tuner_is_a_clear_error(tiny_models):
         ({"accelerator": object()}, TypeError, "accelerate.Accelerator"),
     ],
 )
-def test_bad_parameters(tiny_models, params, error, match):
+def test_bad_parameters(tiny_models, params, error, match, bf16_anywhere):
     tuner = accelerated(tiny_models["bert"], **params)
     with pytest.raises(error, match=match):
         tuner.fit(X, Y, example_id=IDS)

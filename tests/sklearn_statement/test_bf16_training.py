@@ -4,9 +4,12 @@ loss follows the fp32 run on the same statements and seed. Nothing here is timed
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 from sklearn_statement import StatementTuner
+
+pytestmark = pytest.mark.usefixtures("bf16_anywhere")
 
 
 def _fit(tiny_models, toy, precision, hook=None):

@@ -47,7 +47,15 @@ SENTIMENT = [1, 0, 1, 0, 1, 0]
 
 
 def tuner_for(path, **kw):
-    params = dict(max_epochs=1, batch_size=8, device="cpu", random_state=0, verbose=0)
+    # fp32: "auto" is bf16 on CPUs with native bf16; these tests compare numbers
+    params = dict(
+        max_epochs=1,
+        batch_size=8,
+        device="cpu",
+        precision="fp32",
+        random_state=0,
+        verbose=0,
+    )
     params.update(kw)
     return StatementTuner(path, **params)
 
@@ -436,8 +444,9 @@ KILL_SCRIPT = textwrap.dedent(
     model, ckpt = sys.argv[1], sys.argv[2]
     X = ["the dog is good.", "the dog is bad.", "the movie is great.", "the movie is terrible."] * 4
     y = [1, 0, 1, 0] * 4
-    StatementTuner(model, max_epochs=4, batch_size=4, lr=1e-2, device="cpu", random_state=0, verbose=0,
-                   checkpoint_dir=ckpt, callbacks=[KillAfterSecondEpoch()]).fit(X, y)
+    StatementTuner(model, max_epochs=4, batch_size=4, lr=1e-2, device="cpu", precision="fp32",
+                   random_state=0, verbose=0, checkpoint_dir=ckpt,
+                   callbacks=[KillAfterSecondEpoch()]).fit(X, y)
     """
 )
 

@@ -54,7 +54,7 @@ def corpus(tmp_path_factory, sample_dir):
 def reference(tiny_statement_model, corpus):
     """Single-process predict_proba of the whole corpus, and the classifier."""
     clf = ZeroShotStatementClassifier(
-        model=tiny_statement_model, template=TEMPLATE, device="cpu"
+        model=tiny_statement_model, template=TEMPLATE, device="cpu", precision="fp32"
     ).fit()
     return clf, clf.predict_proba(corpus[1][["text"]])
 
@@ -112,6 +112,7 @@ def test_two_workers_equal_single_process_predict_proba(
         tiny_statement_model,
         template=TEMPLATE,
         device="cpu",
+        precision="fp32",
         keep_columns=["id", "gold"],
         output=output,
         client=client,
@@ -224,7 +225,7 @@ def test_local_scheduler_with_a_classifier_as_model(
     small, reference, tiny_statement_model, corpus
 ):
     clf = ZeroShotStatementClassifier(
-        model=tiny_statement_model, template=TEMPLATE, device="cpu"
+        model=tiny_statement_model, template=TEMPLATE, device="cpu", precision="fp32"
     )
     result = score_dataframe(small, clf, keep_columns=["id"]).compute(scheduler="sync")
     names = [f"proba_{c}" for c in reference[0].classes_]

@@ -17,7 +17,23 @@ from sklearn_statement import (
     ZeroShotStatementClassifier,
     export_statement_model,
 )
-from sklearn_statement._export import gate_report, validation_statements
+from sklearn_statement._cpu import int8_kernel
+from sklearn_statement._export import file_name, gate_report, validation_statements
+
+#: The largest int8-vs-fp32 true-logit difference these tests accept, as a fraction
+#: of the fp32 true-logits' spread, per int8 kernel family of the CPU the tests run
+#: on (``int8_kernel()``). With VNNI, full-range s8 weights and exact int32 products
+#: keep the tuned tiny BERT's int8 logits within 5% of the spread. Without VNNI the
+#: export quantizes weights coarser to avoid VPMADDUBSW saturation (7-bit s8 on
+#: AVX-512, u8 x u8 on AVX2: ``_export.ONNX_INT8``, NNCF's OverflowFix), which
+#: may cost precision. With the former full-range s8 setting, a real AVX2 Zen 3 saw
+#: differences of 1.32 and 1.45 (11-12% of the spread, ONNX Runtime / OpenVINO);
+#: with u8 weights, an emulated Zen 3 (qemu-user -cpu EPYC-Milan, AVX2 only) gave
+#: 0.05% of the spread for ONNX Runtime (OpenVINO does not run under that emulator,
+#: so its AVX2 figure is unmeasured here): the non-VNNI bound stays loose. The
+#: guarantees the code gives are checked apart from it: the gate's decision and
+#: the argmax agreement.
+INT8_TOLERANCE = {"avx512_vnni": 0.05, "avx512": 0.15, "avx2": 0.15}
 
 SUBJECTS = "dog cat man woman movie water people time".split()
 POSITIVE, NEGATIVE = "good great happy true".split(), "bad terrible sad false".split()
@@ -76,9 +92,15 @@ def model_dir(tuned_dir, tmp_path):
 
 
 def _clf(directory, backend, **kw):
+    # fp32: "auto" is bf16 on CPUs with native bf16, which is not the reference
+    kw.setdefault("precision", "fp32")
     return ZeroShotStatementClassifier(
         str(directory), template=TEMPLATE, backend=backend, device="cpu", **kw
     ).fit()
+
+
+def _int8_tolerance():
+    return INT8_TOLERANCE.get(int8_kernel(), 0.15)
 
 
 def _op_types(path):
@@ -194,7 +216,9 @@ def test_onnx_int8_export_passes_its_gate_and_agrees_with_fp32(model_dir):
     assert (
         gate["passed"] and gate["agreement"] >= 0.99 and gate["accuracy_drop"] <= 0.005
     )
-    q = model_dir / "onnx" / "model_qint8_avx512_vnni.onnx"
+    q = model_dir / "onnx" / file_name("onnx", "int8")
+    assert q.name == f"model_qint8_{int8_kernel()}.onnx"
+    assert record["int8_kernel"] == int8_kernel()
     ops = _op_types(q)
     int8_arithmetic = {"DynamicQuantizeLinear", "MatMulInteger"}
     assert int8_arithmetic <= ops or "QAttention" in ops
@@ -212,25 +236,80 @@ def test_onnx_int8_export_passes_its_gate_and_agrees_with_fp32(model_dir):
     assert z.shape == z_ref.shape == (len(texts), 2)
     assert (z.argmax(1) == z_ref.argmax(1)).mean() >= 0.99
     spread = np.ptp(z_ref)
-    assert np.abs(z - z_ref).max() < 0.05 * spread  # int8 noise well under the margins
+    # int8 noise well under the margins (the bound depends on the CPU's kernels)
+    print(
+        f"onnx int8 ({int8_kernel()}): max |diff| / spread = {np.abs(z - z_ref).max() / spread:.4f}"
+    )
+    assert np.abs(z - z_ref).max() < _int8_tolerance() * spread
     assert not np.allclose(z, z_ref, atol=1e-7)  # and it really is another arithmetic
+
+
+@pytest.mark.parametrize(
+    "kernel, weight_dtype, weight_range",
+    [("avx2", np.uint8, (0, 255)), ("avx512", np.int8, (-64, 64))],
+)
+def test_int8_settings_follow_the_cpus_kernels(
+    model_dir, monkeypatch, kernel, weight_dtype, weight_range
+):
+    """Without VNNI, full-range u8 x s8 products saturate: AVX2 gets u8 weights
+    (u8 x u8 kernels), AVX-512 7-bit s8 weights (optimum's avx2 / avx512 configs)."""
+    pytest.importorskip("onnxruntime")
+    import onnx
+    from onnx import numpy_helper
+
+    from sklearn_statement import _export
+
+    monkeypatch.setattr(_export, "int8_kernel", lambda: kernel)
+    record = export_statement_model(
+        model_dir, quantize="int8", validation=_validation()
+    )
+    q = model_dir / "onnx" / f"model_qint8_{kernel}.onnx"
+    assert record["file"] == str(q) and record["int8_kernel"] == kernel
+    assert kernel in record["quantization"] and record["gate"]["passed"]
+    graph = onnx.load(str(q)).graph
+    matmul_weights = {  # the B input of the integer matrix products
+        n.input[1] for n in graph.node if n.op_type in ("MatMulInteger", "QAttention")
+    }
+    weights = [
+        numpy_helper.to_array(i) for i in graph.initializer if i.name in matmul_weights
+    ]
+    assert len(weights) == len(matmul_weights) > 0
+    assert all(w.dtype == weight_dtype for w in weights)
+    low, high = weight_range
+    assert (
+        min(w.min() for w in weights) >= low and max(w.max() for w in weights) <= high
+    )
+    assert record["cpu"]["int8_kernel"] == int8_kernel()  # the machine, recorded
+
+
+def test_a_vnni_int8_file_warns_on_a_cpu_without_vnni(model_dir, monkeypatch):
+    pytest.importorskip("onnxruntime")
+    from sklearn_statement import _cpu, _export
+
+    monkeypatch.setattr(_export, "int8_kernel", lambda: "avx512_vnni")
+    export_statement_model(model_dir, quantize="int8", validation=_validation())
+    monkeypatch.setattr(_cpu, "int8_kernel", lambda flags=None: "avx2")
+    with pytest.warns(UserWarning, match="quantized for CPUs with VNNI.*again"):
+        _clf(model_dir, "onnx")
 
 
 def _broken_quantizer(real):
     """A quantizer whose output has its weights perturbed: a deliberately broken export."""
 
-    def broken(source, out, large, options):
+    def broken(source, out, *args):
         import onnx
         from onnx import numpy_helper
 
-        real(source, out, large, options)
+        real(source, out, *args)
         model = onnx.load(str(out))
         rng = np.random.default_rng(0)
         for init in model.graph.initializer:
             w = numpy_helper.to_array(init)
-            if w.dtype == np.int8 and w.size > 16:
-                noisy = rng.integers(-127, 128, size=w.shape).astype(np.int8)
-                init.CopyFrom(numpy_helper.from_array(noisy, init.name))
+            # s8 weights, or u8 ones (the AVX2 setting)
+            if w.dtype in (np.int8, np.uint8) and w.size > 16:
+                info = np.iinfo(w.dtype)
+                noisy = rng.integers(info.min, info.max + 1, size=w.shape)
+                init.CopyFrom(numpy_helper.from_array(noisy.astype(w.dtype), init.name))
         onnx.save(model, str(out))
 
     return broken
@@ -246,7 +325,7 @@ def test_gate_refuses_a_broken_int8_export(model_dir, monkeypatch):
     with pytest.raises(ExportGateError, match="failed its accuracy gate") as info:
         export_statement_model(model_dir, quantize="int8", validation=_validation())
     assert not info.value.report["gate"]["passed"]
-    q = model_dir / "onnx" / "model_qint8_avx512_vnni.onnx"
+    q = model_dir / "onnx" / file_name("onnx", "int8")
     assert not q.exists()  # refused: not kept
     manifest = json.loads((model_dir / "onnx" / "export.json").read_text())
     assert q.name in manifest["refused"] and q.name not in manifest["files"]
@@ -268,7 +347,7 @@ def test_gate_can_keep_a_failed_export_with_a_loud_warning(model_dir, monkeypatc
     assert not record["gate"]["passed"]
     with pytest.warns(UserWarning, match="FAILED its accuracy gate"):
         clf = _clf(model_dir, "onnx")
-    assert clf.model_.path.name == "model_qint8_avx512_vnni.onnx"
+    assert clf.model_.path.name == file_name("onnx", "int8")
 
 
 def test_export_needs_validation_and_checks_arguments(model_dir):
@@ -376,7 +455,9 @@ def test_openvino_fp32_and_int8_exports_agree_with_torch(model_dir):
     texts = SUBJECTS + ["the " + s for s in SUBJECTS]
     z, z_ref = ours.true_logits(texts), ref.true_logits(texts)
     assert (z.argmax(1) == z_ref.argmax(1)).mean() >= 0.99
-    assert np.abs(z - z_ref).max() < 0.05 * np.ptp(z_ref)
+    ratio = np.abs(z - z_ref).max() / np.ptp(z_ref)
+    print(f"openvino int8 ({int8_kernel()}): max |diff| / spread = {ratio:.4f}")
+    assert ratio < _int8_tolerance()
 
 
 # ------------------------------------------------------------------ command line
@@ -411,7 +492,7 @@ def test_cli_export_writes_gated_files_and_refuses_a_broken_one(
     )
     assert main(["export", str(model_dir), "--validation", str(table)]) == 2
     assert "failed its accuracy gate" in capsys.readouterr().err
-    assert not (model_dir / "onnx" / "model_qint8_avx512_vnni.onnx").exists()
+    assert not (model_dir / "onnx" / file_name("onnx", "int8")).exists()
     assert (
         main(
             ["export", str(model_dir), "--validation", str(table), "--on-fail", "warn"]
@@ -446,7 +527,7 @@ def test_cli_export_builds_validation_from_tasks(model_dir, capsys):
 def test_a_named_exported_file_is_loaded_instead_of_the_default(model_dir):
     pytest.importorskip("onnxruntime")
     export_statement_model(model_dir, quantize="int8", validation=_validation())
-    assert _clf(model_dir, "onnx").model_.path.name == "model_qint8_avx512_vnni.onnx"
+    assert _clf(model_dir, "onnx").model_.path.name == file_name("onnx", "int8")
     fp32 = _clf(model_dir / "onnx" / "model.onnx", "onnx")
     # max_length_ is the tuner's
     assert fp32.model_.path.name == "model.onnx" and fp32.max_length_ == 32

@@ -13,7 +13,15 @@ ARCHS = ("bert", "xlm-roberta", "deberta-v2")
 
 
 def make(path, **kw):
-    params = dict(max_epochs=1, batch_size=8, device="cpu", random_state=0, verbose=0)
+    # fp32: "auto" is bf16 on CPUs with native bf16; these tests compare numbers
+    params = dict(
+        max_epochs=1,
+        batch_size=8,
+        device="cpu",
+        precision="fp32",
+        random_state=0,
+        verbose=0,
+    )
     params.update(kw)
     return StatementTuner(path, **params)
 
@@ -260,7 +268,7 @@ def test_lora_targets_per_architecture(tiny_models, toy):
         assert set(tuner.module_.peft_config["default"].target_modules) == targets
 
 
-def test_bf16_autocast_on_cpu_and_fp16_refused(tiny_models, toy):
+def test_bf16_autocast_on_cpu_and_fp16_refused(tiny_models, toy, bf16_anywhere):
     tuner = make(tiny_models["bert"], precision="bf16").fit(toy.X, toy.y)
     assert tuner.precision_dtype_ == torch.bfloat16
     assert np.isfinite(tuner.predict_proba(toy.X)).all()
