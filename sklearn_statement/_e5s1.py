@@ -74,7 +74,7 @@ class _Cursor:
     def take(self, n: int, what: str) -> bytes:
         end = self.pos + n
         if n < 0 or end > len(self.data):
-            raise ValueError(truncated(self.path, what, len(self.data)))
+            raise ValueError(_truncated(self.path, what, len(self.data)))
         chunk, self.pos = self.data[self.pos : end], end
         return chunk
 
@@ -82,7 +82,7 @@ class _Cursor:
         return struct.unpack(fmt, self.take(struct.calcsize(fmt), what))
 
 
-def truncated(path: Path, what: str, size: int) -> str:
+def _truncated(path: Path, what: str, size: int) -> str:
     """The message for a file that ends before ``what``."""
     return (
         f"{path} is truncated: {what} runs past its end ({size} bytes); the file is "
@@ -201,26 +201,28 @@ def _nbytes(dtype: int, count: int) -> int:
 
 
 def _check_entry(
-    name: str, entry: tuple[int, int, int, int], want: tuple, path: Path, size: int
+    name: str,
+    entry: tuple[int, int, int, int],
+    want: tuple[int, tuple[int, ...]],
+    path: Path,
+    size: int,
 ) -> None:
+    """Refuse a directory entry of another dtype or size, or that ends past the file."""
     (dtype, count, offset, nbytes), (want_dtype, shape) = entry, want
-    found = f"{DTYPES.get(dtype, f'dtype {dtype}')}, {count} values, {nbytes} bytes"
-    expected = f"{DTYPES[want_dtype]} {' x '.join(map(str, shape))} = {math.prod(shape)} values, {_nbytes(want_dtype, math.prod(shape))} bytes"
-    if (dtype, count, nbytes) != (
-        want_dtype,
-        math.prod(shape),
-        _nbytes(want_dtype, math.prod(shape)),
-    ):
+    want_count = math.prod(shape)
+    want_bytes = _nbytes(want_dtype, want_count)
+    if (dtype, count, nbytes) != (want_dtype, want_count, want_bytes):
+        dims = " x ".join(map(str, shape))
+        found = DTYPES.get(dtype, f"dtype {dtype}")
         raise ValueError(
-            f"{path}: tensor {name!r} has the wrong shape: expected {expected} (from the "
-            f"header's sizes), found {found}; {_REINSTALL}"
+            f"{path}: tensor {name!r} has the wrong shape: expected "
+            f"{DTYPES[want_dtype]} {dims} = {want_count} values, {want_bytes} bytes "
+            f"(from the header's sizes), found {found}, {count} values, {nbytes} "
+            f"bytes; {_REINSTALL}"
         )
     if offset + nbytes > size:
-        raise ValueError(
-            truncated(
-                path, f"tensor {name!r} (bytes {offset}..{offset + nbytes})", size
-            )
-        )
+        what = f"tensor {name!r} (bytes {offset}..{offset + nbytes})"
+        raise ValueError(_truncated(path, what, size))
 
 
 def dequantize_q4_0(raw: bytes | np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -301,6 +303,8 @@ def read_e5s1(
         tensor runs past its end), has an unknown version or invalid sizes, or a
         tensor is missing or has the wrong dtype or size; the message names the
         file (and the tensor).
+    FileNotFoundError
+        If ``path`` does not exist.
     """
     path = Path(path)
     data = path.read_bytes()

