@@ -6,7 +6,7 @@ standard model directory: ``model.safetensors`` (fp32, a ``BertModel``
 checkpoint), ``config.json``, the tokenizer files, the sentence-transformers
 files (mean pooling, L2 normalisation, the e5 prompts), a model card and
 ``build.json``. The weights go from numpy to safetensors directly (no torch
-tensors, no second copy); transformers is imported, inside the function that
+tensors); transformers is imported, inside the function that
 needs it, only to write ``config.json``.
 """
 
