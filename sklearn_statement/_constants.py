@@ -13,6 +13,7 @@ __all__ = [
     "INPUT_FORMATS",
     "NORMALIZE",
     "OBJECTIVES",
+    "OFFLINE_MODELS",
     "ON_FAIL",
     "OUTPUT_FORMATS",
     "PEFT_METHODS",
@@ -32,6 +33,8 @@ BACKENDS = ("torch", "onnx", "openvino")
 EXPORT_BACKENDS = ("onnx", "openvino")
 #: How ``predict_proba`` turns true-logits into a distribution (``normalize=``).
 NORMALIZE = ("softmax", "sum")
+#: Models :func:`~sklearn_statement.offline_model` builds from installed packages.
+OFFLINE_MODELS = ("multilingual-e5-small",)
 #: Export quantization (None: fp32 only).
 QUANTIZE = (None, "int8")
 #: What an export does with a file that fails its accuracy gate.
