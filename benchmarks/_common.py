@@ -17,7 +17,7 @@ def environment() -> dict[str, Any]:
     """Command, versions and machine (printed and saved with every benchmark)."""
     import platform
 
-    from sklearn_statement._demo import environment as env
+    from sklearn_statement.recipes import environment as env
 
     info = env()
     info["command"] = " ".join(

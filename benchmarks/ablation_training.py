@@ -124,7 +124,7 @@ def run(args) -> None:
     import torch
 
     from sklearn_statement import StatementTuner
-    from sklearn_statement._demo import default_model_path
+    from sklearn_statement.recipes import default_model_path
 
     torch.set_num_threads(args.threads)
     model_path = default_model_path()
@@ -164,7 +164,11 @@ def run(args) -> None:
         record = {
             "name": args.name,
             "seed": seed,
-            "config": {k: v for k, v in vars(args).items() if k not in ("seeds", "table", "save_model", "log")},
+            "config": {
+                k: v
+                for k, v in vars(args).items()
+                if k not in ("seeds", "table", "save_model", "log")
+            },
             "statements": len(X),
             "train_seconds": round(seconds, 1),
             "loss_by_quarter": quarters,
@@ -183,7 +187,9 @@ def run(args) -> None:
 
 def table(log: Path = LOG) -> str:
     """The log as markdown: mean ± sd over seeds per configuration name."""
-    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    records = [
+        json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()
+    ]
     names = list(dict.fromkeys(r["name"] for r in records))
     sets = [name for name, _, _ in SUITE]
     head = ["config", "seeds", "stmts", "train s", "loss q1..q4"] + sets + ["mean"]
@@ -217,7 +223,9 @@ def table(log: Path = LOG) -> str:
         lines.append("| " + " | ".join(cells + cells_for(rows, "accuracy")) + " |")
         if all("accuracy_hybrid" in r for r in rows):
             hybrid = [name + " + embedding (hybrid)", "", "", "", ""]
-            lines.append("| " + " | ".join(hybrid + cells_for(rows, "accuracy_hybrid")) + " |")
+            lines.append(
+                "| " + " | ".join(hybrid + cells_for(rows, "accuracy_hybrid")) + " |"
+            )
     return "\n".join(lines)
 
 

@@ -375,7 +375,7 @@ def export_backends(
 
     from datasets_builders import build_multitask, sample_data_dir
     from sklearn_statement import export_statement_model
-    from sklearn_statement._backends import read_manifest, require_backend
+    from sklearn_statement.backends import read_manifest, require_backend
 
     data = sample_data_dir()
     validation = build_multitask(tasks, n_per_task=n_per_task, data_dir=data, splits=("validation", "test"),

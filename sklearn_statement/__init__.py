@@ -9,7 +9,11 @@ candidate label into a statement and picking the most-true one
 The public names are imported on first use (PEP 562), so ``import
 sklearn_statement`` and the ``sklearn-statement templates`` command do not
 load torch, skorch or ``datasets``; ``from sklearn_statement import X``
-works as usual.
+works as usual. Each name lives in a subpackage, one per concern
+(``utils``, ``models``, ``backends``, ``training``, ``zero_shot``, ``export``,
+``evaluation``, ``scale``, ``recipes``, ``cli``; see the docs' "Architecture"
+page); module paths of version 0.1 (``sklearn_statement._tuner``...) still
+resolve, so older pickles load.
 """
 
 from __future__ import annotations
@@ -18,46 +22,50 @@ from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
+from . import _legacy
+
 try:
     __version__ = version("sklearn-statement")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
-#: Public name -> the private module that defines it (imported on first use).
+_legacy.install()  # old module paths (pickles of version 0.1) resolve
+
+#: Public name -> the subpackage that defines it (imported on first use).
 _EXPORTS = {
-    "AcceleratedStatementTuner": "._accelerate",
-    "EmbeddingZeroShotClassifier": "._embedding",
-    "ExportGateError": "._export",
-    "Shortlist": "._shortlist",
-    "StatementTuner": "._tuner",
-    "WarmupLinearSchedule": "._callbacks",
-    "ZeroShotStatementClassifier": "._zero_shot",
-    "convert_to_safetensors": "._convert",
-    "evaluate_zero_shot": "._evaluate",
-    "offline_model": "._offline",
-    "score_dataframe": "._dask",
-    "export_statement_model": "._export",
-    "suite_triples": "._evaluate",
-    "write_report": "._report",
+    "AcceleratedStatementTuner": ".training",
+    "EmbeddingZeroShotClassifier": ".zero_shot",
+    "ExportGateError": ".export",
+    "Shortlist": ".zero_shot",
+    "StatementTuner": ".training",
+    "WarmupLinearSchedule": ".training",
+    "ZeroShotStatementClassifier": ".zero_shot",
+    "convert_to_safetensors": ".models",
+    "evaluate_zero_shot": ".evaluation",
+    "offline_model": ".models",
+    "score_dataframe": ".scale",
+    "export_statement_model": ".export",
+    "suite_triples": ".evaluation",
+    "write_report": ".evaluation",
 }
 
 __all__ = [*_EXPORTS, "__version__"]
 
 if TYPE_CHECKING:  # static analysers see the names (a test keeps this = _EXPORTS)
-    from ._accelerate import AcceleratedStatementTuner as AcceleratedStatementTuner
-    from ._callbacks import WarmupLinearSchedule as WarmupLinearSchedule
-    from ._convert import convert_to_safetensors as convert_to_safetensors
-    from ._dask import score_dataframe as score_dataframe
-    from ._embedding import EmbeddingZeroShotClassifier as EmbeddingZeroShotClassifier
-    from ._evaluate import evaluate_zero_shot as evaluate_zero_shot
-    from ._evaluate import suite_triples as suite_triples
-    from ._export import ExportGateError as ExportGateError
-    from ._export import export_statement_model as export_statement_model
-    from ._offline import offline_model as offline_model
-    from ._report import write_report as write_report
-    from ._shortlist import Shortlist as Shortlist
-    from ._tuner import StatementTuner as StatementTuner
-    from ._zero_shot import ZeroShotStatementClassifier as ZeroShotStatementClassifier
+    from .evaluation import evaluate_zero_shot as evaluate_zero_shot
+    from .evaluation import suite_triples as suite_triples
+    from .evaluation import write_report as write_report
+    from .export import ExportGateError as ExportGateError
+    from .export import export_statement_model as export_statement_model
+    from .models import convert_to_safetensors as convert_to_safetensors
+    from .models import offline_model as offline_model
+    from .scale import score_dataframe as score_dataframe
+    from .training import AcceleratedStatementTuner as AcceleratedStatementTuner
+    from .training import StatementTuner as StatementTuner
+    from .training import WarmupLinearSchedule as WarmupLinearSchedule
+    from .zero_shot import EmbeddingZeroShotClassifier as EmbeddingZeroShotClassifier
+    from .zero_shot import Shortlist as Shortlist
+    from .zero_shot import ZeroShotStatementClassifier as ZeroShotStatementClassifier
 
 
 def __getattr__(name: str) -> Any:

@@ -69,7 +69,7 @@ def bf16_anywhere(monkeypatch):
     On a CPU without it, an explicit ``precision="bf16"`` warns that it is slow
     (numerics are the same, emulated); these tests check the numerics, not speed.
     """
-    from sklearn_statement import _cpu
+    from sklearn_statement.utils import _cpu  # where _device looks it up
 
     monkeypatch.setattr(_cpu, "has_native_bf16", lambda flags=None: True)
 

@@ -1,6 +1,6 @@
 """No function in the packages is longer than 80 lines (docstring excluded).
 
-A longer body is split into named helpers. ``sklearn_statement/_demo.py`` is
+A longer body is split into named helpers. ``sklearn_statement/recipes/_demo.py`` is
 left out while it is being reworked: its ``run_demo`` is over the limit.
 """
 
@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("sklearn_statement", "datasets_builders", "template_registry")
-EXCLUDED = {"sklearn_statement/_demo.py"}
+EXCLUDED = {"sklearn_statement/recipes/_demo.py"}
 LIMIT = 80
 
 

@@ -222,7 +222,7 @@ def test_zero_shot_fit_any_labels(
 @pytest.fixture(scope="module")
 def encoder(tiny_models):
     st_module = pytest.importorskip("sentence_transformers")
-    from sklearn_statement._quiet import quiet_transformers
+    from sklearn_statement.utils import quiet_transformers
 
     with quiet_transformers():
         return st_module.SentenceTransformer(tiny_models["bert"], device="cpu")
@@ -371,7 +371,7 @@ def cli_model(fitted_tiny_tuner, tmp_path_factory):
 
 @pytest.fixture()
 def preloaded(cli_model, fitted_tiny_tuner, monkeypatch):
-    from sklearn_statement import _zero_shot
+    from sklearn_statement.zero_shot import _classifier as _zero_shot
 
     real = _zero_shot.load_statement_model
 
@@ -429,7 +429,7 @@ def _write_input(path: Path, kind: str, frame: pd.DataFrame) -> None:
 def test_cli_predict_any_file(
     preloaded, texts, column, kind, out_kind, text_column, labels, multi_label
 ):
-    from sklearn_statement._cli import main
+    from sklearn_statement.cli import main
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / f"in.{kind}"

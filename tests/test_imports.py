@@ -41,8 +41,8 @@ def _loaded_after(code: str) -> list[str]:
     [
         "import template_registry; template_registry.get_template('xnli')",
         "import sklearn_statement",
-        "from sklearn_statement._cli import main; main(['templates', 'list'])",
-        "from sklearn_statement._cli import main; main(['templates', 'show', 'sib200'])",
+        "from sklearn_statement.cli import main; main(['templates', 'list'])",
+        "from sklearn_statement.cli import main; main(['templates', 'show', 'sib200'])",
         "import datasets_builders; datasets_builders.STATEMENT_COLUMNS",
     ],
 )

@@ -85,12 +85,13 @@ def _kind(obj: Any) -> str:
 
 def _data_doc(package: str, name: str) -> str:
     """The ``#:`` comment documenting a module-level name, looked up in the
-    package and its private modules (where public constants are defined)."""
+    package, its subpackages and their private modules (where public
+    constants are defined)."""
     from sphinx.pycode import ModuleAnalyzer
 
     module = importlib.import_module(package)
     candidates = [package] + [
-        f"{package}.{m.name}" for m in pkgutil.iter_modules(module.__path__)
+        m.name for m in pkgutil.walk_packages(module.__path__, prefix=f"{package}.")
     ]
     for modname in candidates:
         try:
@@ -100,7 +101,9 @@ def _data_doc(package: str, name: str) -> str:
         if ("", name) in docs:
             return " ".join(line.strip() for line in docs[("", name)]).strip()
     if name == "__version__":
-        return f"Version of the installed ``sklearn-statement`` distribution ({package})."
+        return (
+            f"Version of the installed ``sklearn-statement`` distribution ({package})."
+        )
     return ""
 
 
@@ -185,8 +188,20 @@ class ApiSummary(SphinxDirective):
             group = [(n, o) for n, o in names if _kind(o) == kind]
             if not group:
                 continue
-            lines += [f".. rubric:: {title}", "", ".. list-table::", "   :widths: 30 70", "   :class: autosummary", ""]
-            role = {"class": "class", "function": "func", "exception": "exc", "data": "data"}[kind]
+            lines += [
+                f".. rubric:: {title}",
+                "",
+                ".. list-table::",
+                "   :widths: 30 70",
+                "   :class: autosummary",
+                "",
+            ]
+            role = {
+                "class": "class",
+                "function": "func",
+                "exception": "exc",
+                "data": "data",
+            }[kind]
             for name, obj in group:
                 summary = _summary(package, name, obj) or " "
                 lines += [
@@ -223,7 +238,9 @@ def _language_name(code: str) -> str:
     try:
         import pycountry
 
-        found = pycountry.languages.get(alpha_2=code) or pycountry.languages.get(alpha_3=code)
+        found = pycountry.languages.get(alpha_2=code) or pycountry.languages.get(
+            alpha_3=code
+        )
     except (ImportError, LookupError, KeyError):
         found = None
     return f"{found.name} ({code})" if found is not None else code
@@ -255,7 +272,9 @@ def _builtin_templates() -> list[Any]:
     from template_registry import list_templates
 
     _snapshot_registry()
-    return [t for t in list_templates() if (t.task, t.language, t.name) in _BUILTIN["keys"]]
+    return [
+        t for t in list_templates() if (t.task, t.language, t.name) in _BUILTIN["keys"]
+    ]
 
 
 def _builtin_tasks() -> dict[str, str]:
@@ -274,7 +293,9 @@ def write_template_pages(app: Any, config: Any) -> None:
     wanted = {}
     for family in _families():
         title = f"Templates: ``{family}``"
-        wanted[f"{family}.rst"] = f"{title}\n{'=' * len(title)}\n\n.. template-family:: {family}\n"
+        wanted[f"{family}.rst"] = (
+            f"{title}\n{'=' * len(title)}\n\n.. template-family:: {family}\n"
+        )
     _sync_folder(out, wanted)
 
 
@@ -354,12 +375,14 @@ class TemplateFamily(SphinxDirective):
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
-        from sklearn_statement._examples import worked_example
+        from sklearn_statement.recipes import worked_example
 
         family = self.arguments[0]
         templates = [t for t in _builtin_templates() if (t.dataset or t.task) == family]
         templates.sort(key=lambda t: (t.language != "en", t.language))
-        bound = sorted(d for d, f in _builtin_tasks().items() if f == family and d != family)
+        bound = sorted(
+            d for d, f in _builtin_tasks().items() if f == family and d != family
+        )
         first = templates[0]
         lines = [f"Fields: {', '.join(_literal(f) for f in first.fields)}."]
         if first.labels:
@@ -395,7 +418,10 @@ class TemplateFamily(SphinxDirective):
         source = Path(t.source).name if t.source else "registered in code"
         lines = [f".. rubric:: {t.name}", ""]
         lines += [f"Source: ``{source}``. Worked example: "]
-        lines += ["; ".join(f"*{k}* = {_literal(v)}" for k, v in example.items()) + ".", ""]
+        lines += [
+            "; ".join(f"*{k}* = {_literal(v)}" for k, v in example.items()) + ".",
+            "",
+        ]
         lines += [".. list-table::", "   :widths: 20 80", ""]
         for label, text in list(statements.items())[:MAX_LABELS_SHOWN]:
             lines += [f"   * - {_literal(label)}", f"     - {_literal(text)}"]
@@ -428,11 +454,15 @@ def _table(rows: list[dict[str, Any]]) -> list[str]:
             if key not in columns:
                 columns.append(key)
     lines = [".. list-table::", "   :header-rows: 1", ""]
-    lines += [f"   * - {_literal(columns[0])}"] + [f"     - {_literal(c)}" for c in columns[1:]]
+    lines += [f"   * - {_literal(columns[0])}"] + [
+        f"     - {_literal(c)}" for c in columns[1:]
+    ]
     for row in rows:
         flat = dict(_flat(row))
         cells = [_cell(flat.get(c, "")) for c in columns]
-        lines += [f"   * - {_literal(cells[0])}"] + [f"     - {_literal(c)}" for c in cells[1:]]
+        lines += [f"   * - {_literal(cells[0])}"] + [
+            f"     - {_literal(c)}" for c in cells[1:]
+        ]
     return lines + [""]
 
 
@@ -482,7 +512,12 @@ class BenchmarkResults(SphinxDirective):
         if not isinstance(data, dict):
             return ["::", "", "   " + json.dumps(data)[:2000], ""]
         lines: list[str] = []
-        scalars = [(k, v) for k, v in _flat({k: v for k, v in data.items() if not isinstance(v, list)})]
+        scalars = [
+            (k, v)
+            for k, v in _flat(
+                {k: v for k, v in data.items() if not isinstance(v, list)}
+            )
+        ]
         if scalars:
             lines += [".. list-table::", "   :widths: 35 65", ""]
             for key, value in scalars:
@@ -504,7 +539,7 @@ class CliHelp(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         import argparse
 
-        from sklearn_statement._cli import build_parser
+        from sklearn_statement.cli import build_parser
 
         old = os.environ.get("COLUMNS")
         os.environ["COLUMNS"] = "88"
@@ -533,7 +568,11 @@ class CliHelp(SphinxDirective):
             lines += [title, "-" * len(title), "", ".. code-block:: text", ""]
             lines += [f"   {line}".rstrip() for line in text.splitlines()]
             lines.append("")
-        top = [".. code-block:: text", ""] + [f"   {line}".rstrip() for line in blocks[0][1].splitlines()] + [""]
+        top = (
+            [".. code-block:: text", ""]
+            + [f"   {line}".rstrip() for line in blocks[0][1].splitlines()]
+            + [""]
+        )
         return _parse(self, top + lines)
 
 
@@ -543,7 +582,9 @@ def skip_skorch_internals(app, what, name, obj, skip, options):
     (and sklearn's generated metadata-routing setters)."""
     if what != "class" or skip:
         return None
-    if name == "get_metadata_routing" or (name.startswith("set_") and name.endswith("_request")):
+    if name == "get_metadata_routing" or (
+        name.startswith("set_") and name.endswith("_request")
+    ):
         return True  # sklearn's metadata-routing plumbing, documented by sklearn
     module = getattr(obj, "__module__", "") or ""
     if module.startswith("skorch") and name not in SKORCH_API:

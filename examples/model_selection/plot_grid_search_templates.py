@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt
 
 from datasets_builders import sample_data_dir
 from sklearn_statement import StatementTuner
-from sklearn_statement._examples import gallery_model
+from sklearn_statement.recipes import gallery_model
 
 data = sample_data_dir()
 model_dir = gallery_model()  # tuned once, shared by the gallery's examples

@@ -34,7 +34,7 @@ from datasets_builders import (
     sample_data_dir,
 )
 from sklearn_statement import StatementTuner
-from sklearn_statement._examples import gallery_model_dir
+from sklearn_statement.recipes import gallery_model_dir
 
 data = sample_data_dir()
 train = build_multitask(
@@ -117,6 +117,6 @@ fig.tight_layout()
 # parameters and a model card; plain ``transformers`` can load the directory,
 # and :class:`~sklearn_statement.ZeroShotStatementClassifier` accepts it as
 # ``model``. The other examples of this gallery read it from here.
-model_dir = gallery_model_dir()  # sklearn_statement._examples.gallery_model() reads it
+model_dir = gallery_model_dir()  # sklearn_statement.recipes.gallery_model() reads it
 tuner.save_pretrained(model_dir, overwrite=True)
 print(sorted(p.name for p in model_dir.iterdir()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sklearn_statement._cli import main
+from sklearn_statement.cli import main
 
 
 def test_show_native_template(capsys):

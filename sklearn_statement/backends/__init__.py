@@ -1,0 +1,58 @@
+"""Run a statement model: the true-logit forward pass, exported (ONNX Runtime, OpenVINO) models,
+and sentence encoders.
+
+- the forward pass: :func:`forward_true_logits` (de-duplicated, length-sorted,
+  padded per batch, under ``inference_mode``) and :func:`mean_pooled`, for a
+  torch model or an exported one alike (``_forward``);
+- exported models: :func:`load_backend_model` returns an
+  :class:`OnnxRuntimeModel` or :class:`OpenVINOModel` with the torch model's
+  ``logits`` / ``hidden_states`` interface (``_exported``);
+- sentence-transformers encoders: :func:`load_sentence_encoder`,
+  :func:`encode_sentences` (``_sentence``).
+
+A new backend is a class with ``logits(input_ids, attention_mask)`` and
+``hidden_states(input_ids, attention_mask)`` (numpy in, numpy out) in
+``_exported.py``, a branch of :func:`load_backend_model`, its packages in
+:data:`BACKEND_PACKAGES` and its name in ``utils.BACKENDS``.
+"""
+
+from ._exported import (
+    BACKEND_PACKAGES,
+    INPUT_NAMES,
+    MANIFEST_NAME,
+    OUTPUT_NAMES,
+    OnnxRuntimeModel,
+    OpenVINOModel,
+    backend_dir,
+    load_backend_model,
+    read_manifest,
+    require_backend,
+)
+from ._forward import (
+    encode_statements,
+    forward_true_logits,
+    length_batches,
+    mean_pooled,
+    pad_batch,
+)
+from ._sentence import encode_sentences, load_sentence_encoder
+
+__all__ = [
+    "BACKEND_PACKAGES",
+    "INPUT_NAMES",
+    "MANIFEST_NAME",
+    "OUTPUT_NAMES",
+    "OnnxRuntimeModel",
+    "OpenVINOModel",
+    "backend_dir",
+    "encode_sentences",
+    "encode_statements",
+    "forward_true_logits",
+    "length_batches",
+    "load_backend_model",
+    "load_sentence_encoder",
+    "mean_pooled",
+    "pad_batch",
+    "read_manifest",
+    "require_backend",
+]

@@ -1,0 +1,71 @@
+"""A statement model on disk: its files, loading, saving, tokenizers, model card and conversions.
+
+- loading: :func:`load_statement_model`, :func:`model_source`,
+  :func:`saved_params`, :func:`true_false_index`, :func:`position_limit`,
+  :func:`check_max_length` (``_load``);
+- saving: :func:`save_tuner` (``_save``) and the model card
+  :func:`write_model_card` (``_card``);
+- parameter-efficient fine-tuning: :func:`peft_config_for`,
+  :func:`bitsandbytes_config`, :func:`is_peft` (``_peft``);
+- tokenizers: :func:`load_tokenizer` (the one tokenizer loader, also used by
+  ``datasets_builders``), :func:`save_tokenizer`, :func:`cut_middle`
+  (``_tokenizers``);
+- conversions: :func:`convert_to_safetensors` (``_convert``) and the offline
+  model builder :func:`offline_model` (``_offline``, ``_offline_build``,
+  ``_e5s1``, ``offline_model_card.md``).
+
+Importing it loads neither torch nor transformers (``offline_model`` needs
+neither).
+"""
+
+from ._card import write_model_card
+from ._convert import convert_to_safetensors
+from ._load import (
+    CONFIG_NAME,
+    ID2LABEL,
+    LABEL2ID,
+    ModelSource,
+    check_max_length,
+    load_statement_model,
+    looks_like_path,
+    model_source,
+    position_limit,
+    saved_params,
+    true_false_index,
+)
+from ._offline import offline_model
+from ._peft import bitsandbytes_config, is_peft, peft_config_for
+from ._save import SAVED_PARAMS, TEMPLATES_NAME, save_tuner
+from ._tokenizers import (
+    cut_middle,
+    load_tokenizer,
+    missing_tokenizer_backends,
+    save_tokenizer,
+)
+
+__all__ = [
+    "CONFIG_NAME",
+    "ID2LABEL",
+    "LABEL2ID",
+    "SAVED_PARAMS",
+    "TEMPLATES_NAME",
+    "ModelSource",
+    "bitsandbytes_config",
+    "check_max_length",
+    "convert_to_safetensors",
+    "cut_middle",
+    "is_peft",
+    "load_statement_model",
+    "load_tokenizer",
+    "looks_like_path",
+    "missing_tokenizer_backends",
+    "model_source",
+    "offline_model",
+    "peft_config_for",
+    "position_limit",
+    "save_tokenizer",
+    "save_tuner",
+    "saved_params",
+    "true_false_index",
+    "write_model_card",
+]

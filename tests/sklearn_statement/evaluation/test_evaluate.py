@@ -1,0 +1,98 @@
+"""Evaluation suite: triples, bootstrap intervals, baselines and report files."""
+
+import json
+
+import numpy as np
+import pytest
+
+from sklearn_statement.evaluation import (
+    PAPER_REPORTED,
+    bootstrap_ci,
+    dataset_averages,
+    evaluate_zero_shot,
+    suite_triples,
+    write_report,
+)
+
+
+def test_paper_suite_uses_every_language_present(sample_dir):
+    triples = suite_triples("paper", data_dir=sample_dir)
+    by_dataset = {}
+    for name, lang, split in triples:
+        by_dataset.setdefault(name, set()).add((lang, split))
+    assert set(by_dataset) == {"xnli", "xcopa", "pawsx", "xwinograd", "sib200"}
+    assert ("de", "test") in by_dataset["xnli"] and ("ja", "validation") in by_dataset[
+        "pawsx"
+    ]
+    assert len(by_dataset["xcopa"]) == 11
+    assert suite_triples(["sib200"], data_dir=sample_dir, languages=["deu_Latn"]) == [
+        ("sib200", "de", "test")
+    ]
+    with pytest.raises(ValueError, match="unknown suite"):
+        suite_triples("everything", data_dir=sample_dir)
+
+
+def test_bootstrap_interval_brackets_the_accuracy():
+    correct = np.array([1] * 70 + [0] * 30, dtype=bool)
+    low, high = bootstrap_ci(correct, random_state=0)
+    assert low < 0.7 < high and 0.05 < high - low < 0.25  # about +-9 points at n=100
+    assert bootstrap_ci(correct, random_state=0) == (low, high)
+
+
+def test_evaluate_and_report(tiny_statement_model, sample_dir, tmp_path):
+    rows = evaluate_zero_shot(
+        tiny_statement_model,
+        [("xnli", "de", "test"), ("xcopa", "it", "test"), ("sib200", "fr", "test")],
+        data_dir=sample_dir,
+        max_samples=12,
+        device="cpu",
+        trained_families=["topic"],
+    )
+    assert [(r["dataset"], r["n"], r["n_classes"]) for r in rows] == [
+        ("xnli", 12, 3),
+        ("xcopa", 12, 2),
+        ("sib200", 12, 7),
+    ]
+    for r in rows:
+        assert 0 <= r["ci_low"] <= r["accuracy"] <= r["ci_high"] <= 1
+        assert r["random"] == pytest.approx(1 / r["n_classes"])
+    assert [r["held_out"] for r in rows] == [True, True, False]
+    files = write_report(rows, tmp_path, meta={"model": "tiny"})
+    saved = json.loads(files["json"].read_text())
+    assert saved["paper_reported"] == PAPER_REPORTED and len(saved["rows"]) == 3
+    assert saved["averages"] == dataset_averages(rows)
+    assert files["plot_xnli"].read_bytes()[:4] == b"\x89PNG"
+    assert "reported (mDeBERTa-v3" in files["markdown"].read_text()
+    with pytest.raises(FileExistsError, match="overwrite"):
+        write_report(rows, tmp_path)
+
+
+def test_evaluation_api_bad_input_clear_errors(sample_dir, tmp_path):
+    from sklearn_statement import evaluate_zero_shot, suite_triples
+
+    with pytest.raises(TypeError, match="suite must be"):
+        evaluate_zero_shot("unused", None, data_dir=sample_dir)
+    with pytest.raises(ValueError, match="suite is empty"):
+        evaluate_zero_shot("unused", [], data_dir=sample_dir)
+    with pytest.raises(ValueError, match=r"\(dataset, language, split\)"):
+        evaluate_zero_shot("unused", [("xnli", "en")], data_dir=sample_dir)
+    with pytest.raises(ValueError, match="languages is empty"):
+        suite_triples("paper", data_dir=sample_dir, languages=[])
+    with pytest.raises(ValueError, match="rows is empty"):
+        write_report([], tmp_path)
+    with pytest.raises(TypeError, match="rows must be"):
+        write_report(None, tmp_path)
+    assert not any(tmp_path.iterdir())  # nothing written for bad input
+
+
+def test_a_saved_statement_model_is_loaded_once_and_shared(
+    tiny_statement_model, tiny_models
+):
+    from sklearn_statement import StatementTuner
+    from sklearn_statement.evaluation._evaluate import _shared_model
+
+    shared = _shared_model(tiny_statement_model, "cpu", "auto")
+    assert isinstance(shared, StatementTuner) and hasattr(shared, "module_")
+    # an encoder without a head (or a hub id) is left to each classifier
+    assert _shared_model(tiny_models["bert"], "cpu", "auto") == tiny_models["bert"]
+    assert _shared_model("org/name", "cpu", "auto") == "org/name"
