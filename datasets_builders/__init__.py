@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "OVER_LENGTH": "._constants",
     "HUB_ONLY_TASKS": "._hub",
+    "HUB_SOURCES": "._hub",
     "PRESETS": "._presets",
     "Preset": "._presets",
     "STATEMENT_COLUMNS": "._constants",
@@ -44,6 +45,7 @@ if TYPE_CHECKING:  # static analysers see the names (a test keeps this = _EXPORT
     from ._constants import OVER_LENGTH as OVER_LENGTH
     from ._constants import STATEMENT_COLUMNS as STATEMENT_COLUMNS
     from ._hub import HUB_ONLY_TASKS as HUB_ONLY_TASKS
+    from ._hub import HUB_SOURCES as HUB_SOURCES
     from ._load import TASKS as TASKS
     from ._load import available_data as available_data
     from ._load import load_task as load_task

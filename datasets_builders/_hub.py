@@ -113,6 +113,8 @@ def _same(language: str) -> str:
 _NLI3 = {0: "entailment", 1: "neutral", 2: "contradiction"}
 _NLI2 = {0: "entailment", 1: "not_entailment"}
 
+#: The Hugging Face hub source of every dataset ``load_task`` reads from the hub
+#: (repository, configuration per language, field mapping, languages).
 HUB_SOURCES: dict[str, HubSource] = {
     "xnli": HubSource(
         "facebook/xnli",

@@ -67,6 +67,7 @@ MOVED: dict[str, tuple[str, ...]] = {
         "zero_shot._classifier",
         "zero_shot._templates",
         "zero_shot._probabilities",
+        "zero_shot._labels",
     ),
 }
 #: Names that changed as they moved: (old module, old name) -> new name.

@@ -371,16 +371,16 @@ def cli_model(fitted_tiny_tuner, tmp_path_factory):
 
 @pytest.fixture()
 def preloaded(cli_model, fitted_tiny_tuner, monkeypatch):
-    from sklearn_statement.zero_shot import _classifier as _zero_shot
+    from sklearn_statement import models
 
-    real = _zero_shot.load_statement_model
+    real = models.load_statement_model
 
     def load(spec, **kwargs):
         if spec == cli_model:
             return fitted_tiny_tuner.module_, fitted_tiny_tuner.tokenizer_
         return real(spec, **kwargs)
 
-    monkeypatch.setattr(_zero_shot, "load_statement_model", load)
+    monkeypatch.setattr(models, "load_statement_model", load)
     return cli_model
 
 

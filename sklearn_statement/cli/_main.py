@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from datasets_builders._constants import OVER_LENGTH
+from datasets_builders import OVER_LENGTH
 
 from ..utils import (
     BACKENDS,

@@ -76,8 +76,7 @@ def suite_triples(
         If ``suite`` is an unknown name, ``languages`` is empty, or a dataset
         has no data.
     """
-    from datasets_builders import available_data
-    from datasets_builders._hub import HUB_SOURCES
+    from datasets_builders import HUB_SOURCES, available_data
     from template_registry import normalize_language
 
     if isinstance(suite, str):

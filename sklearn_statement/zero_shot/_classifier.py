@@ -17,7 +17,6 @@ from template_registry import render_statements
 from ..backends import forward_true_logits, load_backend_model
 from ..models import (
     check_max_length,
-    load_statement_model,
     position_limit,
     saved_params,
     true_false_index,
@@ -310,8 +309,12 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             tuner_length = model.max_length
         elif isinstance(model, (str, os.PathLike)):
             self.device_ = resolve_device(self.device)
+            from .. import models  # looked up on call (tests replace the loader)
+
             with quiet_transformers():
-                self.model_, self.tokenizer_ = load_statement_model(os.fspath(model))
+                self.model_, self.tokenizer_ = models.load_statement_model(
+                    os.fspath(model)
+                )
             self.model_.to(self.device_)
             tuner_length = saved_params(os.fspath(model)).get("max_length")
         else:
