@@ -375,7 +375,7 @@ class TemplateFamily(SphinxDirective):
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
-        from sklearn_statement.recipes import worked_example
+        from sklearn_statement.cli import worked_example
 
         family = self.arguments[0]
         templates = [t for t in _builtin_templates() if (t.dataset or t.task) == family]

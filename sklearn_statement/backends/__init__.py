@@ -19,7 +19,6 @@ A new backend is a class with ``logits(input_ids, attention_mask)`` and
 from ._exported import (
     BACKEND_PACKAGES,
     INPUT_NAMES,
-    MANIFEST_NAME,
     OUTPUT_NAMES,
     OnnxRuntimeModel,
     OpenVINOModel,
@@ -40,7 +39,6 @@ from ._sentence import encode_sentences, load_sentence_encoder
 __all__ = [
     "BACKEND_PACKAGES",
     "INPUT_NAMES",
-    "MANIFEST_NAME",
     "OUTPUT_NAMES",
     "OnnxRuntimeModel",
     "OpenVINOModel",

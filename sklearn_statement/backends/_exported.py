@@ -29,11 +29,11 @@ from typing import Any
 
 import numpy as np
 
+from ..models import EXPORT_DIRS, EXPORT_MANIFEST
 from ..utils import BACKENDS, require
 
 __all__ = [
     "BACKENDS",
-    "MANIFEST_NAME",
     "OnnxRuntimeModel",
     "OpenVINOModel",
     "backend_dir",
@@ -46,10 +46,6 @@ BACKEND_PACKAGES = {
     "onnx": ("onnx", "onnxruntime"),
     "openvino": ("onnx", "openvino", "nncf"),
 }
-#: Sub-folder per backend (sentence-transformers' layout).
-_SUBDIR = {"onnx": "onnx", "openvino": "openvino"}
-#: Per-backend record of the exported files and their accuracy gates.
-MANIFEST_NAME = "export.json"
 INPUT_NAMES = ("input_ids", "attention_mask")
 OUTPUT_NAMES = ("logits", "last_hidden_state")
 
@@ -81,7 +77,7 @@ def require_backend(backend: str, *, what: str = "this backend") -> None:
 
 def backend_dir(directory: str | os.PathLike, backend: str) -> Path:
     """The backend's sub-folder of an exported model directory."""
-    return Path(directory) / _SUBDIR[backend]
+    return Path(directory) / EXPORT_DIRS[backend]
 
 
 def read_manifest(directory: str | os.PathLike, backend: str) -> dict[str, Any]:
@@ -92,7 +88,7 @@ def read_manifest(directory: str | os.PathLike, backend: str) -> dict[str, Any]:
     ValueError
         If the file is not valid JSON.
     """
-    path = backend_dir(directory, backend) / MANIFEST_NAME
+    path = backend_dir(directory, backend) / EXPORT_MANIFEST
     if not path.is_file():
         return {}
     try:
@@ -339,7 +335,7 @@ def load_backend_model(
             f"{sub / name} FAILED its accuracy gate at export ({gate.get('reason', '')}); "
             "it was kept only because on_fail='warn' was given. Its predictions may differ "
             "from the fp32 model's: export again without quantize, or check the gate report "
-            f"in {sub / MANIFEST_NAME}",
+            f"in {sub / EXPORT_MANIFEST}",
             UserWarning,
             stacklevel=3,
         )

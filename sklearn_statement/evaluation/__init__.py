@@ -1,10 +1,12 @@
 """Zero-shot evaluation over datasets and languages, and its reports.
 
 - :func:`evaluate_zero_shot`, :func:`suite_triples`, :func:`bootstrap_ci`,
-  :data:`PAPER_SUITE`, :data:`PAPER_REPORTED` (``_evaluate``);
-- :func:`format_table` (``_evaluate``);
-- :func:`write_report` (JSON, CSV, markdown and one plot per dataset),
-  :func:`report_files`, :func:`dataset_averages` (``_report``).
+  :func:`recorded_families`, :data:`PAPER_SUITE`, :data:`PAPER_REPORTED`
+  (``_evaluate``);
+- the table: :func:`format_table` (``_table``);
+- reports: :func:`write_report` (JSON, CSV, markdown and one plot per dataset),
+  :func:`report_files`, :func:`dataset_averages` (``_report``; the plot:
+  ``_plots``).
 """
 
 from ._evaluate import (
@@ -12,18 +14,21 @@ from ._evaluate import (
     PAPER_SUITE,
     bootstrap_ci,
     evaluate_zero_shot,
-    format_table,
+    recorded_families,
     suite_triples,
 )
 from ._report import dataset_averages, report_files, write_report
+from ._table import UNKNOWN_FAMILIES, format_table
 
 __all__ = [
     "PAPER_REPORTED",
     "PAPER_SUITE",
+    "UNKNOWN_FAMILIES",
     "bootstrap_ci",
     "dataset_averages",
     "evaluate_zero_shot",
     "format_table",
+    "recorded_families",
     "report_files",
     "suite_triples",
     "write_report",

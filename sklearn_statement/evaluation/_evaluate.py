@@ -1,4 +1,11 @@
-"""Zero-shot evaluation of a statement model over datasets and languages."""
+"""Zero-shot evaluation of a statement model over datasets and languages.
+
+:func:`evaluate_zero_shot` scores (dataset, language, split) triples
+(:func:`suite_triples`) and gives one row of metrics per triple: accuracy with
+its bootstrap interval (:func:`bootstrap_ci`), macro-F1, the majority and
+random baselines, the embedding baseline and hybrid where asked for, and
+whether the task family was unseen in training.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +24,6 @@ from ..zero_shot import ZeroShotStatementClassifier
 
 __all__ = [
     "evaluate_zero_shot",
-    "format_table",
     "suite_triples",
     "bootstrap_ci",
     "PAPER_SUITE",
@@ -149,6 +155,20 @@ def bootstrap_ci(
     return float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha))
 
 
+def recorded_families(model: Any) -> list[str] | None:
+    """The task families a saved model directory records it was trained on.
+
+    ``statement_tuner.json``'s ``trained_families`` (written by
+    ``save_pretrained(trained_families=...)``, ``sklearn-statement tune`` and
+    ``demo``); None for a model in memory, a hub id or a directory without them.
+    """
+    if not isinstance(model, (str, os.PathLike)) or not os.path.isdir(model):
+        return None
+    from ..models import saved_record
+
+    return saved_record(os.fspath(model)).get("trained_families")
+
+
 def _shared_model(model: Any, device: str, precision: str) -> Any:
     """Load a saved 2-way statement model once (as a fitted tuner) to share it across datasets.
 
@@ -225,7 +245,9 @@ def evaluate_zero_shot(
         Task families in the model's training data; each row records
         whether its family was unseen (``held_out``), so tables can say which
         results are zero-shot on an unseen task and which only on an unseen
-        dataset of a seen family.
+        dataset of a seen family. Default: the families a saved model
+        directory records (:func:`recorded_families`); else unknown
+        (``held_out`` is None).
     callback : callable, optional
         Called with each result row as soon as it is ready.
     embedding_model, embedding_weight
@@ -264,6 +286,8 @@ def evaluate_zero_shot(
     from template_registry import get_template
 
     suite = _check_suite(suite, max_samples)
+    if trained_families is None:
+        trained_families = recorded_families(model)
     model = _shared_model(model, device, precision)
     encoders: dict[str, Any] = {}
 
@@ -441,64 +465,3 @@ def _baseline_scores(
         "baseline_ci_low": low,
         "baseline_ci_high": high,
     }
-
-
-def format_table(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:
-    """Render evaluation rows as a (markdown) table.
-
-    Columns: dataset, language, n, accuracy with its 95% bootstrap interval
-    (when present), the statement model's accuracy alone (for a hybrid's
-    rows, when they have ``statement_accuracy``), the embedding baseline on
-    the same rows with its interval (when they have ``baseline_accuracy``),
-    majority baseline, macro-F1, and whether the task family was absent
-    from training.
-    """
-    with_baseline = any("baseline_accuracy" in r for r in rows)
-    with_alone = any("statement_accuracy" in r for r in rows)
-    head = ["dataset", "language", "n", "accuracy", "95% CI"]
-    if with_alone:
-        head += ["statement model alone"]
-    if with_baseline:
-        head += ["embedding baseline", "baseline 95% CI"]
-    head += ["majority", "macro-F1", "unseen task family"]
-
-    def interval(r: dict[str, Any], prefix: str) -> str:
-        low, high = r.get(f"{prefix}ci_low"), r.get(f"{prefix}ci_high")
-        return "" if low is None else f"{100 * low:.1f}-{100 * high:.1f}"
-
-    body = []
-    for r in rows:
-        cells = [
-            r["dataset"],
-            r["language"],
-            str(r["n"]),
-            f"{100 * r['accuracy']:.1f}",
-            interval(r, ""),
-        ]
-        if with_alone:
-            alone = r.get("statement_accuracy")
-            cells.append("" if alone is None else f"{100 * alone:.1f}")
-        if with_baseline:
-            base = r.get("baseline_accuracy")
-            cells += [
-                "" if base is None else f"{100 * base:.1f}",
-                interval(r, "baseline_"),
-            ]
-        cells += [
-            f"{100 * r['majority']:.1f}",
-            f"{100 * r['macro_f1']:.1f}",
-            {True: "yes", False: "no", None: "?"}[r.get("held_out")],
-        ]
-        body.append(cells)
-    widths = [max([len(h)] + [len(b[i]) for b in body]) for i, h in enumerate(head)]
-
-    def line(cells: list[str]) -> str:
-        if markdown:
-            return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths))
-
-    lines = [line(head)]
-    if markdown:
-        lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    lines += [line(b) for b in body]
-    return "\n".join(lines)

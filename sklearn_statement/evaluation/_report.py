@@ -1,4 +1,4 @@
-"""Evaluation reports: JSON, CSV, a markdown table and one accuracy plot per dataset."""
+"""Evaluation reports: JSON, CSV, a markdown table and one accuracy plot per dataset (``_plots``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._evaluate import PAPER_REPORTED, format_table
+from ._evaluate import PAPER_REPORTED
+from ._plots import accuracy_plot
+from ._table import format_table
 
 __all__ = ["write_report", "dataset_averages", "report_files"]
 
@@ -55,63 +57,6 @@ def report_files(
     if plots:
         names += [f"{d}.png" for d in sorted(set(datasets))]
     return [out / name for name in names]
-
-
-def _plot(name: str, rows: Sequence[dict[str, Any]], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rows = sorted(rows, key=lambda r: -r["accuracy"])
-    langs = [r["language"] for r in rows]
-    acc = [100 * r["accuracy"] for r in rows]
-    low = [100 * (r["accuracy"] - r.get("ci_low", r["accuracy"])) for r in rows]
-    high = [100 * (r.get("ci_high", r["accuracy"]) - r["accuracy"]) for r in rows]
-    width = max(6.0, 0.28 * len(rows) + 2)
-    fig, ax = plt.subplots(figsize=(width, 4))
-    ax.bar(
-        range(len(rows)),
-        acc,
-        yerr=[low, high],
-        color="#3b75af",
-        capsize=2,
-        label="zero-shot accuracy (95% CI)",
-    )
-    ax.plot(
-        range(len(rows)),
-        [100 * r["majority"] for r in rows],
-        "_",
-        color="#dd8452",
-        markersize=14,
-        markeredgewidth=2.5,
-        label="majority baseline",
-    )
-    ax.axhline(
-        100 * rows[0]["random"], color="grey", linestyle=":", label="random guessing"
-    )
-    if name in PAPER_REPORTED:
-        ax.axhline(
-            PAPER_REPORTED[name],
-            color="#c44e52",
-            linestyle="--",
-            label=f"reported average {PAPER_REPORTED[name]} (mDeBERTa-v3, arXiv 2506.01592)",
-        )
-    ax.set_xticks(
-        range(len(rows)),
-        langs,
-        rotation=90 if len(rows) > 20 else 0,
-        fontsize=7 if len(rows) > 20 else 9,
-    )
-    ax.set_ylabel("accuracy (%)")
-    ax.set_ylim(0, 100)
-    ax.set_title(
-        f"{name}: zero-shot accuracy by language (n={rows[0]['n']} per language or fewer)"
-    )
-    ax.legend(fontsize=7, loc="upper right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def write_report(
@@ -216,6 +161,8 @@ def write_report(
     files["markdown"] = out / "results.md"
     if plots:
         for name in datasets:
-            _plot(name, [r for r in rows if r["dataset"] == name], out / f"{name}.png")
+            accuracy_plot(
+                name, [r for r in rows if r["dataset"] == name], out / f"{name}.png"
+            )
             files[f"plot_{name}"] = out / f"{name}.png"
     return files

@@ -50,7 +50,6 @@ import numpy as np
 
 from ..backends import (
     INPUT_NAMES,
-    MANIFEST_NAME,
     OUTPUT_NAMES,
     OnnxRuntimeModel,
     OpenVINOModel,
@@ -58,6 +57,7 @@ from ..backends import (
     read_manifest,
     require_backend,
 )
+from ..models import EXPORT_MANIFEST, export_file
 from ..utils import EXPORT_BACKENDS, ON_FAIL, QUANTIZE, cpu_summary, int8_kernel
 from ._gate import (  # noqa: F401 - re-exported: the gate belongs to the export
     MIN_VALIDATION,
@@ -88,31 +88,12 @@ ONNX_INT8 = {
 
 
 def file_name(backend: str, quantize: str | None, kernel: str | None = None) -> str:
-    """The exported file's name (sentence-transformers' / optimum's conventions).
+    """The exported file's name (:func:`sklearn_statement.models.export_file`).
 
-    Parameters
-    ----------
-    backend : {"onnx", "openvino"}
-    quantize : {"int8", None}
-    kernel : str, optional
-        The int8 kernel family the ONNX file is quantized for (default: this
-        CPU's, :func:`~sklearn_statement._cpu.int8_kernel`).
-
-    Returns
-    -------
-    str
-        ``model.onnx``, ``model_qint8_<kernel>.onnx``,
-        ``openvino_model.xml`` or ``openvino_model_qint8_quantized.xml``.
+    ``kernel`` defaults to this CPU's int8 kernel family
+    (:func:`~sklearn_statement.utils.int8_kernel`).
     """
-    if backend == "onnx":
-        if quantize is None:
-            return "model.onnx"
-        return f"model_qint8_{kernel or int8_kernel()}.onnx"
-    return (
-        "openvino_model.xml"
-        if quantize is None
-        else "openvino_model_qint8_quantized.xml"
-    )
+    return export_file(backend, quantize, kernel or int8_kernel())
 
 
 def _int8_description(backend: str, kernel: str) -> str:
@@ -280,9 +261,9 @@ def _openvino_int8(
 
 
 def _write_manifest(sub: Path, manifest: dict[str, Any]) -> None:
-    tmp = sub / (MANIFEST_NAME + ".tmp")
+    tmp = sub / (EXPORT_MANIFEST + ".tmp")
     tmp.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
-    os.replace(tmp, sub / MANIFEST_NAME)
+    os.replace(tmp, sub / EXPORT_MANIFEST)
 
 
 def _remove(path: Path) -> None:

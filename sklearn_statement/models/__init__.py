@@ -1,9 +1,12 @@
 """A statement model on disk: its files, loading, saving, tokenizers, model card and conversions.
 
+- the files of a saved model directory, each name defined once: the
+  constants of ``_layout`` (:data:`TUNER_RECORD`, :data:`SAFE_WEIGHTS`,
+  :data:`EXPORT_DIRS`...) and :func:`export_file`;
 - loading: :func:`load_statement_model`, :func:`model_source`,
-  :func:`saved_params`, :func:`true_false_index`, :func:`position_limit`,
-  :func:`check_max_length` (``_load``);
-- saving: :func:`save_tuner` (``_save``) and the model card
+  :func:`saved_record`, :func:`saved_params`, :func:`true_false_index`,
+  :func:`position_limit`, :func:`check_max_length` (``_load``);
+- saving: :func:`save_statement_model` (``_save``) and the model card
   :func:`write_model_card` (``_card``);
 - parameter-efficient fine-tuning: :func:`peft_config_for`,
   :func:`bitsandbytes_config`, :func:`is_peft` (``_peft``);
@@ -20,8 +23,28 @@ neither).
 
 from ._card import write_model_card
 from ._convert import convert_to_safetensors
+from ._layout import (
+    ADAPTER_CONFIG,
+    ADAPTER_WEIGHTS,
+    BUILD_RECORD,
+    CHECKPOINT_FILES,
+    CONFIG,
+    EXPORT_DIRS,
+    EXPORT_MANIFEST,
+    MODEL_CARD,
+    PICKLE_INDEX,
+    PICKLE_WEIGHTS,
+    SAFE_INDEX,
+    SAFE_WEIGHTS,
+    SENTENCE_TRANSFORMERS_FILES,
+    TEMPLATES,
+    TOKENIZER_CONFIG,
+    TOKENIZER_FILES,
+    TOKENIZER_JSON,
+    TUNER_RECORD,
+    export_file,
+)
 from ._load import (
-    CONFIG_NAME,
     ID2LABEL,
     LABEL2ID,
     ModelSource,
@@ -31,11 +54,12 @@ from ._load import (
     model_source,
     position_limit,
     saved_params,
+    saved_record,
     true_false_index,
 )
 from ._offline import offline_model
 from ._peft import bitsandbytes_config, is_peft, peft_config_for
-from ._save import SAVED_PARAMS, TEMPLATES_NAME, save_tuner
+from ._save import SAVED_PARAMS, save_statement_model
 from ._tokenizers import (
     cut_middle,
     load_tokenizer,
@@ -44,16 +68,33 @@ from ._tokenizers import (
 )
 
 __all__ = [
-    "CONFIG_NAME",
+    "ADAPTER_CONFIG",
+    "ADAPTER_WEIGHTS",
+    "BUILD_RECORD",
+    "CHECKPOINT_FILES",
+    "CONFIG",
+    "EXPORT_DIRS",
+    "EXPORT_MANIFEST",
     "ID2LABEL",
     "LABEL2ID",
-    "SAVED_PARAMS",
-    "TEMPLATES_NAME",
+    "MODEL_CARD",
     "ModelSource",
+    "PICKLE_INDEX",
+    "PICKLE_WEIGHTS",
+    "SAFE_INDEX",
+    "SAFE_WEIGHTS",
+    "SAVED_PARAMS",
+    "SENTENCE_TRANSFORMERS_FILES",
+    "TEMPLATES",
+    "TOKENIZER_CONFIG",
+    "TOKENIZER_FILES",
+    "TOKENIZER_JSON",
+    "TUNER_RECORD",
     "bitsandbytes_config",
     "check_max_length",
     "convert_to_safetensors",
     "cut_middle",
+    "export_file",
     "is_peft",
     "load_statement_model",
     "load_tokenizer",
@@ -63,9 +104,10 @@ __all__ = [
     "offline_model",
     "peft_config_for",
     "position_limit",
+    "save_statement_model",
     "save_tokenizer",
-    "save_tuner",
     "saved_params",
+    "saved_record",
     "true_false_index",
     "write_model_card",
 ]

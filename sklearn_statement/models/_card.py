@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ._layout import MODEL_CARD
+
 __all__ = ["write_model_card"]
 
 
@@ -61,7 +63,7 @@ template=...)`.
 `{info.get("base_model")}`{" (LoRA/soft-prompt adapter: this directory holds only the adapter)" if adapter else ""}
 
 ## Training data
-{_table([("statements", stats.get("n_statements", "unknown")), ("true statements", stats.get("n_true", "unknown")), ("epochs trained", info.get("epochs_trained", 0))])}
+{_table([("statements", stats.get("n_statements", "unknown")), ("true statements", stats.get("n_true", "unknown")), ("task families", ", ".join(info.get("trained_families") or []) or "unknown"), ("epochs trained", info.get("epochs_trained", 0))])}
 
 Training loss per epoch: {losses or "n/a"}
 
@@ -77,6 +79,6 @@ Training loss per epoch: {losses or "n/a"}
 ```
 Weights are safetensors; loading runs no code from this directory.
 """
-    card = path / "README.md"
+    card = path / MODEL_CARD
     card.write_text(text, encoding="utf-8")
     return card

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._layout import ADAPTER_CONFIG, CONFIG, TOKENIZER_FILES, TUNER_RECORD
 from ._tokenizers import load_tokenizer
 
 if TYPE_CHECKING:
@@ -33,12 +34,9 @@ __all__ = [
     "position_limit",
     "true_false_index",
     "saved_params",
+    "saved_record",
     "ID2LABEL",
-    "CONFIG_NAME",
 ]
-
-#: File written by ``StatementTuner.save_pretrained`` next to the weights.
-CONFIG_NAME = "statement_tuner.json"
 
 ID2LABEL = {0: "false", 1: "true"}
 LABEL2ID = {"false": 0, "true": 1}
@@ -51,17 +49,6 @@ def _is_local(spec: str) -> bool:
 def looks_like_path(spec: str) -> bool:
     """A spec that cannot be a hub id (``org/name``): absolute, ``./``, ``~``, deeper."""
     return spec.startswith(("/", ".", "~")) or "\\" in spec or spec.count("/") > 1
-
-
-#: Files that hold a tokenizer's vocabulary (one of them is needed).
-TOKENIZER_FILES = (
-    "tokenizer.json",
-    "vocab.txt",
-    "vocab.json",
-    "spm.model",
-    "sentencepiece.bpe.model",
-    "tokenizer.model",
-)
 
 
 def _check_tokenizer_files(path: Path) -> None:
@@ -79,15 +66,12 @@ def _check_tokenizer_files(path: Path) -> None:
 
 
 def _check_local_dir(path: Path) -> None:
-    if (
-        not (path / "config.json").exists()
-        and not (path / "adapter_config.json").exists()
-    ):
+    if not (path / CONFIG).exists() and not (path / ADAPTER_CONFIG).exists():
         raise FileNotFoundError(
-            f"{path} is not a saved model directory: it has neither config.json nor adapter_config.json "
+            f"{path} is not a saved model directory: it has neither {CONFIG} nor {ADAPTER_CONFIG} "
             "(save one with StatementTuner.save_pretrained)"
         )
-    if (path / "config.json").exists() and not (path / "adapter_config.json").exists():
+    if (path / CONFIG).exists() and not (path / ADAPTER_CONFIG).exists():
         if not list(path.glob("*.safetensors")):
             pickles = sorted(p.name for p in path.glob("*.bin"))
             if pickles:
@@ -130,14 +114,14 @@ def _load_error(spec: str, exc: Exception) -> ValueError:
 
 def _base_from_adapter(path: Path) -> str:
     try:
-        with open(path / "adapter_config.json", encoding="utf-8") as f:
+        with open(path / ADAPTER_CONFIG, encoding="utf-8") as f:
             cfg = json.load(f)
     except (OSError, json.JSONDecodeError) as exc:
         raise _load_error(str(path), exc) from exc
     base = cfg.get("base_model_name_or_path")
     if not base:
         raise ValueError(
-            f"{path / 'adapter_config.json'} does not name its base model (base_model_name_or_path)"
+            f"{path / ADAPTER_CONFIG} does not name its base model (base_model_name_or_path)"
         )
     return base
 
@@ -213,7 +197,7 @@ def model_source(spec: str, **kwargs: Any) -> ModelSource:
         )
     local = _is_local(spec)
     path = Path(spec).expanduser() if local else None
-    adapter = local and (path / "adapter_config.json").exists()
+    adapter = local and (path / ADAPTER_CONFIG).exists()
     if local:
         _check_local_dir(path)
         _check_tokenizer_files(path)
@@ -360,6 +344,36 @@ def load_statement_model(
     return model, tokenizer
 
 
+def saved_record(spec: str) -> dict[str, Any]:
+    """The tuner's record (``statement_tuner.json``) of a local model directory.
+
+    Returns
+    -------
+    dict
+        Its content: ``params``, ``training_stats``, ``trained_families``,
+        ``history``, ``scores``... Empty for a hub id or a directory without
+        the file.
+
+    Raises
+    ------
+    ValueError
+        If the file exists but is not valid JSON.
+    """
+    path = Path(spec).expanduser() / TUNER_RECORD
+    if not path.is_file():
+        return {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            record = json.load(f)
+        if not isinstance(record, dict):
+            raise ValueError(f"a JSON {type(record).__name__}, not an object")
+    except (OSError, ValueError) as exc:
+        raise ValueError(
+            f"{path} is not valid JSON ({exc}); delete it or re-save the model"
+        ) from exc
+    return record
+
+
 def saved_params(spec: str) -> dict[str, Any]:
     """The tuner parameters saved in ``statement_tuner.json`` of a local directory.
 
@@ -373,16 +387,7 @@ def saved_params(spec: str) -> dict[str, Any]:
     ValueError
         If the file exists but is not valid JSON.
     """
-    path = Path(spec).expanduser() / CONFIG_NAME
-    if not path.is_file():
-        return {}
-    try:
-        with open(path, encoding="utf-8") as f:
-            return dict(json.load(f).get("params", {}))
-    except (OSError, json.JSONDecodeError, AttributeError) as exc:
-        raise ValueError(
-            f"{path} is not valid JSON ({exc}); delete it or re-save the model"
-        ) from exc
+    return dict(saved_record(spec).get("params") or {})
 
 
 #: Model types whose position ids start after the padding index (RoBERTa-style).

@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ._layout import BUILD_RECORD, SAFE_WEIGHTS
 from ._offline_build import BUILD_FORMAT, Source, build_model_dir, fingerprint
 
 __all__ = ["offline_model", "cache_root"]
@@ -106,7 +107,7 @@ def _installed_sources(name: str) -> list[Source]:
 
 def _read_record(target: Path) -> dict[str, Any] | None:
     try:
-        with open(target / "build.json", encoding="utf-8") as f:
+        with open(target / BUILD_RECORD, encoding="utf-8") as f:
             return json.load(f)
     except (OSError, ValueError):
         return None
@@ -140,7 +141,7 @@ def _is_current(target: Path, sources: list[Source]) -> bool:
     if not record or record.get("format_version") != BUILD_FORMAT:
         return False
     files = record.get("files") or {}
-    if "model.safetensors" not in files:
+    if SAFE_WEIGHTS not in files:
         return False
     for rel, size in files.items():
         path = target / rel
@@ -168,7 +169,7 @@ def _refresh_record(target: Path, record: dict[str, Any]) -> None:
     tmp = target / f".build.json.{uuid.uuid4().hex}"
     try:
         tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, target / "build.json")
+        os.replace(tmp, target / BUILD_RECORD)
     except OSError:  # the next call hashes again
         tmp.unlink(missing_ok=True)
 

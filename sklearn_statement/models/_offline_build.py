@@ -27,6 +27,14 @@ from typing import Any
 import numpy as np
 
 from ._e5s1 import read_e5s1
+from ._layout import (
+    BUILD_RECORD,
+    MODEL_CARD,
+    SAFE_WEIGHTS,
+    SENTENCE_TRANSFORMERS_FILES,
+    TOKENIZER_CONFIG,
+    TOKENIZER_JSON,
+)
 
 __all__ = ["BUILD_FORMAT", "ENGINE_COSINE", "PROMPTS", "Source", "build_model_dir"]
 
@@ -149,7 +157,7 @@ def _write_weights(out_dir: Path, tensors: dict[str, np.ndarray]) -> None:
     state = {
         bert_name(name): np.ascontiguousarray(value) for name, value in tensors.items()
     }
-    save_file(state, str(out_dir / "model.safetensors"), metadata={"format": "pt"})
+    save_file(state, str(out_dir / SAFE_WEIGHTS), metadata={"format": "pt"})
 
 
 def _write_config(out_dir: Path, header: dict[str, Any]) -> None:
@@ -183,7 +191,7 @@ def _write_json(path: Path, value: Any) -> None:
 
 
 def _write_tokenizer(out_dir: Path, tokenizer_json: Path) -> None:
-    shutil.copyfile(tokenizer_json, out_dir / "tokenizer.json")
+    shutil.copyfile(tokenizer_json, out_dir / TOKENIZER_JSON)
     specials = {
         "bos_token": "<s>",
         "cls_token": "<s>",
@@ -199,20 +207,21 @@ def _write_tokenizer(out_dir: Path, tokenizer_json: Path) -> None:
             "single_word": False,
         },
     }
-    _write_json(out_dir / "special_tokens_map.json", specials)
+    _write_json(out_dir / SENTENCE_TRANSFORMERS_FILES["special_tokens"], specials)
     config = {
         "tokenizer_class": "XLMRobertaTokenizer",
         "model_max_length": MAX_SEQ_LENGTH,
         "clean_up_tokenization_spaces": True,
         **specials,
     }
-    _write_json(out_dir / "tokenizer_config.json", config)
+    _write_json(out_dir / TOKENIZER_CONFIG, config)
 
 
 def _write_sentence_transformers(out_dir: Path, hidden_size: int) -> None:
     """The classic layout (sentence-transformers 2-6 load it): Transformer, mean Pooling, Normalize."""
     names = ("Transformer", "Pooling", "Normalize")
-    paths = ("", "1_Pooling", "2_Normalize")
+    files = SENTENCE_TRANSFORMERS_FILES
+    paths = ("", str(Path(files["pooling"]).parent), files["normalize"])
     modules = [
         {
             "idx": i,
@@ -222,7 +231,7 @@ def _write_sentence_transformers(out_dir: Path, hidden_size: int) -> None:
         }
         for i, (n, p) in enumerate(zip(names, paths))
     ]
-    _write_json(out_dir / "modules.json", modules)
+    _write_json(out_dir / files["modules"], modules)
     modes = (
         "cls_token",
         "mean_tokens",
@@ -234,10 +243,10 @@ def _write_sentence_transformers(out_dir: Path, hidden_size: int) -> None:
     pooling = {"word_embedding_dimension": hidden_size}
     pooling |= {f"pooling_mode_{m}": m == "mean_tokens" for m in modes}
     pooling["include_prompt"] = True  # e5.c pools over every token, the prompt's too
-    _write_json(out_dir / "1_Pooling" / "config.json", pooling)
-    (out_dir / "2_Normalize").mkdir(exist_ok=True)
+    _write_json(out_dir / files["pooling"], pooling)
+    (out_dir / files["normalize"]).mkdir(exist_ok=True)
     _write_json(
-        out_dir / "sentence_bert_config.json",
+        out_dir / files["settings"],
         {"max_seq_length": MAX_SEQ_LENGTH, "do_lower_case": False},
     )
     st_config = {
@@ -245,7 +254,7 @@ def _write_sentence_transformers(out_dir: Path, hidden_size: int) -> None:
         "default_prompt_name": "query",
         "similarity_fn_name": "cosine",
     }
-    _write_json(out_dir / "config_sentence_transformers.json", st_config)
+    _write_json(out_dir / files["prompts"], st_config)
 
 
 def _card(header: dict[str, Any], sources: Sequence[Source], built_at: str) -> str:
@@ -300,7 +309,7 @@ def _write_build_record(
             if p.is_file()
         },
     }
-    _write_json(out_dir / "build.json", record)
+    _write_json(out_dir / BUILD_RECORD, record)
 
 
 def build_model_dir(
@@ -358,7 +367,7 @@ def build_model_dir(
     _write_tokenizer(out_dir, tokenizer_json)
     _write_sentence_transformers(out_dir, header["hidden_size"])
     built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    (out_dir / "README.md").write_text(
+    (out_dir / MODEL_CARD).write_text(
         _card(header, sources, built_at), encoding="utf-8"
     )
     paths = {"weights": bin_path, "tokenizer": tokenizer_json}

@@ -35,6 +35,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ._layout import TOKENIZER_CONFIG, TOKENIZER_JSON
+
 __all__ = [
     "cut_middle",
     "load_tokenizer",
@@ -77,7 +79,7 @@ def missing_tokenizer_backends() -> list[str]:
 
 def _sentencepiece_files(path: Path | None) -> list[str]:
     """``*.model`` files of a local directory that has no ``tokenizer.json``."""
-    if path is None or (path / "tokenizer.json").exists():
+    if path is None or (path / TOKENIZER_JSON).exists():
         return []
     return sorted(p.name for p in path.glob("*.model"))
 
@@ -167,9 +169,9 @@ def _charsmap_from_model(vocab_file: Any) -> bytes | None:
 
 
 def _charsmap_from_json(path: Path | None) -> bytes | None:
-    if path is None or not (path / "tokenizer.json").is_file():
+    if path is None or not (path / TOKENIZER_JSON).is_file():
         return None
-    with open(path / "tokenizer.json", encoding="utf-8") as f:
+    with open(path / TOKENIZER_JSON, encoding="utf-8") as f:
         normalizer = json.load(f).get("normalizer") or {}
     steps = normalizer.get("normalizers", [normalizer])
     for step in steps:
@@ -239,7 +241,7 @@ def save_tokenizer(tokenizer: Any, directory: str | os.PathLike) -> None:
         or _charsmap_from_json(Path(directory)) is None
     ):
         return
-    config_file = Path(directory) / "tokenizer_config.json"
+    config_file = Path(directory) / TOKENIZER_CONFIG
     with open(config_file, encoding="utf-8") as f:
         config = json.load(f)
     config["tokenizer_class"] = _VERBATIM_CLASS

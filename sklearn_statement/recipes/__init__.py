@@ -16,7 +16,7 @@ from ._demo import (
     environment,
     run_demo,
 )
-from ._gallery import gallery_model, gallery_model_dir, worked_example, worked_labels
+from ._gallery import gallery_model, gallery_model_dir
 
 __all__ = [
     "DEMO_EVAL_SUITE",
@@ -30,6 +30,4 @@ __all__ = [
     "gallery_model",
     "gallery_model_dir",
     "run_demo",
-    "worked_example",
-    "worked_labels",
 ]

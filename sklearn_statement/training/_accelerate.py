@@ -38,7 +38,6 @@ from ..utils import require
 from ._accelerate_support import (
     AcceleratedCheckpoint,
     ShardableDataLoader,
-    _AcceleratorRecipe,
     _is_epoch_scoring,
     _print_on_main,
     _silent,
@@ -443,24 +442,5 @@ class AcceleratedStatementTuner(AccelerateMixin, StatementTuner):
                 "unwrapped: fit with unwrap_after_train=True (the default), or save it "
                 "with save_pretrained(dir)"
             )
-        # the optimizer too: accelerate's wrapper pickles its patched step
-        # method; the next fit prepares the plain optimizer again
-        prepared = {name: getattr(self, name + "_", None) for name in self._optimizers}
-        try:
-            for name, optimizer in prepared.items():
-                setattr(self, name + "_", getattr(optimizer, "optimizer", optimizer))
-            state = super().__getstate__()
-        finally:
-            for name, optimizer in prepared.items():
-                setattr(self, name + "_", optimizer)
-        state["accelerator"] = _AcceleratorRecipe(self.accelerator)
-        return state
-
-    def __setstate__(self, state):
-        if isinstance(state.get("accelerator"), _AcceleratorRecipe):
-            state["accelerator"] = state["accelerator"].build()
-        device = state.get("device")
-        if device is None:  # the accelerator places the model: map it there
-            state["device"] = str(state["accelerator"].device)
-        super().__setstate__(state)
-        self.device = device
+        # the optimizer unwrapped and the Accelerator as a recipe: see _pickling
+        return super().__getstate__()

@@ -1,6 +1,7 @@
 """What :class:`AcceleratedStatementTuner` needs around accelerate: data loaders
 that shard example-grouped batches whole, a checkpoint written by the main
-process, main-process-only calls, and what a pickle keeps of an Accelerator.
+process, and main-process-only calls (what a pickle keeps of an Accelerator is
+in ``_pickling``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from typing import Any, TypeVar
 import torch
 from torch.utils.data import DataLoader
 
-from ..utils import require
 from ._batching import ExampleBatchSampler
 from ._callbacks import ResumableCheckpoint
 
@@ -64,22 +64,6 @@ def _print_on_main(*args: Any, **kwargs: Any) -> None:
     from accelerate import PartialState
 
     PartialState().print(*args, **kwargs)
-
-
-class _AcceleratorRecipe:
-    """What a pickled tuner keeps of its ``Accelerator``: its mixed precision.
-
-    An ``Accelerator`` holds every object it prepared (models, optimizers,
-    data loaders); a pickle carries this recipe instead and a new
-    ``Accelerator`` is made when it is loaded.
-    """
-
-    def __init__(self, accelerator: Any) -> None:
-        self.mixed_precision = str(getattr(accelerator, "mixed_precision", "no"))
-
-    def build(self) -> Any:
-        accelerate = require("accelerate", "loading an AcceleratedStatementTuner")
-        return accelerate.Accelerator(mixed_precision=self.mixed_precision)
 
 
 def _is_epoch_scoring(callback: Any) -> bool:

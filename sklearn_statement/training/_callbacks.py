@@ -13,6 +13,8 @@ import numpy as np
 import torch
 from skorch.callbacks import Callback, Checkpoint
 
+from ..models import CHECKPOINT_FILES
+
 __all__ = ["WarmupLinearSchedule", "ResumableCheckpoint"]
 
 
@@ -137,16 +139,16 @@ class ResumableCheckpoint(Checkpoint):
     """
 
     #: Files besides skorch's ``f_params`` / ``f_optimizer`` / ``f_history``.
-    RNG_FILE = "rng.pt"
-    RUN_FILE = "run.json"
+    RNG_FILE = CHECKPOINT_FILES["rng"]
+    RUN_FILE = CHECKPOINT_FILES["run"]
 
     def __init__(self, dirname: Any) -> None:
         super().__init__(
             monitor=None,
-            f_params="params.pt",
-            f_optimizer="optimizer.pt",
+            f_params=CHECKPOINT_FILES["params"],
+            f_optimizer=CHECKPOINT_FILES["optimizer"],
             f_criterion=None,
-            f_history="history.json",
+            f_history=CHECKPOINT_FILES["history"],
             dirname=os.fspath(dirname),
             event_name=None,
         )

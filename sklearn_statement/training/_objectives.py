@@ -1,7 +1,16 @@
-"""Training objectives over statements: the paper's binary loss and a listwise one."""
+"""Training objectives over statements: the paper's binary loss and a listwise one.
+
+All of the listwise objective lives here: its data requirement checked before
+training (:func:`check_objective_data`: example ids, one true statement per
+example), its loss (:func:`listwise_loss`) and the loss of a batch under an
+objective (:func:`objective_loss`). A new objective is a name in
+``utils.OBJECTIVES``, its data check in :func:`check_objective_data` and its
+term in :func:`objective_loss`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -9,7 +18,13 @@ import torch
 
 from ..utils import OBJECTIVES
 
-__all__ = ["OBJECTIVES", "listwise_loss", "check_example_ids"]
+__all__ = [
+    "OBJECTIVES",
+    "check_example_ids",
+    "check_objective_data",
+    "listwise_loss",
+    "objective_loss",
+]
 
 
 def listwise_loss(
@@ -127,3 +142,93 @@ def check_example_ids(example_id: Any, n: int) -> np.ndarray:
         dtype=np.int64,
         count=n,
     )
+
+
+def check_objective_data(
+    objective: str, y: np.ndarray, example_ids: np.ndarray | None
+) -> None:
+    """Refuse training data the objective cannot learn from, before any model loads.
+
+    Parameters
+    ----------
+    objective : {"binary", "listwise"}
+    y : ndarray of int64, shape (n_statements,)
+        1 = true statement.
+    example_ids : ndarray of int64, shape (n_statements,) or None
+        Dense codes from :func:`check_example_ids`.
+
+    Raises
+    ------
+    ValueError
+        ``"listwise"`` without example ids, or with an example that has not
+        exactly one true statement and at least one false one.
+    """
+    if objective != "listwise":
+        return
+    if example_ids is None:
+        raise ValueError(
+            "objective='listwise' needs example_id=: the example each statement "
+            "was built from, so that the candidate statements of one example are "
+            "compared (build_multitask's example_id column; build statements with "
+            "balance=False for every label's statement), or use objective='binary'"
+        )
+    n = int(example_ids.max()) + 1
+    positives = np.bincount(example_ids, weights=y, minlength=n)
+    sizes = np.bincount(example_ids, minlength=n)
+    bad = np.flatnonzero((positives != 1) | (sizes < 2))
+    if len(bad):
+        first = np.flatnonzero(example_ids == bad[0])[:3].tolist()
+        raise ValueError(
+            f"objective='listwise' needs exactly one true statement and at least "
+            f"one false one per example; {len(bad)} of {len(sizes)} examples do "
+            f"not (e.g. the example of statements {first}: "
+            f"{int(positives[bad[0]])} true of {int(sizes[bad[0]])}). Check that "
+            "example_id is unique per example, or use objective='binary'"
+        )
+
+
+def objective_loss(
+    objective: str,
+    binary_loss: torch.Tensor,
+    y_pred: torch.Tensor,
+    y_true: torch.Tensor,
+    example_ids: torch.Tensor | None,
+    record: Callable[[str, float], Any] | None = None,
+) -> torch.Tensor:
+    """The loss of a batch: the paper's binary loss, plus the listwise term.
+
+    Parameters
+    ----------
+    objective : {"binary", "listwise"}
+    binary_loss : torch.Tensor
+        The criterion's cross-entropy of the batch (the paper's loss).
+    y_pred : torch.Tensor of shape (batch, 2)
+        Logits (false, true).
+    y_true : torch.Tensor of shape (batch,)
+    example_ids : torch.Tensor of shape (batch,) or None
+    record : callable, optional
+        ``record(name, value)`` of each term (training batches: the history).
+
+    Returns
+    -------
+    torch.Tensor
+        Scalar.
+
+    Raises
+    ------
+    ValueError
+        ``"listwise"`` with a batch that has no example ids.
+    """
+    if objective != "listwise":
+        return binary_loss
+    if example_ids is None:
+        raise ValueError(
+            "objective='listwise' got a batch without example ids; pass "
+            "example_id= to fit"
+        )
+    true_logits = y_pred[:, 1] - y_pred[:, 0]
+    listwise = listwise_loss(true_logits, y_true, example_ids.to(y_true.device))
+    if record is not None:  # the two terms (train_loss is their sum)
+        record("binary_loss", float(binary_loss.detach()))
+        record("listwise_loss", float(listwise.detach()))
+    return binary_loss + listwise

@@ -1,4 +1,10 @@
-"""``StatementTuner``: fine-tune an encoder to judge statements true or false."""
+"""``StatementTuner``: fine-tune an encoder to judge statements true or false.
+
+The class holds skorch's hooks; the rest lives beside it: the training data
+and its checks (``_data``), batching and the sampler choice (``_batching``),
+the objectives (``_objectives``), callbacks (``_callbacks``), what a pickle
+keeps (``_pickling``) and what ``save_pretrained`` writes (``_save``).
+"""
 
 from __future__ import annotations
 
@@ -28,7 +34,6 @@ from ..models import (
     is_peft,
     load_statement_model,
     peft_config_for,
-    save_tuner,
     saved_params,
 )
 from ..utils import (
@@ -37,63 +42,20 @@ from ..utils import (
     PRECISIONS,
     autocast,
     check_binary_targets,
-    check_statements,
     quiet_transformers,
     resolve_device,
     resolve_precision,
 )
-from ._batching import (
-    EXAMPLE_ID,
-    ExampleBatchSampler,
-    StatementCollator,
-    example_ids_of,
-    texts_of,
-)
+from ._batching import EXAMPLE_ID, StatementCollator, batch_options
 from ._callbacks import ResumableCheckpoint, WarmupLinearSchedule
-from ._objectives import check_example_ids, listwise_loss
+from ._data import group_split, statement_array, training_data, training_stats
+from ._objectives import objective_loss
+from ._pickling import pickle_state, unpickle_state
+from ._save import save_tuner
 
-__all__ = ["StatementTuner"]
+__all__ = ["DEFAULT_MODEL", "StatementTuner"]
 
 DEFAULT_MODEL = "microsoft/mdeberta-v3-base"
-
-
-class _ClassReference:
-    """A class stored by module and qualified name in a pickled tuner."""
-
-    def __init__(self, module: str, qualname: str):
-        self.module = module
-        self.qualname = qualname
-
-    @classmethod
-    def of(cls, klass: type) -> _ClassReference | type:
-        """The reference to ``klass``, or ``klass`` itself if it cannot be imported."""
-        ref = cls(klass.__module__, klass.__qualname__)
-        try:
-            found = ref.resolve()
-        except (ImportError, AttributeError):
-            return klass
-        return ref if found is klass else klass
-
-    def resolve(self) -> type:
-        """Import the class back."""
-        import importlib
-
-        obj: Any = importlib.import_module(self.module)
-        for part in self.qualname.split("."):
-            obj = getattr(obj, part)
-        return obj
-
-
-def _group_split(dataset, example_ids, random_state):
-    """90/10 train/validation split of whole examples (for early stopping)."""
-    from sklearn.model_selection import GroupShuffleSplit
-    from torch.utils.data import Subset
-
-    splitter = GroupShuffleSplit(n_splits=1, test_size=0.1, random_state=random_state)
-    train, valid = next(splitter.split(np.zeros(len(example_ids)), groups=example_ids))
-    # statements of one example consecutive: validation passes keep dataset order
-    valid = valid[np.argsort(np.asarray(example_ids)[valid], kind="stable")]
-    return Subset(dataset, train), Subset(dataset, valid)
 
 
 class StatementTuner(NeuralNetClassifier):
@@ -116,7 +78,7 @@ class StatementTuner(NeuralNetClassifier):
     max_length : int, default=128
         Token limit per statement, special tokens included. A longer
         statement keeps its first and last tokens and loses the middle (see
-        :class:`~sklearn_statement._batching.StatementCollator`): the end of
+        :class:`~sklearn_statement.training.StatementCollator`): the end of
         a statement, where templates usually put the label part ("... is
         about sports."), always survives; the same rule applies in ``fit``
         and ``predict_proba``. It may not exceed the model's position limit
@@ -146,7 +108,7 @@ class StatementTuner(NeuralNetClassifier):
         statement's true/false label (arXiv 2404.12897, Sec. 3). ``"listwise"``:
         that loss plus the cross-entropy of a softmax over the true-logits of
         each example's candidate statements, the true one being the target
-        (:func:`~sklearn_statement._objectives.listwise_loss`; the rule used at
+        (:func:`~sklearn_statement.training.listwise_loss`; the rule used at
         prediction time); it needs ``fit(X, y, example_id=...)`` with exactly
         one true statement per example.
     group_by_length : bool, default=True
@@ -308,67 +270,9 @@ class StatementTuner(NeuralNetClassifier):
         tags.non_deterministic = self.random_state is None
         return tags
 
-    # ------------------------------------------------------------ devices
-    def _torch_device(self) -> torch.device:
-        return resolve_device(self.device)
-
-    @contextlib.contextmanager
-    def _skorch_device(self):
-        """Let skorch's own code (which reads ``self.device``) see a real device."""
-        raw = self.__dict__.get("device")
-        self.device = self._torch_device()
-        try:
-            yield
-        finally:
-            self.device = raw
-
-    def get_params_for_optimizer(self, prefix, named_parameters):
-        args, kwargs = super().get_params_for_optimizer(prefix, named_parameters)
-        fusable = self.optimizer in (torch.optim.AdamW, torch.optim.Adam)
-        if (
-            fusable
-            and "fused" not in kwargs
-            and "foreach" not in kwargs
-            and self._torch_device().type in ("cpu", "cuda")
-        ):
-            kwargs["fused"] = True
-        return args, kwargs
-
-    def initialize(self):
-        self._check_params()
-        with self._skorch_device():
-            return super().initialize()
-
-    def load_params(self, *args, **kwargs):
-        with self._skorch_device():
-            return super().load_params(*args, **kwargs)
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        # Classes among the parameters (``optimizer=torch.optim.AdamW``…) are
-        # stored by import path. Pickling them as globals breaks once ``dill``
-        # (imported by ``datasets``) has extended the pure-Python pickler that
-        # ``joblib.dump`` copies: dill cannot find ``torch.optim.adamw`` as an
-        # attribute of ``torch.optim``, pickles the class by value and fails.
-        return {
-            key: _ClassReference.of(value) if isinstance(value, type) else value
-            for key, value in state.items()
-        }
-
-    def __setstate__(self, state):
-        state = {
-            key: value.resolve() if isinstance(value, _ClassReference) else value
-            for key, value in state.items()
-        }
-        auto = state.get("device") == "auto"
-        if auto:  # skorch maps the saved tensors to state["device"]
-            state["device"] = "cuda" if torch.cuda.is_available() else "cpu"
-        super().__setstate__(state)
-        if auto:
-            self.device = "auto"
-
-    # ------------------------------------------------------------ initialization
+    # ------------------------------------------------------------ parameters
     def _check_params(self) -> None:
+        """Validate every parameter (in ``fit``, ``partial_fit`` and ``initialize``)."""
         params = {name: getattr(self, name) for name in self._parameter_constraints}
         validate_parameter_constraints(
             self._parameter_constraints, params, type(self).__name__
@@ -383,6 +287,58 @@ class StatementTuner(NeuralNetClassifier):
         if not str(self.model):
             raise ValueError("model is empty; pass a hub id or a local model directory")
 
+    # ------------------------------------------------------------ devices
+    def _torch_device(self) -> torch.device:
+        return resolve_device(self.device)
+
+    @contextlib.contextmanager
+    def _skorch_device(self):
+        """Let skorch's own code see a torch device where ``device="auto"``.
+
+        skorch moves the module and criterion with ``to_device(m,
+        self.device)`` (after ``initialize_module``) and maps loaded tensors to
+        ``self.device``; "auto" is no torch device, and ``get_params`` must
+        keep returning it. No skorch hook takes the device as an argument,
+        so this is the one place where ``device`` is resolved for skorch.
+        """
+        raw = self.__dict__.get("device")
+        self.device = self._torch_device()
+        try:
+            yield
+        finally:
+            self.device = raw
+
+    def initialize(self):
+        self._check_params()
+        with self._skorch_device():
+            return super().initialize()
+
+    def load_params(self, *args, **kwargs):
+        with self._skorch_device():
+            return super().load_params(*args, **kwargs)
+
+    def get_params_for_optimizer(self, prefix, named_parameters):
+        args, kwargs = super().get_params_for_optimizer(prefix, named_parameters)
+        fusable = self.optimizer in (torch.optim.AdamW, torch.optim.Adam)
+        if (
+            fusable
+            and "fused" not in kwargs
+            and "foreach" not in kwargs
+            and self._torch_device().type in ("cpu", "cuda")
+        ):
+            kwargs["fused"] = True
+        return args, kwargs
+
+    # ------------------------------------------------------------ pickling
+    def __getstate__(self):
+        return pickle_state(self, super().__getstate__)
+
+    def __setstate__(self, state):
+        state, device = unpickle_state(state)
+        super().__setstate__(state)
+        self.device = device
+
+    # ------------------------------------------------------------ initialization
     def get_default_callbacks(self):
         callbacks = list(super().get_default_callbacks())
         if self.checkpoint_dir is not None:
@@ -438,53 +394,6 @@ class StatementTuner(NeuralNetClassifier):
         return self
 
     # ------------------------------------------------------------ training
-    def _training_data(self, X, y, example_id=None):
-        """Validate before any model loading or callback sees the data.
-
-        Returns the statements as an object array, or, with ``example_id``, a
-        dict ``{"statement": ..., "example_id": codes}`` that skorch's
-        ``Dataset`` indexes row by row (so the ids follow every split).
-        """
-        if is_dataset(X):
-            if example_id is not None:
-                raise ValueError(
-                    "example_id= goes with X as statements; a torch Dataset carries "
-                    "its own inputs"
-                )
-            return X, y
-        if isinstance(X, dict) and set(X) == {"statement", EXAMPLE_ID}:
-            # what this method returns (skorch's fit calls partial_fit with it)
-            if example_id is not None:
-                raise ValueError("example_id is given twice: in X and as example_id=")
-            X, example_id = X["statement"], X[EXAMPLE_ID]
-        texts = check_statements(X)
-        y = check_binary_targets(y, len(texts))
-        statements = np.asarray(texts, dtype=object)
-        if example_id is None:
-            if self.objective == "listwise":
-                raise ValueError(
-                    "objective='listwise' needs example_id=: the example each statement "
-                    "was built from, so that the candidate statements of one example are "
-                    "compared (build_multitask's example_id column; build statements with "
-                    "balance=False for every label's statement), or use objective='binary'"
-                )
-            return statements, y
-        codes = check_example_ids(example_id, len(texts))
-        if self.objective == "listwise":
-            positives = np.bincount(codes, weights=y, minlength=codes.max() + 1)
-            sizes = np.bincount(codes, minlength=codes.max() + 1)
-            bad = np.flatnonzero((positives != 1) | (sizes < 2))
-            if len(bad):
-                first = np.flatnonzero(codes == bad[0])[:3].tolist()
-                raise ValueError(
-                    f"objective='listwise' needs exactly one true statement and at least "
-                    f"one false one per example; {len(bad)} of {len(sizes)} examples do "
-                    f"not (e.g. the example of statements {first}: "
-                    f"{int(positives[bad[0]])} true of {int(sizes[bad[0]])}). Check that "
-                    "example_id is unique per example, or use objective='binary'"
-                )
-        return {"statement": statements, EXAMPLE_ID: codes}, y
-
     def fit(self, X, y, example_id=None, **fit_params):
         """Statement-tune on ``X`` (statements) and ``y`` (1 = true).
 
@@ -516,28 +425,19 @@ class StatementTuner(NeuralNetClassifier):
             statement, and invalid parameters
             (``sklearn.utils._param_validation.InvalidParameterError``).
         """
-        self._check_objective()
-        X, y = self._training_data(X, y, example_id)
+        self._check_params()
+        X, y = training_data(X, y, example_id, self.objective)
         return super().fit(X, y, **fit_params)
 
     def partial_fit(self, X, y=None, classes=None, example_id=None, **fit_params):
         """Continue statement tuning for ``max_epochs`` on ``X``, ``y`` (see :meth:`fit`)."""
-        self._check_objective()
-        X, y = self._training_data(X, y, example_id)
+        self._check_params()
+        X, y = training_data(X, y, example_id, self.objective)
         return super().partial_fit(X, y, classes=classes, **fit_params)
-
-    def _check_objective(self) -> None:
-        validate_parameter_constraints(
-            {"objective": self._parameter_constraints["objective"]},
-            {"objective": self.objective},
-            type(self).__name__,
-        )
 
     def check_data(self, X, y):
         if not is_dataset(X):
-            self.training_stats_ = {"n_statements": len(y), "n_true": int(np.sum(y))}
-            if isinstance(X, dict):
-                self.training_stats_["n_examples"] = int(len(np.unique(X[EXAMPLE_ID])))
+            self.training_stats_ = training_stats(X, y)
         super().check_data(X, y)
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
@@ -586,7 +486,7 @@ class StatementTuner(NeuralNetClassifier):
         if self.early_stopping is not None and self.train_split is None:
             dataset = self.get_dataset(X, y)
             if isinstance(X, dict):  # whole examples on either side
-                return _group_split(dataset, X[EXAMPLE_ID], self.random_state)
+                return group_split(dataset, X[EXAMPLE_ID], self.random_state)
             return ValidSplit(0.1, stratified=True, random_state=self.random_state)(
                 dataset, y, **fit_params
             )
@@ -596,12 +496,12 @@ class StatementTuner(NeuralNetClassifier):
     def get_dataset(self, X, y=None):
         if is_dataset(X):
             return X
-        if isinstance(X, dict) and EXAMPLE_ID in X:  # validated in fit
+        if isinstance(X, dict) and EXAMPLE_ID in X:  # checked by training_data
             return super().get_dataset(X, y)
-        texts = check_statements(X)
+        X = statement_array(X)
         if y is not None:
-            y = check_binary_targets(y, len(texts))
-        return super().get_dataset(np.asarray(texts, dtype=object), y)
+            y = check_binary_targets(y, len(X))
+        return super().get_dataset(X, y)
 
     def get_iterator(self, dataset, training=False):
         prefix = "iterator_train" if training else "iterator_valid"
@@ -613,46 +513,16 @@ class StatementTuner(NeuralNetClassifier):
         kwargs.setdefault(
             "collate_fn", StatementCollator(self.tokenizer_, self.max_length)
         )
-        ids = example_ids_of(dataset)
-        # training batches keep examples whole; so must validation batches of
-        # the listwise loss (the binary loss validates statement by statement)
-        grouped = ids is not None and (training or self.objective == "listwise")
-        if grouped and "sampler" not in kwargs and "batch_sampler" not in kwargs:
-            shuffle = kwargs.pop("shuffle", training)
-            texts = texts_of(dataset) if (training and self.group_by_length) else None
-            sampler = ExampleBatchSampler(
-                ids,
-                kwargs.pop("batch_size"),
-                lengths=None if texts is None else [len(t) for t in texts],
-                shuffle=shuffle,
-                generator=self.generator_,
-            )
-            if not training and not sampler.contiguous:
-                # skorch's scoring callbacks pair predictions with targets in
-                # dataset order; a pass over scattered examples would not keep it
-                raise ValueError(
-                    "objective='listwise' validates whole examples, so each example's "
-                    "statements must be consecutive in the validation data; split with "
-                    "early_stopping (a group-aware split is made) or a train_split that "
-                    "keeps examples together (e.g. sklearn's GroupShuffleSplit on "
-                    "example_id, statements sorted by example)"
-                )
-            kwargs["batch_sampler"] = sampler
-        elif training and "sampler" not in kwargs and "batch_sampler" not in kwargs:
-            shuffle = kwargs.pop("shuffle", True)
-            texts = texts_of(dataset) if (shuffle and self.group_by_length) else None
-            if texts is not None and len(texts) > kwargs["batch_size"]:
-                from transformers.trainer_pt_utils import LengthGroupedSampler
-
-                # Token counts, as transformers' Trainer groups: characters
-                # padded 11% more tokens on bench_training's statements.
-                lengths = self._token_lengths(texts)
-                kwargs["sampler"] = LengthGroupedSampler(
-                    kwargs["batch_size"], lengths=lengths, generator=self.generator_
-                )
-            elif shuffle:
-                kwargs["shuffle"] = True
-                kwargs["generator"] = self.generator_
+        kwargs = batch_options(
+            dataset,
+            kwargs,
+            training=training,
+            # the listwise loss needs whole examples in validation batches too
+            whole_examples=self.objective == "listwise",
+            group_by_length=self.group_by_length,
+            generator=self.generator_,
+            token_lengths=self._token_lengths,
+        )
         iterator = self.iterator_train if training else self.iterator_valid
         return iterator(dataset, **kwargs)
 
@@ -675,23 +545,12 @@ class StatementTuner(NeuralNetClassifier):
         return logits.float()
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        """The binary loss, plus the listwise loss for ``objective="listwise"``."""
+        """The loss of ``objective`` (see :func:`~sklearn_statement.training.objective_loss`)."""
         y_true = to_tensor(y_true, device=self._torch_device())
-        loss = self.criterion_(y_pred, y_true)
-        if self.objective == "listwise":
-            ids = X.get(EXAMPLE_ID) if isinstance(X, dict) else None
-            if ids is None:
-                raise ValueError(
-                    "objective='listwise' got a batch without example ids; pass "
-                    "example_id= to fit"
-                )
-            true_logits = y_pred[:, 1] - y_pred[:, 0]
-            listwise = listwise_loss(true_logits, y_true, ids.to(y_true.device))
-            if training:  # the two terms, for the history (train_loss is their sum)
-                self.history.record_batch("binary_loss", float(loss.detach()))
-                self.history.record_batch("listwise_loss", float(listwise.detach()))
-            loss = loss + listwise
-        return loss
+        ids = X.get(EXAMPLE_ID) if isinstance(X, dict) else None
+        record = self.history.record_batch if training else None
+        binary = self.criterion_(y_pred, y_true)
+        return objective_loss(self.objective, binary, y_pred, y_true, ids, record)
 
     # ------------------------------------------------------------ persistence
     def save_pretrained(
@@ -702,14 +561,16 @@ class StatementTuner(NeuralNetClassifier):
         overwrite: bool = False,
         scores: dict[str, Any] | None = None,
         templates: Sequence[Any] | None = None,
+        trained_families: Sequence[str] | None = None,
     ) -> Path:
         """Save the statement model so that plain transformers can load it.
 
         Writes ``config.json`` + ``model.safetensors`` (or, for peft models,
         ``adapter_config.json`` + ``adapter_model.safetensors`` naming the
         base model), the tokenizer, ``statement_tuner.json`` (parameters,
-        training statistics, history, scores), ``templates.json`` (when
-        ``templates`` are given) and a model card ``README.md``.
+        training statistics and task families, history, scores),
+        ``templates.json`` (when ``templates`` are given) and a model card
+        ``README.md``.
 
         Parameters
         ----------
@@ -724,6 +585,11 @@ class StatementTuner(NeuralNetClassifier):
             Measured scores to list in the model card (name -> value).
         templates : sequence of Template, optional
             The templates that built the training statements.
+        trained_families : sequence of str, optional
+            The task families of the training statements (``build_multitask``'s
+            ``family`` column; default: the families of ``templates``).
+            :func:`~sklearn_statement.evaluate_zero_shot` reads them to say
+            which evaluated tasks were unseen in training.
 
         Returns
         -------
@@ -749,6 +615,7 @@ class StatementTuner(NeuralNetClassifier):
             overwrite=overwrite,
             scores=scores,
             templates=templates,
+            trained_families=trained_families,
         )
 
     def export(

@@ -310,7 +310,7 @@ def test_predict_empty_cell_names_its_row(model_dir, tmp_path, capsys):
 
 
 def test_predict_progress_bar_on_long_inputs(model_dir, tmp_path, capsys, monkeypatch):
-    from sklearn_statement.cli import _main as _cli
+    from sklearn_statement.cli import _predict as _cli
 
     src = _write(tmp_path / "in.csv", "csv")
     argv = _topic(model_dir, "--input", str(src), "--text-column", "body")
@@ -349,12 +349,13 @@ def test_missing_model_path_is_named(tmp_path, capsys):
         assert "'/nonexistent' does not exist" in err and "Repo id" not in err
 
 
-def test_evaluate_offline_without_data_dir_fails_fast(model_dir, capsys, monkeypatch):
+def test_evaluate_on_an_unreachable_hub_fails_fast(model_dir, capsys, monkeypatch):
     import time
 
     start = time.perf_counter()
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    assert main(["evaluate", "--model", model_dir, "--tasks", "sib200"]) == 2
+    hub = ["evaluate", "--model", model_dir, "--tasks", "sib200", "--data-dir", "hub"]
+    assert main(hub) == 2
     err = capsys.readouterr().err
     assert "--data-dir" in err and "HF_HUB_OFFLINE" in err and err.count("\n") == 1
     # no offline flag, but no network either: one connection probe, then the same line
@@ -366,7 +367,7 @@ def test_evaluate_offline_without_data_dir_fails_fast(model_dir, capsys, monkeyp
     monkeypatch.delenv("HF_HUB_OFFLINE")
     monkeypatch.delenv("HF_DATASETS_OFFLINE", raising=False)
     monkeypatch.setattr(socket, "create_connection", unreachable)
-    assert main(["evaluate", "--model", model_dir, "--tasks", "sib200"]) == 2
+    assert main(hub) == 2
     err = capsys.readouterr().err
     assert "not reachable (Network is unreachable)" in err and "--data-dir" in err
     assert time.perf_counter() - start < 5
@@ -375,7 +376,9 @@ def test_evaluate_offline_without_data_dir_fails_fast(model_dir, capsys, monkeyp
 def test_evaluate_refuses_existing_outputs_before_running(
     model_dir, sample_dir, tmp_path, capsys, monkeypatch
 ):
-    from sklearn_statement import evaluation as _evaluate
+    from sklearn_statement import (
+        evaluation as _evaluate,
+    )  # the handler imports it from there
 
     def never(*args, **kwargs):
         raise AssertionError("evaluate_zero_shot ran although the output exists")
@@ -504,6 +507,36 @@ def test_tune_keeps_each_examples_statements_together(
     assert not (tmp_path / "m2" / "config.json").exists()
 
 
+def test_evaluate_reads_the_bundled_sample_by_default(
+    fitted_tiny_tuner, tmp_path, capsys
+):
+    """One default data source (the bundled sample) for every sub-command; the
+    unseen-family column comes from the families the saved model records."""
+    families = str(
+        fitted_tiny_tuner.save_pretrained(tmp_path / "f", trained_families=["topic"])
+    )
+    unknown = str(fitted_tiny_tuner.save_pretrained(tmp_path / "u"))
+    base = ["evaluate", "--tasks", "sib200", "xnli", "--languages", "en"]
+    base += ["--max-samples", "6", "--device", "cpu"]
+    assert main([*base, "--model", families]) == 0  # HF_HUB_OFFLINE=1 in tests
+    table = capsys.readouterr().out.splitlines()
+    rows = {line.split("|")[1].strip(): line for line in table if line.startswith("| ")}
+    assert rows["sib200"].rstrip(" |").endswith("no")  # topic: seen in training
+    assert rows["xnli"].rstrip(" |").endswith("yes")  # nli: unseen
+    assert main([*base, "--model", unknown]) == 0
+    out = capsys.readouterr().out
+    assert "| ?" in out and "training task families are unknown" in out
+
+
+def test_every_sub_command_describes_itself():
+    from sklearn_statement.cli import build_parser
+
+    parser = build_parser()
+    subs = next(a for a in parser._actions if a.dest == "command").choices
+    for name, sub in subs.items():
+        assert sub.description and len(sub.description) > 60, name
+
+
 # ---------------------------------------------------------------- shared options, --version
 def test_shared_options_are_declared_once_with_defaults(capsys):
     from sklearn_statement import __version__
@@ -519,7 +552,7 @@ def test_shared_options_are_declared_once_with_defaults(capsys):
         "--precision": ("demo", "tune", "evaluate", "predict"),
         "--seed": ("demo", "tune", "evaluate", "build"),
         "--overwrite": ("demo", "tune", "evaluate", "predict", "build"),
-        "--data-dir": ("demo", "tune", "evaluate", "build"),
+        "--data-dir": ("demo", "tune", "evaluate", "build", "export"),
     }
     for option, commands in shared.items():
         helps = set()
@@ -527,7 +560,7 @@ def test_shared_options_are_declared_once_with_defaults(capsys):
             (action,) = [a for a in subs[name]._actions if option in a.option_strings]
             assert action.help, (name, option)
             helps.add(action.help)
-        # one declaration: the same help everywhere (--data-dir: the demo's own default)
-        assert len(helps) <= (2 if option == "--data-dir" else 1), option
+        # one declaration: the same help everywhere (one default data source too)
+        assert len(helps) == 1, option
     text = subs["tune"].format_help()
     assert "(default: auto)" in text and "(default: 128)" in text

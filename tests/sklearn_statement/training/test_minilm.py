@@ -1,5 +1,7 @@
 """One short test on the real pretrained MiniLM (the demo extra) and real data."""
 
+import pickle
+
 import numpy as np
 
 from datasets_builders import build_statements, load_task
@@ -27,6 +29,9 @@ def test_minilm_tunes_on_real_statements_and_classifies_zero_shot(
     assert losses[-1] < 0.5 * losses[0]  # the real encoder learns the statements
     acc = (tuner.predict(X) == y).mean()
     assert acc >= 0.9, acc
+    # a pickle holds the 22.7M weights once (it held the AdamW moments too: 2x)
+    weights = sum(p.numel() * p.element_size() for p in tuner.module_.parameters())
+    assert len(pickle.dumps(tuner)) < 1.05 * weights
 
     sib = load_task("sib200", language="de", split="test", data_dir=sample_dir).select(
         range(20)

@@ -11,6 +11,7 @@ from sklearn_statement.training import (
     check_example_ids,
     listwise_loss,
 )
+from sklearn_statement.training._data import training_data
 
 # two examples of a 2-label task and one of a 3-label task: one true statement each
 X = [
@@ -159,7 +160,7 @@ def test_scattered_validation_examples_are_refused(tiny_models):
 
 def test_example_batches_keep_examples_whole(tiny_models):
     tuner = make(tiny_models["bert"], batch_size=4).fit(X, Y, example_id=IDS)
-    dataset = tuner.get_dataset(*tuner._training_data(X, Y, IDS))
+    dataset = tuner.get_dataset(*training_data(X, Y, IDS, tuner.objective))
     codes = check_example_ids(IDS, len(IDS)).tolist()
     seen = []
     for xb, yb in tuner.get_iterator(dataset, training=True):

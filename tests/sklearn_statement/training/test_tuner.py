@@ -259,6 +259,28 @@ def test_pickle_roundtrip(fitted_tiny_tuner, toy):
     assert clone.device == "cpu"
 
 
+def param_bytes(module) -> int:
+    return sum(p.numel() * p.element_size() for p in module.parameters())
+
+
+def test_a_pickled_tuner_holds_its_weights_once(fitted_tiny_tuner, toy):
+    """Not the optimizer's moments too (AdamW keeps two per weight: 3x in all)."""
+    import pickle
+
+    assert fitted_tiny_tuner.optimizer_.state  # the fitted tuner has its moments
+    data = pickle.dumps(fitted_tiny_tuner)
+    weights = param_bytes(fitted_tiny_tuner.module_)
+    tokenizer = len(pickle.dumps(fitted_tiny_tuner.tokenizer_))
+    # close to 1x: the constant is pickle framing (41 tensors) and small attributes
+    assert len(data) <= 1.05 * weights + tokenizer + 64_000, (len(data), weights)
+    loaded = pickle.loads(data)
+    assert not loaded.optimizer_.state  # new moments when training goes on
+    assert fitted_tiny_tuner.optimizer_.state  # the original keeps its own
+    assert isinstance(loaded.optimizer_, type(fitted_tiny_tuner.optimizer_))
+    loaded.partial_fit(toy.X, toy.y)
+    assert len(loaded.history_) == len(fitted_tiny_tuner.history_) + 1
+
+
 def test_lora_targets_per_architecture(tiny_models, toy):
     for arch, targets in (
         ("bert", {"query", "value"}),

@@ -1,0 +1,80 @@
+"""The evaluation table: one row per dataset and language, baselines beside."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["UNKNOWN_FAMILIES", "format_table"]
+
+#: The footnote of a table whose "unseen task family" column has a "?".
+UNKNOWN_FAMILIES = (
+    "unseen task family: ? = the model's training task families are unknown "
+    "(pass trained_families= to evaluate_zero_shot, or evaluate a directory saved "
+    "with save_pretrained(trained_families=...), as sklearn-statement tune and demo "
+    "save them)"
+)
+
+
+def format_table(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:
+    """Render evaluation rows as a (markdown) table.
+
+    Columns: dataset, language, n, accuracy with its 95% bootstrap interval
+    (when present), the statement model's accuracy alone (for a hybrid's
+    rows, when they have ``statement_accuracy``), the embedding baseline on
+    the same rows with its interval (when they have ``baseline_accuracy``),
+    majority baseline, macro-F1, and whether the task family was absent
+    from training ("?" when the training families are unknown, explained in
+    a footnote below the table).
+    """
+    with_baseline = any("baseline_accuracy" in r for r in rows)
+    with_alone = any("statement_accuracy" in r for r in rows)
+    head = ["dataset", "language", "n", "accuracy", "95% CI"]
+    if with_alone:
+        head += ["statement model alone"]
+    if with_baseline:
+        head += ["embedding baseline", "baseline 95% CI"]
+    head += ["majority", "macro-F1", "unseen task family"]
+
+    def interval(r: dict[str, Any], prefix: str) -> str:
+        low, high = r.get(f"{prefix}ci_low"), r.get(f"{prefix}ci_high")
+        return "" if low is None else f"{100 * low:.1f}-{100 * high:.1f}"
+
+    body = []
+    for r in rows:
+        cells = [
+            r["dataset"],
+            r["language"],
+            str(r["n"]),
+            f"{100 * r['accuracy']:.1f}",
+            interval(r, ""),
+        ]
+        if with_alone:
+            alone = r.get("statement_accuracy")
+            cells.append("" if alone is None else f"{100 * alone:.1f}")
+        if with_baseline:
+            base = r.get("baseline_accuracy")
+            cells += [
+                "" if base is None else f"{100 * base:.1f}",
+                interval(r, "baseline_"),
+            ]
+        cells += [
+            f"{100 * r['majority']:.1f}",
+            f"{100 * r['macro_f1']:.1f}",
+            {True: "yes", False: "no", None: "?"}[r.get("held_out")],
+        ]
+        body.append(cells)
+    widths = [max([len(h)] + [len(b[i]) for b in body]) for i, h in enumerate(head)]
+
+    def line(cells: list[str]) -> str:
+        if markdown:
+            return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths))
+
+    lines = [line(head)]
+    if markdown:
+        lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    lines += [line(b) for b in body]
+    if any(r.get("held_out") is None for r in rows):
+        lines += ["", UNKNOWN_FAMILIES]
+    return "\n".join(lines)
