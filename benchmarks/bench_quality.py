@@ -107,7 +107,9 @@ def train_statement_model(recipe, model_path, data_dir, seed):
         "families": sorted(set(families)),
         "seconds": round(seconds, 1),
         "binary_loss_by_quarter": [round(float(q.mean()), 4) for q in quarters],
-        "train_loss_by_epoch": [round(float(h["train_loss"]), 4) for h in tuner.history_],
+        "train_loss_by_epoch": [
+            round(float(h["train_loss"]), 4) for h in tuner.history_
+        ],
     }
     return tuner, info
 
@@ -126,7 +128,9 @@ def score_statement_model(tuner, sets, encoder, weight, names):
         gold = np.asarray(ds["label"])
         z = clf.true_logits(ds)
         mixed = z + weight * clf.embedding_.similarities(ds)
-        assert (clf.predict(ds.select(range(8))) == clf.classes_[mixed[:8].argmax(1)]).all()
+        assert (
+            clf.predict(ds.select(range(8))) == clf.classes_[mixed[:8].argmax(1)]
+        ).all()
         plain[name] = clf.classes_[z.argmax(1)] == gold
         hybrid[name] = clf.classes_[mixed.argmax(1)] == gold
     return plain, hybrid
@@ -191,8 +195,11 @@ def train_nli_model(model_path, data_dir, budget, recipe, seed, workdir):
         "pairs": len(order),
         "seconds": round(time.perf_counter() - start, 1),
         "loss_by_quarter": [
-            round(float(q.mean()), 4) for q in np.array_split(np.asarray(losses), min(4, len(losses)))
-        ] if losses else [],
+            round(float(q.mean()), 4)
+            for q in np.array_split(np.asarray(losses), min(4, len(losses)))
+        ]
+        if losses
+        else [],
     }
     return model.eval(), tokenizer, info
 
@@ -204,7 +211,9 @@ def score_nli_model(model, tokenizer, sets, names):
     from sklearn_statement._embedding import label_description
     from template_registry import get_template
 
-    pipe = pipeline("zero-shot-classification", model=model, tokenizer=tokenizer, device=-1)
+    pipe = pipeline(
+        "zero-shot-classification", model=model, tokenizer=tokenizer, device=-1
+    )
     out = {}
     for name in names:
         ds = sets[name]
@@ -213,19 +222,35 @@ def score_nli_model(model, tokenizer, sets, names):
         if name == "pawsx":
             pred = []
             for s1, s2 in zip(ds["sentence1"], ds["sentence2"]):
-                r = pipe(s1, candidate_labels=[s2], hypothesis_template="{}", multi_label=True)
-                pred.append(1 if r["scores"][0] > 0.5 else 0)  # dataset labels: 1 = paraphrase
+                r = pipe(
+                    s1,
+                    candidate_labels=[s2],
+                    hypothesis_template="{}",
+                    multi_label=True,
+                )
+                pred.append(
+                    1 if r["scores"][0] > 0.5 else 0
+                )  # dataset labels: 1 = paraphrase
         elif name == "xwinograd":
             pred = []
             for row in ds:
-                filled = [row["sentence"].replace("_", row[o], 1) for o in ("option1", "option2")]
-                r = pipe(row["sentence"], candidate_labels=filled, hypothesis_template="{}")
+                filled = [
+                    row["sentence"].replace("_", row[o], 1)
+                    for o in ("option1", "option2")
+                ]
+                r = pipe(
+                    row["sentence"], candidate_labels=filled, hypothesis_template="{}"
+                )
                 pred.append(1 if r["labels"][0] == filled[0] else 2)
         else:
             labels = sorted(set(template.labels) | set(gold))
             t = template.with_labels(labels)
             described = {label_description(t, lab): lab for lab in labels}
-            results = pipe(list(ds["text"]), candidate_labels=list(described), hypothesis_template="{}")
+            results = pipe(
+                list(ds["text"]),
+                candidate_labels=list(described),
+                hypothesis_template="{}",
+            )
             pred = [described[r["labels"][0]] for r in results]
         out[name] = np.asarray([p == g for p, g in zip(pred, gold)])
     return out
@@ -239,7 +264,10 @@ def summarize(sets, majority, embedding, nli, plain, hybrid) -> list[dict]:
                "majority": round(100 * majority[name], 1)}  # fmt: skip
         for label, per_seed in (
             ("embedding (a)", [embedding[name]]),
-            ("NLI pipeline (b)", [s[name] for s in nli] if nli and name in nli[0] else None),
+            (
+                "NLI pipeline (b)",
+                [s[name] for s in nli] if nli and name in nli[0] else None,
+            ),
             ("statement-tuned (c)", [s[name] for s in plain]),
             ("hybrid (c+a)", [s[name] for s in hybrid]),
         ):
@@ -279,17 +307,31 @@ def markdown(rows: list[dict]) -> str:
     lines.append("")
     for label, subset in (
         (f"all {len(rows)} sets", rows),
-        ("the sets (b) is scored on (all but XNLI)", [r for r in rows if r["NLI pipeline (b)"]]),
+        (
+            "the sets (b) is scored on (all but XNLI)",
+            [r for r in rows if r["NLI pipeline (b)"]],
+        ),
     ):
-        avg = {c: np.mean([r[c]["mean"] for r in subset]) for c in COLUMNS if all(r[c] for r in subset)}
-        lines.append(f"Average over {label}: " + ", ".join(f"{c} {v:.1f}" for c, v in avg.items()) + ".")
+        avg = {
+            c: np.mean([r[c]["mean"] for r in subset])
+            for c in COLUMNS
+            if all(r[c] for r in subset)
+        }
+        lines.append(
+            f"Average over {label}: "
+            + ", ".join(f"{c} {v:.1f}" for c, v in avg.items())
+            + "."
+        )
     return "\n".join(lines)
 
 
 def averages(rows: list[dict]) -> dict:
     """Mean accuracy per column over all sets and over the sets (b) is scored on."""
     out = {}
-    for key, subset in (("all", rows), ("without_xnli", [r for r in rows if r["NLI pipeline (b)"]])):
+    for key, subset in (
+        ("all", rows),
+        ("without_xnli", [r for r in rows if r["NLI pipeline (b)"]]),
+    ):
         out[key] = {c: round(float(np.mean([r[c]["mean"] for r in subset])), 1)
                     for c in COLUMNS if all(r[c] for r in subset)}  # fmt: skip
     return out
@@ -307,12 +349,31 @@ def plot(rows: list[dict], path: Path) -> None:
     for j, column in enumerate(COLUMNS):
         means = [r[column]["mean"] if r[column] else np.nan for r in rows]
         low = [r[column]["mean"] - r[column]["ci"][0] if r[column] else 0 for r in rows]
-        high = [r[column]["ci"][1] - r[column]["mean"] if r[column] else 0 for r in rows]
-        ax.bar(x + (j - 1.5) * width, means, width, yerr=[low, high], capsize=2, label=column)
-    ax.scatter(x, [r["majority"] for r in rows], marker="_", s=600, color="black", label="majority", zorder=3)
+        high = [
+            r[column]["ci"][1] - r[column]["mean"] if r[column] else 0 for r in rows
+        ]
+        ax.bar(
+            x + (j - 1.5) * width,
+            means,
+            width,
+            yerr=[low, high],
+            capsize=2,
+            label=column,
+        )
+    ax.scatter(
+        x,
+        [r["majority"] for r in rows],
+        marker="_",
+        s=600,
+        color="black",
+        label="majority",
+        zorder=3,
+    )
     ax.set_xticks(x, [f"{r['dataset']}\n({r['kind']})" for r in rows], fontsize=7)
     ax.set_ylabel("accuracy (%)")
-    ax.set_title("Zero-shot accuracy, English, MiniLM-L6 on 2 CPU cores (95% bootstrap CI)")
+    ax.set_title(
+        "Zero-shot accuracy, English, MiniLM-L6 on 2 CPU cores (95% bootstrap CI)"
+    )
     ax.legend(fontsize=7, ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -321,7 +382,9 @@ def plot(rows: list[dict], path: Path) -> None:
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    p.add_argument("--rows", type=int, default=500, help="rows per set (SIB-200 has 204)")
+    p.add_argument(
+        "--rows", type=int, default=500, help="rows per set (SIB-200 has 204)"
+    )
     p.add_argument("--data-dir", type=Path, default=DATA)
     p.add_argument("--quick", action="store_true", help="functional check: tiny sizes")
     p.add_argument("--no-nli", action="store_true", help="skip (b)")
@@ -359,31 +422,56 @@ def main(argv=None) -> None:
     plain, hybrid, nli, training = [], [], [], []
     workdir = Path(tempfile.mkdtemp(prefix="bench_quality_"))
     for seed in args.seeds:
-        tuner_a, info_a = train_statement_model(recipe_a, model_path, args.data_dir, seed)
-        p_a, h_a = score_statement_model(tuner_a, sets, encoder, recipe.embedding_weight, names_a)
-        tuner_b, info_b = train_statement_model(recipe_b, model_path, args.data_dir, seed)
-        p_b, h_b = score_statement_model(tuner_b, sets, encoder, recipe.embedding_weight, ["agnews"])
+        tuner_a, info_a = train_statement_model(
+            recipe_a, model_path, args.data_dir, seed
+        )
+        p_a, h_a = score_statement_model(
+            tuner_a, sets, encoder, recipe.embedding_weight, names_a
+        )
+        tuner_b, info_b = train_statement_model(
+            recipe_b, model_path, args.data_dir, seed
+        )
+        p_b, h_b = score_statement_model(
+            tuner_b, sets, encoder, recipe.embedding_weight, ["agnews"]
+        )
         plain.append({**p_a, **p_b})
         hybrid.append({**h_a, **h_b})
-        record = {"seed": seed, "statement_model": info_a, "statement_model_topic_held_out": info_b}
+        record = {
+            "seed": seed,
+            "statement_model": info_a,
+            "statement_model_topic_held_out": info_b,
+        }
         print(f"seed {seed}: (c)", {k: round(100 * v.mean(), 1) for k, v in plain[-1].items()},
               "(c+a)", {k: round(100 * v.mean(), 1) for k, v in hybrid[-1].items()}, flush=True)  # fmt: skip
         if not args.no_nli:
             model, tok, info_n = train_nli_model(
                 model_path, args.data_dir, info_a["statements"] * recipe.max_epochs, recipe, seed, workdir
             )  # fmt: skip
-            nli.append(score_nli_model(model, tok, sets, [n for n, _, _ in SETS if n != "xnli"]))
+            nli.append(
+                score_nli_model(
+                    model, tok, sets, [n for n, _, _ in SETS if n != "xnli"]
+                )
+            )
             record["nli_model"] = info_n
-            print(f"seed {seed}: (b)", {k: round(100 * v.mean(), 1) for k, v in nli[-1].items()}, flush=True)
+            print(
+                f"seed {seed}: (b)",
+                {k: round(100 * v.mean(), 1) for k, v in nli[-1].items()},
+                flush=True,
+            )
         training.append(record)
     rows = summarize(sets, majority, embedding, nli, plain, hybrid)
     table = markdown(rows)
     print(table)
-    leaves = [t["statement_model"]["binary_loss_by_quarter"][-1] < 0.6 for t in training]
+    leaves = [
+        t["statement_model"]["binary_loss_by_quarter"][-1] < 0.6 for t in training
+    ]
     payload = {
         "environment": info,
         "recipe": asdict(recipe),
-        "held_out": {"statement_model": list(recipe_a.held_out), "agnews_model": list(recipe_b.held_out)},
+        "held_out": {
+            "statement_model": list(recipe_a.held_out),
+            "agnews_model": list(recipe_b.held_out),
+        },
         "seeds": args.seeds,
         "rows": rows,
         "averages": averages(rows),
