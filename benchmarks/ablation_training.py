@@ -1,16 +1,26 @@
 """Training ablation: which StatementTuner settings make zero-shot transfer work.
 
-One configuration per call (change one thing at a time), several seeds; each
-run statement-tunes the offline MiniLM and scores the English quick suite
-next to the untuned MiniLM used as a sentence-embedding classifier on the
-same rows. Every run is appended to ``benchmarks/results/ablation_training.jsonl``;
-``--table`` prints the log as the markdown table in
+One configuration per call (change one thing at a time), several seeds.
+
+``--suite en-quick`` (the 2026-12-02 study): statement-tunes the offline
+MiniLM and scores the English quick suite next to the untuned MiniLM used as a
+sentence-embedding classifier on the same rows; log
+``benchmarks/results/ablation_training.jsonl``, table
 ``benchmarks/results/ablation_training.md``.
+
+``--suite validation`` (the multilingual study, issue 22): statement-tunes
+``--model`` (default: multilingual-e5-small, ``sklearn_statement.offline_model()``)
+and scores the multilingual *validation* suite of ``benchmarks/_study.py``
+(SIB-200 dev in 10 languages, XNLI dev, PAWS-X dev's first half, XCOPA
+validation, XWinograd's first half, TweetEval emotion validation): recipes are
+chosen on these rows only; the test rows are scored once, by
+``bench_quality.py``. Log ``benchmarks/results/ablation_multilingual.jsonl``.
 
 Usage (2 CPU cores: one run at a time)::
 
     python benchmarks/ablation_training.py --name paired-listwise --objective listwise \\
         --no-balance --seeds 0 1 2
+    python benchmarks/ablation_training.py --suite validation --name e5-lr2e-5 --lr 2e-5 --seeds 0
     python benchmarks/ablation_training.py --table
 """
 
@@ -94,6 +104,7 @@ def train_data(args, seed):
     from datasets_builders import build_multitask
 
     kwargs = dict(
+        languages=getattr(args, "languages", None) or ("en",),
         n_per_task=args.n_per_task,
         data_dir=args.data_dir,
         exclude_families=args.exclude,
@@ -185,6 +196,235 @@ def run(args) -> None:
             f.write(json.dumps(record) + "\n")
 
 
+ML_LOG = RESULTS / "ablation_multilingual.jsonl"
+#: Hybrid weights reported for every run (true-logits + w x cosine).
+HYBRID_WEIGHTS = (5.0, 10.0, 20.0)
+
+
+def model_path(name: str) -> str:
+    """``e5`` (the offline multilingual-e5-small), ``minilm``, or a directory."""
+    if name == "e5":
+        from sklearn_statement import offline_model
+
+        return str(offline_model())
+    if name == "minilm":
+        from sklearn_statement.recipes import default_model_path
+
+        return default_model_path()
+    return name
+
+
+def cached_cosine(rows, encoder: str, suite: str, prompt=None):
+    """The untuned encoder's cosine similarities, cached on disk per (encoder, suite)."""
+    import hashlib
+    import pickle
+
+    from _study import cosine_similarities
+
+    key = hashlib.sha1(f"{encoder}|{suite}|{prompt!r}|v1".encode()).hexdigest()[:12]
+    path = Path("/tmp") / f"study_cosine_{key}.pkl"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    sims = cosine_similarities(rows, encoder, prompt=prompt)
+    path.write_bytes(pickle.dumps(sims))
+    return sims
+
+
+def tuner_callbacks(args):
+    """skorch callbacks of a configuration (frozen word embeddings)."""
+    from skorch.callbacks import Freezer
+
+    callbacks = []
+    if args.freeze_embeddings:
+        callbacks.append(("freeze_embeddings", Freezer("*word_embeddings*")))
+    return callbacks
+
+
+def score_run(rows, tuner, sims, args, calibration=None):
+    """Accuracy per row of the statement model alone, the hybrids and the baseline.
+
+    ``calibration``: (rows, cosine similarities) of held-out examples of the
+    training tasks; the hybrid weight chosen on them is logged as
+    ``hybrid_calibrated`` (and the weight under ``calibrated_weight``).
+    """
+    from _study import accuracies, averages, calibrate_weight, combine, true_logits
+
+    z = true_logits(rows, tuner, max_length=256, precision=args.precision)
+    out = {"statement": accuracies(rows, z), "cosine": accuracies(rows, sims)}
+    for w in HYBRID_WEIGHTS:
+        out[f"hybrid{w:g}"] = accuracies(rows, combine(z, sims, w))
+    weight = None
+    if calibration is not None:
+        cal_rows, cal_sims = calibration
+        cal_z = true_logits(cal_rows, tuner, max_length=256, precision=args.precision)
+        weight = calibrate_weight(cal_z, cal_sims, cal_rows)
+        out["hybrid_calibrated"] = accuracies(rows, combine(z, sims, weight))
+    out["majority"] = {row.key: row.majority() for row in rows}
+    return out, {name: averages(acc) for name, acc in out.items()}, weight
+
+
+def run_bi_encoder(args, rows, sims, path, seed):
+    """One bi-encoder run: contrastive statement tuning, then cosine scoring."""
+    import tempfile
+
+    from _study import (
+        accuracies,
+        averages,
+        cosine_similarities,
+        embedding_pairs,
+        tune_bi_encoder,
+    )
+
+    languages = {t: args.languages for t in args.tasks} if args.languages else None
+    triplets = embedding_pairs(
+        args.tasks,
+        n_per_task=args.n_per_task,
+        data_dir=args.data_dir,
+        exclude_families=tuple(args.exclude),
+        languages=languages,
+        random_state=seed,
+    )
+    out = Path(args.save_model or tempfile.mkdtemp(prefix="bi_")) / f"seed{seed}"
+    t0, c0 = time.perf_counter(), time.process_time()
+    tuned, losses = tune_bi_encoder(
+        path,
+        triplets,
+        out,
+        lr=args.lr,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        random_state=seed,
+        freeze_embeddings=args.freeze_embeddings,
+        bf16=args.precision == "bf16",
+    )
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    t1 = time.perf_counter()
+    z = cosine_similarities(rows, str(tuned))
+    per_row = {"statement": accuracies(rows, z), "cosine": accuracies(rows, sims)}
+    per_row["majority"] = {row.key: row.majority() for row in rows}
+    quarters = [
+        round(float(np.mean(q)), 4) for q in np.array_split(np.asarray(losses), 4)
+    ]
+    return (
+        per_row,
+        {k: averages(v) for k, v in per_row.items()},
+        {
+            "statements": len(triplets),
+            "train_seconds": round(seconds, 1),
+            "train_cpu_seconds": round(cpu, 1),
+            "score_seconds": round(time.perf_counter() - t1, 1),
+            "loss_by_quarter": quarters,
+        },
+    )
+
+
+def run_multilingual(args) -> None:
+    import torch
+    from _study import load_suite
+
+    from sklearn_statement import StatementTuner
+
+    torch.set_num_threads(args.threads)
+    path = model_path(args.model)
+    rows = load_suite(args.suite, args.data_dir)
+    sims = cached_cosine(rows, path, args.suite)
+    from _study import calibration_rows
+
+    cal_rows = calibration_rows(
+        [t for t in args.tasks if t not in ("tatoeba", "nusax_mt", "flores")],
+        data_dir=args.data_dir,
+    )
+    cal_rows = [r for r in cal_rows if r.task not in ("stsb",)]  # regression scores
+    calibration = (
+        cal_rows,
+        cached_cosine(cal_rows, path, "calib-" + "-".join(r.task for r in cal_rows)),
+    )
+    for seed in args.seeds:
+        if args.kind == "bi":
+            per_row, means, facts = run_bi_encoder(args, rows, sims, path, seed)
+            log_record(args, seed, per_row, means, facts)
+            continue
+        X, y, ids = train_data(args, seed)
+        if args.statement_prompt:
+            X = [args.statement_prompt + x for x in X]
+        tuner = StatementTuner(
+            path,
+            max_length=args.max_length,
+            batch_size=args.batch_size,
+            max_epochs=args.epochs,
+            lr=args.lr,
+            objective=args.objective,
+            precision=args.precision,
+            random_state=seed,
+            device="cpu",
+            verbose=0,
+            callbacks=tuner_callbacks(args),
+            **({"peft": args.peft} if args.peft else {}),
+        )
+        t0, c0 = time.perf_counter(), time.process_time()
+        tuner.fit(X, y, example_id=None if args.ungrouped else ids)
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+        losses = [b["train_loss"] for epoch in tuner.history_ for b in epoch["batches"]]
+        quarters = [
+            round(float(np.mean(q)), 4) for q in np.array_split(np.asarray(losses), 4)
+        ]
+        t1 = time.perf_counter()
+        per_row, means, weight = score_run(rows, tuner, sims, args, calibration)
+        facts = {
+            "calibrated_weight": weight,
+            "statements": len(X),
+            "train_seconds": round(seconds, 1),
+            "train_cpu_seconds": round(cpu, 1),
+            "score_seconds": round(time.perf_counter() - t1, 1),
+            "loss_by_quarter": quarters,
+        }
+        log_record(args, seed, per_row, means, facts)
+        if args.save_model:
+            tuner.save_pretrained(Path(args.save_model) / f"seed{seed}", overwrite=True)
+
+
+def log_record(args, seed, per_row, means, facts) -> None:
+    """Print a run's summary and append it to the multilingual log."""
+    record = {
+        "name": args.name,
+        "seed": seed,
+        "suite": args.suite,
+        "kind": args.kind,
+        "config": {
+            k: str(v) if isinstance(v, Path) else v
+            for k, v in vars(args).items()
+            if k not in ("seeds", "table", "save_model", "log")
+        },
+        **facts,
+        "means": {k: {t: round(v, 4) for t, v in m.items()} for k, m in means.items()},
+        "rows": {k: {r: round(v, 4) for r, v in a.items()} for k, a in per_row.items()},
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+    }
+    summary = {k: round(100 * m["all rows"], 1) for k, m in means.items()}
+    print(
+        json.dumps(
+            {
+                "name": args.name,
+                "seed": seed,
+                "all rows": summary,
+                "train_s": facts["train_seconds"],
+                "loss": facts["loss_by_quarter"],
+            }
+        ),
+        flush=True,
+    )
+    for k in ("statement", "cosine", "hybrid10", "hybrid_calibrated"):
+        if k in means:
+            print(
+                f"  {k}:",
+                {t: round(100 * v, 1) for t, v in means[k].items()},
+                flush=True,
+            )
+    ML_LOG.parent.mkdir(parents=True, exist_ok=True)
+    with open(ML_LOG, "a", encoding="utf-8") as f:
+        f.write(json.dumps(record) + "\n")
+
+
 def table(log: Path = LOG) -> str:
     """The log as markdown: mean ± sd over seeds per configuration name."""
     records = [
@@ -252,6 +492,27 @@ def main(argv=None) -> None:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--data-dir", type=Path, default=DATA)
+    p.add_argument("--suite", default="en-quick", choices=["en-quick", "validation"])
+    p.add_argument(
+        "--model", default="e5", help="e5, minilm or a directory (--suite validation)"
+    )
+    p.add_argument("--freeze-embeddings", action="store_true")
+    p.add_argument(
+        "--kind",
+        default="cross",
+        choices=["cross", "bi"],
+        help="statement model: cross-encoder (StatementTuner) or bi-encoder",
+    )
+    p.add_argument(
+        "--languages",
+        nargs="*",
+        default=None,
+        help="languages of the training tasks (default en)",
+    )
+    p.add_argument("--peft", default=None, choices=["lora"])
+    p.add_argument(
+        "--statement-prompt", default="", help="text put before every statement"
+    )
     p.add_argument("--table", action="store_true")
     p.add_argument("--log", type=Path, default=LOG, help="the log --table reads")
     p.add_argument("--save-model", default=None, help="keep the tuned models here")
@@ -262,7 +523,10 @@ def main(argv=None) -> None:
     info = environment()
     for key in ("command", "torch", "transformers", "machine", "cpu_count"):
         print(f"  {key}: {info[key]}")
-    run(args)
+    if args.suite == "validation":
+        run_multilingual(args)
+    else:
+        run(args)
 
 
 if __name__ == "__main__":

@@ -22,14 +22,31 @@ from pathlib import Path
 csv.field_size_limit(2**31 - 1)
 
 # languages kept per multilingual set
-XNLI = ["en", "de", "fr", "es", "zh", "ar", "ru", "sw", "hi", "tr"]
+XNLI = [
+    "en",
+    "de",
+    "fr",
+    "es",
+    "zh",
+    "ar",
+    "ru",
+    "sw",
+    "hi",
+    "tr",
+    "bg",
+    "el",
+    "th",
+    "ur",
+    "vi",
+]
 PAWSX = ["en", "de", "es", "fr", "ja", "ko", "zh"]
 XCOPA = ["et", "ht", "id", "it", "qu", "sw", "ta", "th", "tr", "vi", "zh"]
 XWINOGRAD = ["en", "fr", "jp", "pt", "ru", "zh"]
 SIB200 = [
     "eng_Latn", "deu_Latn", "fra_Latn", "spa_Latn", "ita_Latn", "por_Latn", "nld_Latn", "zho_Hans", "jpn_Jpan",
     "kor_Hang", "arb_Arab", "rus_Cyrl", "swh_Latn", "hin_Deva", "tur_Latn", "ind_Latn", "vie_Latn", "yor_Latn",
-    "est_Latn", "tha_Thai",
+    "est_Latn", "tha_Thai", "amh_Ethi", "tam_Taml", "tel_Telu", "heb_Hebr", "ell_Grek", "pes_Arab", "hau_Latn",
+    "zul_Latn",
 ]  # fmt: skip
 TATOEBA = ["deu", "fra", "spa", "ita", "por", "nld", "cmn", "jpn", "kor", "ara", "rus", "swh", "hin", "tur", "ind",
            "vie", "est", "tha"]  # fmt: skip

@@ -39,10 +39,17 @@ def load_sentence_encoder(model: Any, device: Any = "auto") -> Any:
         return st.SentenceTransformer(str(model), device=str(resolve_device(device)))
 
 
-def encode_sentences(encoder: Any, texts: Sequence[str], batch_size: int) -> np.ndarray:
-    """Unit-length embeddings of ``texts``, shape (len(texts), dim), float32."""
+def encode_sentences(
+    encoder: Any, texts: Sequence[str], batch_size: int, *, prompt: str | None = None
+) -> np.ndarray:
+    """Unit-length embeddings of ``texts``, shape (len(texts), dim), float32.
+
+    ``prompt`` goes before every text; None: the encoder's default prompt
+    (sentence-transformers' ``default_prompt_name``), if it has one.
+    """
     return encoder.encode(
         list(texts),
+        prompt=prompt,
         batch_size=batch_size,
         convert_to_numpy=True,
         normalize_embeddings=True,

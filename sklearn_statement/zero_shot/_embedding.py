@@ -128,6 +128,15 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         Cosine similarities are multiplied by ``scale`` before the softmax of
         ``predict_proba`` (the scale of sentence-transformers'
         ``MultipleNegativesRankingLoss``); it does not change ``predict``.
+    prompt : str or None, default=None
+        Text put before every input and label description before they are
+        embedded. None: the encoder's own default prompt, if its
+        sentence-transformers configuration names one
+        (``config_sentence_transformers.json``'s ``default_prompt_name``;
+        multilingual-e5 models built by :func:`sklearn_statement.offline_model`
+        use ``"query: "``, the prompt their authors prescribe for symmetric
+        tasks, Wang et al., 2024, arXiv 2402.05672); ``""``: no prompt, even
+        if the encoder has a default one.
     batch_size : int, default=64
     device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
 
@@ -163,6 +172,7 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         "labels": ["array-like", None],
         "hypothesis": [str, None],
         "scale": [Interval(Real, 0, None, closed="neither")],
+        "prompt": [str, None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "device": "no_validation",
     }
@@ -176,6 +186,7 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         labels: Sequence[Any] | None = None,
         hypothesis: str | None = None,
         scale: float = 20.0,
+        prompt: str | None = None,
         batch_size: int = 64,
         device: str = "auto",
     ) -> None:
@@ -185,6 +196,7 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         self.labels = labels
         self.hypothesis = hypothesis
         self.scale = scale
+        self.prompt = prompt
         self.batch_size = batch_size
         self.device = device
 
@@ -268,6 +280,10 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
         limit = getattr(self.encoder_, "max_seq_length", None)
         if tokenizer is None or not limit:
             return texts
+        prompt = self.prompt_text()
+        if prompt:  # the prompt's tokens count against the encoder's limit too
+            limit -= len(tokenizer(prompt, add_special_tokens=False)["input_ids"])
+
         # a token covers at least one byte (plus a few special tokens), so
         # only texts of more bytes than the limit can be too long: the others
         # are not tokenized twice
@@ -286,10 +302,31 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
                 out[i] = tokenizer.decode(kept, skip_special_tokens=True)
         return out
 
+    def prompt_text(self) -> str:
+        """The prompt put before every text: ``prompt``, else the encoder's default.
+
+        Returns
+        -------
+        str
+            ``""`` when there is none.
+        """
+        check_is_fitted(self, "encoder_")
+        if self.prompt is not None:
+            return self.prompt
+        name = getattr(self.encoder_, "default_prompt_name", None)
+        return (
+            (getattr(self.encoder_, "prompts", None) or {}).get(name, "")
+            if name
+            else ""
+        )
+
     def _embed(self, texts: list[str]) -> np.ndarray:
         unique = list(dict.fromkeys(texts))
         vectors = encode_sentences(
-            self.encoder_, self._fit_to_encoder(unique), self.batch_size
+            self.encoder_,
+            self._fit_to_encoder(unique),
+            self.batch_size,
+            prompt=self.prompt,
         )
         index = {t: i for i, t in enumerate(unique)}
         return vectors[[index[t] for t in texts]].astype(np.float64)

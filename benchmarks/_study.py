@@ -1,0 +1,357 @@
+"""The multilingual recipe study: evaluation suites and scoring shared by the benchmarks.
+
+Two suites over the same datasets, with disjoint rows:
+
+- ``validation``: what recipes are chosen on (SIB-200 dev, XNLI dev, PAWS-X
+  dev's first half, XCOPA validation, XWinograd's first half, TweetEval emotion
+  validation);
+- ``test``: scored once, for the final table (SIB-200 test, XNLI test,
+  PAWS-X dev's second half (the labelled PAWS-X test exists for de and zh
+  only), XCOPA test, XWinograd's second half, TweetEval emotion test).
+
+PAWS-X and XWinograd have one labelled split per language here, so their rows
+are cut in two halves by a fixed permutation (``random_state=0``): selection
+never sees a final row.
+
+Every row is scored by the untuned encoder's cosine similarity (with its
+prompt: e5's ``"query: "``), by the statement model's true-logits and by
+their sum (the hybrid); accuracies per (dataset, language) with their
+majority class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+#: SIB-200 languages of the final table: high- and low-resource, 11 scripts.
+SIB_TEST_LANGUAGES = (
+    "en de fr es ru zh ja ar hi tr vi id sw yo am ta te th ko fa ha zu he el"
+).split()
+#: A smaller spread for selection (each language's dev set has 99 rows).
+SIB_VALIDATION_LANGUAGES = "en de ru zh ar hi sw yo ta tr".split()
+XNLI_LANGUAGES = "ar bg de el en es fr hi ru sw th tr ur vi zh".split()
+PAWSX_LANGUAGES = "de en es fr ja ko zh".split()
+XCOPA_LANGUAGES = "et ht id it qu sw ta th tr vi zh".split()
+XWINOGRAD_LANGUAGES = "en fr pt ru ja".split()
+
+#: Families never trained on (the evaluated task families of the paper, plus emotion).
+UNSEEN_FAMILIES = ("nli", "copa", "winograd", "emotion")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One dataset of a suite: its split, languages and rows per language."""
+
+    task: str
+    split: str
+    languages: tuple[str, ...]
+    rows: int | None = None  # at most this many rows per language (fixed sample)
+    half: int | None = None  # 0 / 1: that half of a single labelled split
+
+
+SUITES: dict[str, tuple[Part, ...]] = {
+    "validation": (
+        Part("sib200", "validation", tuple(SIB_VALIDATION_LANGUAGES)),
+        Part("xnli", "validation", tuple("en de zh ar sw hi".split()), rows=200),
+        Part("pawsx", "validation", tuple("en de zh ja".split()), rows=200, half=0),
+        Part("xcopa", "validation", tuple("it id tr zh sw".split())),
+        Part("xwinograd", "test", ("en", "fr", "ru"), rows=150, half=0),
+        Part("tweeteval_emotion", "validation", ("en",), rows=300),
+    ),
+    "test": (
+        Part("sib200", "test", tuple(SIB_TEST_LANGUAGES)),
+        Part("xnli", "test", tuple(XNLI_LANGUAGES), rows=300),
+        Part("pawsx", "validation", tuple(PAWSX_LANGUAGES), rows=300, half=1),
+        Part("xcopa", "test", tuple(XCOPA_LANGUAGES), rows=300),
+        Part("xwinograd", "test", tuple(XWINOGRAD_LANGUAGES), rows=300, half=1),
+        Part("tweeteval_emotion", "test", ("en",), rows=500),
+    ),
+}
+
+
+@dataclass
+class Row:
+    """The examples of one (dataset, language) of a suite."""
+
+    task: str
+    language: str
+    data: Any  # datasets.Dataset
+
+    @property
+    def key(self) -> str:
+        return f"{self.task}/{self.language}"
+
+    @property
+    def gold(self) -> np.ndarray:
+        return np.asarray(self.data["label"])
+
+    def majority(self) -> float:
+        _, counts = np.unique(self.gold, return_counts=True)
+        return float(counts.max() / counts.sum())
+
+
+def _select(ds: Any, part: Part) -> Any:
+    n = len(ds)
+    order = np.random.default_rng(0).permutation(n)
+    if part.half is not None:
+        order = order[: n // 2] if part.half == 0 else order[n // 2 :]
+    if part.rows is not None:
+        order = order[: part.rows]
+    return ds.select(sorted(order.tolist()))
+
+
+def load_suite(
+    name: str, data_dir: Path = DATA, only: tuple[str, ...] = ()
+) -> list[Row]:
+    """The rows of suite ``name`` (``only``: a subset of its dataset names)."""
+    from datasets_builders import load_task
+
+    rows = []
+    for part in SUITES[name]:
+        if only and part.task not in only:
+            continue
+        for lang in part.languages:
+            ds = load_task(
+                part.task, language=lang, split=part.split, data_dir=data_dir
+            )
+            rows.append(Row(part.task, lang, _select(ds, part)))
+    return rows
+
+
+def cosine_similarities(rows: list[Row], encoder: Any, **kw: Any) -> dict[str, Any]:
+    """The untuned encoder's cosine similarities per row, columns in ``classes_`` order."""
+    from sentence_transformers import SentenceTransformer
+
+    from sklearn_statement import EmbeddingZeroShotClassifier
+
+    if not isinstance(encoder, SentenceTransformer):  # load once for all rows
+        encoder = SentenceTransformer(str(encoder), device="cpu")
+    out = {}
+    for row in rows:
+        clf = EmbeddingZeroShotClassifier(
+            encoder, template=row.task, language=row.language, **kw
+        ).fit(row.data)
+        out[row.key] = (clf.classes_, clf.similarities(row.data))
+    return out
+
+
+def true_logits(rows: list[Row], model: Any, **kw: Any) -> dict[str, Any]:
+    """The statement model's true-logits per row, columns in ``classes_`` order."""
+    from sklearn_statement import ZeroShotStatementClassifier
+
+    out = {}
+    for row in rows:
+        clf = ZeroShotStatementClassifier(
+            model, template=row.task, language=row.language, **kw
+        ).fit(row.data)
+        out[row.key] = (clf.classes_, clf.true_logits(row.data))
+    return out
+
+
+def accuracies(rows: list[Row], scores: dict[str, Any]) -> dict[str, float]:
+    """Accuracy per row key of the argmax of ``scores``."""
+    out = {}
+    for row in rows:
+        classes, s = scores[row.key]
+        out[row.key] = float((classes[np.argmax(s, axis=1)] == row.gold).mean())
+    return out
+
+
+def combine(a: dict[str, Any], b: dict[str, Any], weight: float) -> dict[str, Any]:
+    """``a + weight * b`` per row (same classes_ order)."""
+    out = {}
+    for key, (classes, s) in a.items():
+        classes_b, t = b[key]
+        assert list(classes) == list(classes_b), key
+        out[key] = (classes, s + weight * t)
+    return out
+
+
+def averages(acc: dict[str, float]) -> dict[str, float]:
+    """Mean accuracy per dataset and over all (dataset, language) rows."""
+    by_task: dict[str, list[float]] = {}
+    for key, value in acc.items():
+        by_task.setdefault(key.split("/")[0], []).append(value)
+    out = {task: float(np.mean(v)) for task, v in by_task.items()}
+    out["all rows"] = float(np.mean(list(acc.values())))
+    out["dataset mean"] = float(np.mean([out[t] for t in by_task]))
+    return out
+
+
+# --------------------------------------------------------------------------- bi-encoder
+def embedding_pairs(
+    tasks: list[str],
+    *,
+    n_per_task: int,
+    data_dir: Path = DATA,
+    exclude_families: tuple[str, ...] = (),
+    languages: dict[str, list[str]] | None = None,
+    random_state: int = 0,
+) -> list[tuple[str, str, str]]:
+    """(input, true label's description, a false label's description) triplets.
+
+    The texts are the ones :class:`~sklearn_statement.EmbeddingZeroShotClassifier`
+    compares at prediction time: for one-field templates the input and each
+    label's description (its statement with the input left out); for
+    templates of several fields the fields joined by spaces and each label's
+    full statement. One random false label per example (the paired recipe).
+    """
+    from datasets_builders import load_task
+    from sklearn_statement.zero_shot import label_description
+    from template_registry import dataset_info, get_template, render_statements
+
+    rng = np.random.default_rng(random_state)
+    out = []
+    for task in tasks:
+        if dataset_info(task)["family"] in exclude_families:
+            continue
+        for lang in (languages or {}).get(task, ["en"]):
+            ds = None
+            for split in ("train", "validation", "test"):
+                try:
+                    ds = load_task(task, language=lang, split=split, data_dir=data_dir)
+                    break
+                except (ValueError, FileNotFoundError):
+                    continue
+            if ds is None:
+                continue
+            template = get_template(task, language=lang)
+            labels = list(template.labels)
+            picks = rng.permutation(len(ds))[:n_per_task]
+            examples = [ds[int(i)] for i in picks]
+            if len(template.fields) == 1:
+                described = {lab: label_description(template, lab) for lab in labels}
+            rendered, _ = render_statements(template, examples)
+            for ex, statements in zip(examples, rendered):
+                gold = ex["label"]
+                if gold not in labels:
+                    continue
+                false = [lab for lab in labels if lab != gold]
+                wrong = false[int(rng.integers(len(false)))]
+                if len(template.fields) == 1:
+                    anchor = str(ex[template.fields[0]])
+                    out.append((anchor, described[gold], described[wrong]))
+                else:
+                    anchor = " ".join(str(ex[f]) for f in template.fields)
+                    out.append((anchor, statements[gold], statements[wrong]))
+    order = rng.permutation(len(out))
+    return [out[i] for i in order]
+
+
+def tune_bi_encoder(
+    encoder: str,
+    triplets: list[tuple[str, str, str]],
+    output: Path,
+    *,
+    lr: float = 2e-5,
+    epochs: int = 1,
+    batch_size: int = 32,
+    scale: float = 20.0,
+    random_state: int = 0,
+    freeze_embeddings: bool = True,
+    bf16: bool = False,
+) -> Path:
+    """Contrastive statement tuning of a sentence encoder (sentence-transformers' trainer).
+
+    MultipleNegativesRankingLoss (scale 20, the hybrid's weight) over
+    (input, true statement, false statement) triplets: each input's true
+    label description against its false one and every other description in
+    the batch. The encoder's prompts (e5: ``"query: "``) apply to every text
+    as at prediction time.
+    """
+    import datasets
+    from sentence_transformers import (
+        SentenceTransformer,
+        SentenceTransformerTrainer,
+        SentenceTransformerTrainingArguments,
+    )
+    from sentence_transformers.sentence_transformer.losses import (
+        MultipleNegativesRankingLoss,
+    )
+
+    model = SentenceTransformer(encoder, device="cpu")
+    prompt = model.prompts.get(model.default_prompt_name or "", "")
+    if freeze_embeddings:
+        for name, param in model.named_parameters():
+            if "word_embeddings" in name:
+                param.requires_grad_(False)
+    data = datasets.Dataset.from_dict(
+        {
+            "anchor": [a for a, _, _ in triplets],
+            "positive": [p for _, p, _ in triplets],
+            "negative": [n for _, _, n in triplets],
+        }
+    )
+    args = SentenceTransformerTrainingArguments(
+        output_dir=str(output / "trainer"),
+        num_train_epochs=epochs,
+        per_device_train_batch_size=batch_size,
+        learning_rate=lr,
+        warmup_ratio=0.1,
+        seed=random_state,
+        bf16=bf16,
+        use_cpu=True,
+        logging_steps=20,
+        save_strategy="no",
+        report_to="none",
+        prompts=prompt or None,
+        batch_sampler="no_duplicates",
+        dataloader_drop_last=False,
+    )
+    trainer = SentenceTransformerTrainer(
+        model=model,
+        args=args,
+        train_dataset=data,
+        loss=MultipleNegativesRankingLoss(model, scale=scale),
+    )
+    trainer.train()
+    model.save(str(output / "model"))
+    losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
+    return output / "model", losses
+
+
+# --------------------------------------------------------------------------- hybrid weight
+#: Candidate weights of the cosine similarity in the hybrid score.
+WEIGHT_GRID = (0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 40.0, 80.0)
+
+
+def calibration_rows(
+    tasks: list[str], *, rows: int = 200, data_dir: Path = DATA, random_state: int = 0
+) -> list[Row]:
+    """Held-out examples of the *training* tasks (their validation split, else test).
+
+    The hybrid weight is chosen on these: data of the families the model was
+    trained on, never the evaluated tasks.
+    """
+    from datasets_builders import load_task
+
+    out = []
+    for task in tasks:
+        ds = None
+        for split in ("validation", "test"):
+            try:
+                ds = load_task(task, split=split, data_dir=data_dir)
+                break
+            except (ValueError, FileNotFoundError):
+                continue
+        if ds is None:
+            continue
+        order = np.random.default_rng(random_state).permutation(len(ds))[:rows]
+        out.append(Row(task, "en", ds.select(sorted(order.tolist()))))
+    return out
+
+
+def calibrate_weight(z: dict[str, Any], sims: dict[str, Any], rows: list[Row]) -> float:
+    """The grid weight whose hybrid is most accurate on ``rows`` (mean over tasks)."""
+    best, best_acc = 0.0, -1.0
+    for w in WEIGHT_GRID:
+        acc = float(np.mean(list(accuracies(rows, combine(z, sims, w)).values())))
+        if acc > best_acc + 1e-9:
+            best, best_acc = w, acc
+    return best
