@@ -24,6 +24,7 @@ __all__ = [
     "length_batches",
     "mean_pooled",
     "pad_batch",
+    "release_output_hooks",
 ]
 
 
@@ -178,17 +179,41 @@ def mean_pooled(
             ids, mask = batch["input_ids"].numpy(), batch["attention_mask"].numpy()
             return pool(np.asarray(model.hidden_states(ids, mask)), mask)
 
-    return _run_sorted(
-        model,
-        input_ids,
-        forward,
-        pad_id=pad_id,
-        batch_size=batch_size,
-        device=device,
-        dtype=dtype,
-        progress=False,
-        desc="embedding",
-    ).astype(np.float32, copy=False)
+    try:
+        out = _run_sorted(
+            model,
+            input_ids,
+            forward,
+            pad_id=pad_id,
+            batch_size=batch_size,
+            device=device,
+            dtype=dtype,
+            progress=False,
+            desc="embedding",
+        )
+    finally:
+        if isinstance(model, torch.nn.Module):
+            release_output_hooks(model)
+    return out.astype(np.float32, copy=False)
+
+
+def release_output_hooks(model: torch.nn.Module) -> None:
+    """Remove the hooks transformers leaves on a model asked for hidden states.
+
+    transformers 5 installs forward hooks (local functions) on a model's layers
+    the first time ``output_hidden_states=True`` is passed, and keeps them: the
+    model (and a tuner or classifier holding it) then fails to pickle
+    ("Can't pickle local object ... output_capturing_hook"). They are removed
+    here, after each embedding pass; transformers installs them again when
+    hidden states are next asked for.
+    """
+    for module in model.modules():
+        hooks = getattr(module, "_forward_hooks", None) or {}
+        for key, hook in list(hooks.items()):
+            if "output_capturing_hook" in getattr(hook, "__qualname__", ""):
+                del hooks[key]
+        if module.__dict__.get("_output_capturing_hooks_installed"):
+            del module.__dict__["_output_capturing_hooks_installed"]
 
 
 def _run_sorted(

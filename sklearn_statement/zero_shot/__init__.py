@@ -5,13 +5,16 @@
   (:class:`Shortlist`, ``_shortlist``);
 - :class:`EmbeddingZeroShotClassifier`: the sentence-embedding baseline on
   the same templates (``_embedding``);
-- candidate labels and ``classes_`` (``_labels``), the templates to score
-  with (:func:`scoring_templates`, ``_templates``), true-logits to
+- what they share: candidate labels and ``classes_`` (``_labels``), the
+  templates to score with (:func:`scoring_templates`, ``_templates``), a
+  label's description, the one rule of the embedding baseline, the hybrid and
+  shortlists (:func:`label_description`, ``_descriptions``), true-logits to
   probabilities (``_probabilities``).
 """
 
 from ._classifier import ZeroShotStatementClassifier
-from ._embedding import EmbeddingZeroShotClassifier, label_description
+from ._descriptions import label_description, label_descriptions
+from ._embedding import EmbeddingZeroShotClassifier
 from ._shortlist import Shortlist
 from ._templates import scoring_templates
 
@@ -20,5 +23,6 @@ __all__ = [
     "Shortlist",
     "ZeroShotStatementClassifier",
     "label_description",
+    "label_descriptions",
     "scoring_templates",
 ]

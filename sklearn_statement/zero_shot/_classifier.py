@@ -14,25 +14,17 @@ from sklearn.utils.validation import check_is_fitted
 
 from template_registry import render_statements
 
-from ..backends import forward_true_logits, load_backend_model
-from ..models import (
-    check_max_length,
-    position_limit,
-    saved_params,
-    true_false_index,
-)
+from ..backends import ScoringModel, load_scoring_model, scoring_model
 from ..utils import (
     BACKENDS,
     NORMALIZE,
     PRECISIONS,
     check_examples,
-    quiet_transformers,
-    resolve_device,
-    resolve_precision,
     text_input_tags,
     unwrap_frozen,
 )
 from ._few_shot import few_shot_statements, few_shot_tuner
+from ._hybrid import fit_embedding, hybrid_logits
 from ._labels import (
     candidate_labels,
     check_distinct_statements,
@@ -45,6 +37,16 @@ from ._shortlist import Shortlist, fit_shortlist, place, shortlisted_ids
 from ._templates import scoring_templates
 
 __all__ = ["ZeroShotStatementClassifier"]
+
+
+def _check_fitted_tuner(tuner: Any) -> None:
+    if not getattr(tuner, "initialized_", False) or not hasattr(tuner, "module_"):
+        raise ValueError(
+            "model is an unfitted StatementTuner. Fit it first; for model "
+            "selection or cross-validation (where clone() makes unfitted copies) "
+            "pass sklearn.frozen.FrozenEstimator(tuner) so clones share its "
+            "weights, or pass the directory written by tuner.save_pretrained(dir)"
+        )
 
 
 class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
@@ -281,8 +283,27 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         tags.non_deterministic = bool(self.few_shot) and self.random_state is None
         return tags
 
+    # ---------------------------------------------------------------- pickling
+    def __getstate__(self):
+        state = dict(super().__getstate__())  # a copy: object's is __dict__ itself
+        tuner = unwrap_frozen(self.model)
+        shared = getattr(tuner, "module_", None)
+        if shared is not None and state.get("model_") is shared:
+            # the tuner's own model and tokenizer: pickled once, with the tuner
+            del state["model_"], state["tokenizer_"]
+            state["_model_of_tuner"] = True
+        return state
+
+    def __setstate__(self, state):
+        if state.pop("_model_of_tuner", False):
+            tuner = unwrap_frozen(state["model"])
+            state["model_"], state["tokenizer_"] = tuner.module_, tuner.tokenizer_
+        super().__setstate__(state)
+
     # ---------------------------------------------------------------- fit
     def _load_model(self) -> None:
+        """Load (or take the tuner's) statement model: ``model_``, ``tokenizer_``,
+        ``device_``, ``dtype_``, ``true_index_``, ``false_index_``, ``max_length_``."""
         from ..training import StatementTuner
 
         model = unwrap_frozen(self.model)
@@ -291,70 +312,55 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
                 "model is required: a fitted StatementTuner, FrozenEstimator(tuner), a "
                 "saved directory or a hub id"
             )
-        if self.backend != "torch":
-            self._load_exported(model)
-            return
-        if isinstance(model, StatementTuner):
-            if not getattr(model, "initialized_", False) or not hasattr(
-                model, "module_"
-            ):
-                raise ValueError(
-                    "model is an unfitted StatementTuner. Fit it first; for model "
-                    "selection or cross-validation (where clone() makes unfitted copies) "
-                    "pass sklearn.frozen.FrozenEstimator(tuner) so clones share its "
-                    "weights, or pass the directory written by tuner.save_pretrained(dir)"
-                )
-            self.model_, self.tokenizer_ = model.module_, model.tokenizer_
-            self.device_ = model._torch_device()
-            tuner_length = model.max_length
-        elif isinstance(model, (str, os.PathLike)):
-            self.device_ = resolve_device(self.device)
-            from .. import models  # looked up on call (tests replace the loader)
-
-            with quiet_transformers():
-                self.model_, self.tokenizer_ = models.load_statement_model(
-                    os.fspath(model)
-                )
-            self.model_.to(self.device_)
-            tuner_length = saved_params(os.fspath(model)).get("max_length")
-        else:
-            raise TypeError(
-                "model must be a fitted StatementTuner, FrozenEstimator(tuner), a "
-                f"directory or a hub id, got {type(model).__name__}"
-            )
-        self.true_index_, self.false_index_ = true_false_index(self.model_)
-        positions = position_limit(self.model_)
-        limit = min(int(getattr(self.tokenizer_, "model_max_length", 512) or 512), 512)
-        if positions is not None:
-            limit = min(limit, positions)
-        self.max_length_ = int(self.max_length or tuner_length or limit)
-        check_max_length(self.max_length_, self.model_, "max_length")
-        self.dtype_ = resolve_precision(self.precision, self.device_)
-
-    def _load_exported(self, model: Any) -> None:
-        """``backend="onnx"|"openvino"``: the graph exported into a directory."""
-        if not isinstance(model, (str, os.PathLike)):
+        if self.backend != "torch" and not isinstance(model, (str, os.PathLike)):
             raise ValueError(
                 f"backend={self.backend!r} runs a model exported into a directory, got a "
                 f"{type(model).__name__}. Export it first: tuner.export(dir, backend="
                 f"{self.backend!r}, quantize='int8', validation=...), then "
                 f"ZeroShotStatementClassifier(dir, backend={self.backend!r})"
             )
-        if self.few_shot:
+        if self.backend != "torch" and self.few_shot:
             raise ValueError(
                 f"few_shot=True trains the model, which needs backend='torch' (got {self.backend!r})"
             )
-        self.device_ = resolve_device("cpu")
-        resolve_precision(self.precision, self.device_)  # fp16 on a CPU is an error
-        precision = "bf16" if self.precision == "bf16" else "fp32"
-        self.model_, self.tokenizer_ = load_backend_model(
-            os.fspath(model), self.backend, precision=precision
+        if isinstance(model, StatementTuner):
+            _check_fitted_tuner(model)
+            scorer = scoring_model(
+                model.module_,
+                model.tokenizer_,
+                model._torch_device(),
+                precision=self.precision,
+                max_length=self.max_length or model.max_length,
+            )
+        elif isinstance(model, (str, os.PathLike)):
+            scorer = load_scoring_model(
+                model,
+                backend=self.backend,
+                device=self.device,
+                precision=self.precision,
+                max_length=self.max_length,
+            )
+        else:
+            raise TypeError(
+                "model must be a fitted StatementTuner, FrozenEstimator(tuner), a "
+                f"directory or a hub id, got {type(model).__name__}"
+            )
+        self.model_, self.tokenizer_ = scorer.model, scorer.tokenizer
+        self.device_, self.dtype_ = scorer.device, scorer.dtype
+        self.true_index_, self.false_index_ = scorer.true_index, scorer.false_index
+        self.max_length_ = scorer.max_length
+
+    def _scorer(self) -> ScoringModel:
+        """The fitted statement model behind one interface (its fitted attributes)."""
+        return ScoringModel(
+            self.model_,
+            self.tokenizer_,
+            self.device_,
+            self.dtype_,
+            self.true_index_,
+            self.false_index_,
+            self.max_length_,
         )
-        self.true_index_, self.false_index_ = true_false_index(self.model_)
-        limit = min(int(getattr(self.tokenizer_, "model_max_length", 512) or 512), 512)
-        saved = saved_params(os.fspath(self.model_.directory)).get("max_length")
-        self.max_length_ = int(self.max_length or saved or limit)
-        self.dtype_ = None
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: Any = None, y: Any = None) -> ZeroShotStatementClassifier:
@@ -417,42 +423,47 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         check_distinct_statements(self.templates_, labels, self.tokenizer_)
         self.template_labels_ = tuple(given)
         self.classes_ = np.asarray(labels)
-        self.shortlist_ = fit_shortlist(self)
+        self.shortlist_ = fit_shortlist(self.shortlist, self.template_, self._scorer())
         if self.few_shot:
-            if examples is None or y is None:
-                raise ValueError("few_shot=True needs labeled examples: call fit(X, y)")
-            statements, targets = few_shot_statements(
-                self.templates_,
-                examples,
-                y,
-                tokenizer=self.tokenizer_,
-                max_length=self.max_length_,
-            )
-            self.tuner_ = few_shot_tuner(self, statements, targets)
-            self.model_, self.tokenizer_ = self.tuner_.module_, self.tuner_.tokenizer_
-        self._fit_embedding(X)
-        return self
-
-    def _fit_embedding(self, X: Any) -> None:
-        """The hybrid's embedding classifier (same template and labels), if asked for."""
+            self._fit_few_shot(examples, y)
         self.__dict__.pop("embedding_", None)
-        if self.embedding_model is None:
-            return
-        if self.multi_label or self.normalize != "softmax":
-            raise ValueError(
-                "embedding_model makes a hybrid of two label distributions (softmax of "
-                "the summed scores); it cannot give independent P(true) per label: use "
-                "it with multi_label=False and normalize='softmax'"
-            )
-        from ._embedding import EmbeddingZeroShotClassifier
-
-        self.embedding_ = EmbeddingZeroShotClassifier(
+        embedding = fit_embedding(
             self.embedding_model,
-            template=self.template_,
-            labels=list(self.classes_),
+            self.template_,
+            self.classes_,
+            X,
             batch_size=self.batch_size,
             device=self.device,
-        ).fit(X)
+            multi_label=self.multi_label,
+            normalize=self.normalize,
+        )
+        if embedding is not None:
+            self.embedding_ = embedding
+        return self
+
+    def _fit_few_shot(self, examples: Any, y: Any) -> None:
+        """Statement-tune a copy of the model on the labeled examples (``tuner_``)."""
+        if examples is None or y is None:
+            raise ValueError("few_shot=True needs labeled examples: call fit(X, y)")
+        statements, targets = few_shot_statements(
+            self.templates_,
+            examples,
+            y,
+            tokenizer=self.tokenizer_,
+            max_length=self.max_length_,
+        )
+        self.tuner_ = few_shot_tuner(
+            unwrap_frozen(self.model),
+            statements,
+            targets,
+            epochs=self.few_shot_epochs,
+            lr=self.few_shot_lr,
+            random_state=self.random_state,
+            device=self.device,
+            precision=self.precision,
+            max_length=self.max_length_,
+        )
+        self.model_, self.tokenizer_ = self.tuner_.module_, self.tuner_.tokenizer_
 
     def _fields(self) -> tuple[str, ...]:
         fields: list[str] = []
@@ -489,8 +500,9 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "classes_")
         examples = check_examples(X, self._fields())
         k, n = len(self.classes_), len(examples)
+        scorer = self._scorer()
         index = getattr(self, "shortlist_", None)
-        keep = index.mask(self, examples) if index is not None else None
+        keep = index.mask(self.template_, examples, scorer) if index else None
         flat: list[list[int]] = []
         for template in self.templates_:
             if keep is not None:  # only the shortlisted labels' statements
@@ -505,27 +517,21 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
                 max_length=self.max_length_,
             )
             flat += [seq for row in ids for seq in row]
-        scores = forward_true_logits(
-            self.model_,
-            flat,
-            pad_id=self.tokenizer_.pad_token_id,
-            true_index=self.true_index_,
-            false_index=self.false_index_,
-            batch_size=self.batch_size,
-            device=self.device_,
-            dtype=self.dtype_,
-            progress=self.progress_bar,
+        z = scorer.true_logits(
+            flat, batch_size=self.batch_size, progress=self.progress_bar
         )
         if keep is not None:
-            return place(scores, keep, len(self.templates_)).mean(axis=0)
-        return scores.reshape(len(self.templates_), n, k).mean(axis=0)
+            return place(z, keep, len(self.templates_)).mean(axis=0)
+        return z.reshape(len(self.templates_), n, k).mean(axis=0)
 
-    def _scores(self, X: Any) -> np.ndarray:
+    def _logits(self, X: Any) -> np.ndarray:
         """True-logits, plus the weighted similarities of a hybrid."""
-        z = self.true_logits(X)
-        if getattr(self, "embedding_", None) is not None:
-            z = z + self.embedding_weight * self.embedding_.similarities(X)
-        return z
+        return hybrid_logits(
+            self.true_logits(X),
+            getattr(self, "embedding_", None),
+            self.embedding_weight,
+            X,
+        )
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Confidence scores: the true-logits (of a hybrid: plus the weighted similarities).
@@ -540,7 +546,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             shape (n_samples,), the score of ``classes_[1]`` minus that of
             ``classes_[0]`` (positive means ``classes_[1]``).
         """
-        z = self._scores(X)
+        z = self._logits(X)
         if z.shape[1] == 2 and not self.multi_label:
             return z[:, 1] - z[:, 0]
         return z
@@ -554,7 +560,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             Columns in ``classes_`` order. Rows sum to 1 unless
             ``multi_label=True`` (then: independent P(true) per label).
         """
-        z = self._scores(X)
+        z = self._logits(X)
         if self.multi_label:
             return sigmoid(z)
         if self.normalize == "softmax":
@@ -573,7 +579,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             n_classes), columns in ``classes_`` order, 1 where P(true) >
             ``threshold`` (0.5 when None).
         """
-        z = self._scores(X)
+        z = self._logits(X)
         if self.multi_label:
             threshold = 0.5 if self.threshold is None else self.threshold
             return (sigmoid(z) > threshold).astype(np.int64)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from numbers import Integral, Real
 from typing import Any
@@ -12,11 +11,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from template_registry import Template, render_statements
+from template_registry import render_statements
 
 from ..backends import encode_sentences, load_sentence_encoder
 from ..models import cut_middle
 from ..utils import check_examples, text_input_tags
+from ._descriptions import label_description
 from ._labels import (
     candidate_labels,
     check_distinct_statements,
@@ -27,7 +27,7 @@ from ._labels import (
 from ._probabilities import softmax
 from ._templates import scoring_templates
 
-__all__ = ["EmbeddingZeroShotClassifier", "label_description"]
+__all__ = ["EmbeddingZeroShotClassifier"]
 
 
 def _check_hypothesis(hypothesis: str) -> None:
@@ -49,43 +49,6 @@ def _check_hypothesis(hypothesis: str) -> None:
             f"hypothesis {hypothesis!r} must have one '{{label}}' slot and no other "
             f"placeholder (it has {sorted(names)}), e.g. {example}"
         )
-
-
-#: Stands for the input while a label description is derived from a statement.
-_SLOT = "@@input@@"
-
-
-def label_description(template: Template, label: Any) -> str:
-    """A label's statement with the input left out: what the input is compared with.
-
-    For a one-field template, the statement is rendered with the field
-    replaced: a quoted or mid-sentence field becomes "this text" in English
-    templates (and is removed in others), a field that opens or closes the
-    statement is removed. ``'"{text}" is about {label}.'`` gives ``'this text
-    is about sports.'``, ``'{text} This text is about {label}.'`` gives
-    ``'This text is about sports.'``, ``'The author of "{text}" feels
-    {label}.'`` gives ``'The author of this text feels joy.'``.
-
-    Parameters
-    ----------
-    template : Template
-        A template with one field and ``label`` among its labels.
-    label : hashable
-
-    Returns
-    -------
-    str
-    """
-    (field,) = template.fields
-    text = template.statements({field: _SLOT})[label]
-    stand_in = "this text" if template.language == "en" else ""
-    quotes = "\"'“”„«»「」『』"
-    slot = rf"[{quotes}]?\s*{re.escape(_SLOT)}\s*[{quotes}]?"
-    text = re.sub(rf"^\s*{re.escape(_SLOT)}\s+", "", text)  # opens the statement
-    text = re.sub(rf"\s+{re.escape(_SLOT)}\s*$", "", text)  # closes it
-    text = re.sub(slot, stand_in, text)
-    text = re.sub(r"\b([Tt])he text this text\b", r"\1his text", text)
-    return re.sub(r"\s+", " ", text).strip()
 
 
 class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):

@@ -78,46 +78,55 @@ def few_shot_statements(
     return statements, np.asarray(targets, dtype=np.int64)
 
 
-def few_shot_tuner(clf: Any, statements: Sequence[str], targets: np.ndarray) -> Any:
-    """Statement-tune a copy of ``clf``'s model on few-shot statements.
+def few_shot_tuner(
+    model: Any,
+    statements: Sequence[str],
+    targets: np.ndarray,
+    *,
+    epochs: int,
+    lr: float,
+    random_state: Any,
+    device: Any,
+    precision: str,
+    max_length: int,
+) -> Any:
+    """Statement-tune a copy of ``model`` on few-shot statements.
 
     Parameters
     ----------
-    clf : ZeroShotStatementClassifier
-        The classifier being fitted (its ``model``, ``few_shot_epochs``,
-        ``few_shot_lr``, ``random_state``, ``device``, ``precision`` and
-        ``max_length_`` are used).
+    model : StatementTuner or str
+        A fitted tuner (copied, never modified) or a model directory / hub id.
     statements : sequence of str
     targets : ndarray of {0, 1}
+    epochs, lr : int, float
+        ``max_epochs`` and ``lr`` of the few-shot tuning.
+    random_state : int, RandomState or None
+    device, precision : str
+        For a model loaded from a directory (a tuner keeps its own).
+    max_length : int
+        Token budget, for a model loaded from a directory.
 
     Returns
     -------
     StatementTuner
-        A fitted tuner; the model given to ``clf`` is left untouched.
+        A fitted tuner; the model given is left untouched.
     """
     from ..training import StatementTuner
-    from ..utils import unwrap_frozen
 
-    base = unwrap_frozen(clf.model)
-    seed = clf.random_state
+    seed = random_state
     if seed is not None and not isinstance(seed, (int, np.integer)):
         seed = int(check_random_state(seed).randint(2**31 - 1))
-    params = {
-        "max_epochs": clf.few_shot_epochs,
-        "lr": clf.few_shot_lr,
-        "verbose": 0,
-        "random_state": seed,
-    }
-    if isinstance(base, StatementTuner):
-        tuner = copy.deepcopy(base)
+    params = {"max_epochs": epochs, "lr": lr, "verbose": 0, "random_state": seed}
+    if isinstance(model, StatementTuner):
+        tuner = copy.deepcopy(model)
         tuner.set_params(warm_start=True, **params)
         tuner.initialize_callbacks()  # drop the progress bar of a verbose original
     else:
         tuner = StatementTuner(
-            os.fspath(base),
-            max_length=clf.max_length_,
-            device=clf.device,
-            precision=clf.precision,
+            os.fspath(model),
+            max_length=max_length,
+            device=device,
+            precision=precision,
             **params,
         )
     return tuner.fit(list(statements), targets)

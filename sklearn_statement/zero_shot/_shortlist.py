@@ -3,9 +3,9 @@
 Zero-shot scoring costs one statement-model pass per (example, label). With
 K labels in the hundreds most of those passes go to labels that are plainly
 wrong. A shortlist embeds each label's description once (its statement with
-the input fields left out: ``"is about sports."``), embeds each example's
-text once, and keeps only the ``k`` labels closest in cosine similarity; only
-their statements are scored. The cost goes from N x K statement passes to
+the input left out, :func:`label_description`: ``"this text is about
+sports."``), embeds each example's text once, and keeps only the ``k`` labels
+closest in cosine similarity; only their statements are scored. The cost goes from N x K statement passes to
 N text passes + N x k statement passes (+ K once).
 
 The embeddings are mean-pooled last hidden states of the statement model's
@@ -19,24 +19,16 @@ the rows still sum to 1.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from numbers import Integral
 from typing import Any
 
 import numpy as np
 
-from ..backends import (
-    encode_sentences,
-    encode_statements,
-    load_sentence_encoder,
-    mean_pooled,
-)
+from ..backends import encode_sentences, load_sentence_encoder
+from ._descriptions import label_descriptions
 
-__all__ = ["Shortlist", "resolve_shortlist", "fit_shortlist", "label_descriptions"]
-
-# Empty quotes or brackets left where an input field was removed.
-_EMPTY_PAIRS = re.compile(r"(\"\s*\"|'\s*'|“\s*”|„\s*“|«\s*»|「\s*」|\(\s*\)|\[\s*\])")
+__all__ = ["Shortlist", "ShortlistIndex", "fit_shortlist", "resolve_shortlist"]
 
 
 class Shortlist:
@@ -104,29 +96,6 @@ def resolve_shortlist(shortlist: Any) -> Shortlist | None:
     return Shortlist(shortlist)
 
 
-def label_descriptions(template: Any) -> list[str]:
-    """Each label's statement with the input fields left out, in ``template.labels`` order.
-
-    Raises
-    ------
-    ValueError
-        If the template's statements depend on a switch field or fill
-        blanks (COPA, Winograd): such label sets are small anyway.
-    """
-    if template.switch is not None or template.blank_fields:
-        raise ValueError(
-            f"shortlist needs label statements that do not depend on the input ({template!r} "
-            "uses a switch field or fills blanks); use it for tasks with many labels, such "
-            "as topics or intents"
-        )
-    rendered = template.render({f: "" for f in template.fields}, template.labels)
-    out = []
-    for label in template.labels:
-        text = " ".join(_EMPTY_PAIRS.sub(" ", rendered[label]).split())
-        out.append(text or template.verbalize(label))
-    return out
-
-
 class _Embedder:
     """Texts -> unit vectors with the classifier's model or the user's encoder."""
 
@@ -137,18 +106,11 @@ class _Embedder:
     def __getstate__(self) -> dict[str, Any]:
         return {"spec": self.spec, "_encoder": None}
 
-    def __call__(self, clf: Any, texts: Sequence[str]) -> np.ndarray:
+    def __call__(self, scorer: Any, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``; ``scorer`` (a ``ScoringModel``) is the statement model."""
         encoder = self.spec.encoder
         if encoder is None:
-            ids = encode_statements(clf.tokenizer_, texts, clf.max_length_)
-            return mean_pooled(
-                clf.model_,
-                ids,
-                pad_id=clf.tokenizer_.pad_token_id,
-                batch_size=self.spec.batch_size,
-                device=clf.device_,
-                dtype=clf.dtype_,
-            )
+            return scorer.embed(texts, batch_size=self.spec.batch_size)
         if isinstance(encoder, (str, os.PathLike)):
             if self._encoder is None:
                 self._encoder = load_sentence_encoder(os.fspath(encoder), "cpu")
@@ -169,6 +131,14 @@ class _Embedder:
 class ShortlistIndex:
     """The fitted shortlist: label vectors, computed once in ``fit``.
 
+    Parameters
+    ----------
+    spec : Shortlist
+    template : Template
+        The classifier's (first) template, with its ``classes_`` as labels.
+    scorer : ScoringModel
+        The statement model (its encoder embeds when ``spec.encoder`` is None).
+
     Attributes
     ----------
     k : int
@@ -177,17 +147,16 @@ class ShortlistIndex:
     label_vectors : ndarray of shape (n_classes, dim)
     """
 
-    def __init__(self, spec: Shortlist, clf: Any) -> None:
+    def __init__(self, spec: Shortlist, template: Any, scorer: Any) -> None:
         self.k = spec.k
         self._embed = _Embedder(spec)
-        self.descriptions = label_descriptions(clf.templates_[0])
-        self.label_vectors = self._embed(clf, self.descriptions)
+        self.descriptions = label_descriptions(template)
+        self.label_vectors = self._embed(scorer, self.descriptions)
 
-    def mask(self, clf: Any, examples: Sequence[Any]) -> np.ndarray:
+    def mask(self, template: Any, examples: Sequence[Any], scorer: Any) -> np.ndarray:
         """Which labels each example keeps: bool, shape (n_examples, n_classes), ``k`` per row."""
-        template = clf.templates_[0]
         texts = [" ".join(template.field_values(ex).values()) for ex in examples]
-        similarity = self._embed(clf, texts) @ self.label_vectors.T
+        similarity = self._embed(scorer, texts) @ self.label_vectors.T
         n, k = similarity.shape[0], min(self.k, similarity.shape[1])
         keep = np.zeros(similarity.shape, dtype=bool)
         if n:
@@ -196,12 +165,21 @@ class ShortlistIndex:
         return keep
 
 
-def fit_shortlist(clf: Any) -> ShortlistIndex | None:
-    """The fitted index for ``clf.shortlist`` (None when it would keep every label)."""
-    spec = resolve_shortlist(clf.shortlist)
-    if spec is None or spec.k >= len(clf.classes_):
+def fit_shortlist(shortlist: Any, template: Any, scorer: Any) -> ShortlistIndex | None:
+    """The fitted index of ``shortlist`` (None when it would keep every label).
+
+    Parameters
+    ----------
+    shortlist : int, Shortlist or None
+        The classifier's ``shortlist`` parameter.
+    template : Template
+        The classifier's (first) template, with its ``classes_`` as labels.
+    scorer : ScoringModel
+    """
+    spec = resolve_shortlist(shortlist)
+    if spec is None or spec.k >= len(template.labels):
         return None
-    return ShortlistIndex(spec, clf)
+    return ShortlistIndex(spec, template, scorer)
 
 
 def shortlisted_ids(

@@ -7,9 +7,8 @@ import pytest
 import torch
 
 from sklearn_statement import Shortlist, ZeroShotStatementClassifier
-from sklearn_statement.backends import mean_pooled
-from sklearn_statement.zero_shot import _classifier as zero_shot_module
-from sklearn_statement.zero_shot._shortlist import label_descriptions
+from sklearn_statement.backends import ScoringModel, mean_pooled
+from sklearn_statement.zero_shot import label_description, label_descriptions
 from template_registry import Template
 
 LABELS = ["dog", "cat", "man", "woman", "movie", "water", "people", "time"]
@@ -53,7 +52,12 @@ def test_label_descriptions_leave_the_input_out():
     t = Template(
         "topic", label_statement='"{text}" is about {label}.', name="q"
     ).with_labels(["sports", "politics"])
-    assert label_descriptions(t) == ["is about sports.", "is about politics."]
+    # the one rule of the shortlist, the embedding baseline and the hybrid
+    assert label_descriptions(t) == [
+        "this text is about sports.",
+        "this text is about politics.",
+    ]
+    assert label_descriptions(t) == [label_description(t, lab) for lab in t.labels]
     copa = Template(
         "copa",
         {
@@ -79,11 +83,11 @@ def test_shortlist_scores_only_the_top_k_and_keeps_full_scores_there(
     full = _clf(tiny_statement_model)
     short = _clf(tiny_statement_model, shortlist=Shortlist(3, encoder=keyword_encoder))
     scored = []
-    real = zero_shot_module.forward_true_logits
+    real = ScoringModel.true_logits
     monkeypatch.setattr(
-        zero_shot_module,
-        "forward_true_logits",
-        lambda model, flat, **kw: scored.append(len(flat)) or real(model, flat, **kw),
+        ScoringModel,
+        "true_logits",
+        lambda self, flat, **kw: scored.append(len(flat)) or real(self, flat, **kw),
     )
     z, z_full = short.true_logits(TEXTS), full.true_logits(TEXTS)
     assert scored == [
@@ -178,3 +182,16 @@ def test_shortlist_on_the_onnx_backend_uses_the_exported_hidden_states(
     z, z_ref = onnx_clf.true_logits(TEXTS), torch_clf.true_logits(TEXTS)
     assert (np.isfinite(z) == np.isfinite(z_ref)).all()
     np.testing.assert_allclose(z[np.isfinite(z)], z_ref[np.isfinite(z_ref)], atol=1e-4)
+
+
+def test_a_shortlist_on_the_tuners_model_leaves_it_picklable(fitted_tiny_tuner):
+    """transformers keeps local hooks on a model asked for hidden states; they go."""
+    import pickle
+
+    clf = ZeroShotStatementClassifier(
+        fitted_tiny_tuner, template=TEMPLATE, labels=LABELS, shortlist=2
+    ).fit()
+    clf.predict(TEXTS)
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_allclose(again.true_logits(TEXTS), clf.true_logits(TEXTS))
+    pickle.dumps(fitted_tiny_tuner)

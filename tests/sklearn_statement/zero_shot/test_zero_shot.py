@@ -598,3 +598,21 @@ def test_label_words_unknown_to_the_tokenizer_are_named(tiny_statement_model):
     )
     with pytest.raises(ValueError, match="unknown tokens.*language='en'"):
         clf.fit()
+
+
+def test_a_pickled_classifier_holds_its_tuners_weights_once(fitted_tiny_tuner):
+    import pickle
+
+    texts = ["the dog is good.", "the movie is bad."]
+    clf = ZeroShotStatementClassifier(
+        fitted_tiny_tuner,
+        template={"good": "{text} It is good.", "bad": "{text} It is bad."},
+        device="cpu",
+    ).fit()
+    assert clf.model_ is fitted_tiny_tuner.module_
+    weights = sum(p.numel() * p.element_size() for p in clf.model_.parameters())
+    data = pickle.dumps(clf)
+    assert len(data) < len(pickle.dumps(fitted_tiny_tuner)) + 0.1 * weights
+    again = pickle.loads(data)
+    assert again.model_ is again.model.module_  # shared again, as before pickling
+    np.testing.assert_allclose(again.predict_proba(texts), clf.predict_proba(texts))
