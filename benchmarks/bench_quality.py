@@ -405,8 +405,12 @@ def main(argv=None) -> None:
     if args.quick:
         recipe = replace(recipe, n_per_task=64)
         args.rows, args.seeds = 40, args.seeds[:1]
-    recipe_a = replace(recipe, held_out=tuple(recipe.held_out) + EXTRA_HELD_OUT)
-    recipe_b = replace(recipe_a, held_out=tuple(recipe_a.held_out) + ("topic",))
+    recipe_a = replace(
+        recipe, exclude_families=tuple(recipe.exclude_families) + EXTRA_HELD_OUT
+    )
+    recipe_b = replace(
+        recipe_a, exclude_families=tuple(recipe_a.exclude_families) + ("topic",)
+    )
     model_path = default_model_path()
     sets = load_sets(args.data_dir, args.rows)
     encoder = load_sentence_encoder(model_path, "cpu")
@@ -469,8 +473,8 @@ def main(argv=None) -> None:
         "environment": info,
         "recipe": asdict(recipe),
         "held_out": {
-            "statement_model": list(recipe_a.held_out),
-            "agnews_model": list(recipe_b.held_out),
+            "statement_model": list(recipe_a.exclude_families),
+            "agnews_model": list(recipe_b.exclude_families),
         },
         "seeds": args.seeds,
         "rows": rows,

@@ -39,7 +39,7 @@ MOVED: dict[str, tuple[str, ...]] = {
     "_cpu": ("utils._cpu",),
     "_dask": ("scale._dask",),
     "_dask_plugin": ("scale._dask_plugin",),
-    "_demo": ("recipes._demo",),
+    "_demo": ("recipes._demo", "recipes._recipe"),
     "_device": ("utils._device",),
     "_e5s1": ("models._e5s1",),
     "_embedding": (

@@ -17,29 +17,8 @@ from ._options import (
 )
 
 
-def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "predict",
-        help="zero-shot labels for the rows of a CSV/TSV/JSONL/JSON/Parquet/text file",
-        description="Classify every row of a table zero-shot. The input format "
-        "follows the extension (.csv, .tsv, .jsonl, .json, .parquet; .txt and stdin: "
-        "one text or JSON object per line). Without --output, one JSON line per row "
-        "(row, label, probabilities) goes to stdout; the input is never echoed.",
-        parents=[parents[k] for k in ("scoring", "device", "overwrite")],
-        formatter_class=HelpFormatter,
-    )
-    p.add_argument(
-        "--template",
-        required=True,
-        help="registered task name, e.g. topic, xnli, sentiment",
-    )
-    p.add_argument(
-        "--labels",
-        nargs="+",
-        default=None,
-        help="candidate labels (needed for open templates such as topic)",
-    )
-    p.add_argument("--language", default="en", help="language of the template")
+def _input_options(p: argparse.ArgumentParser) -> None:
+    """Where the texts come from and which columns hold the template's fields."""
     p.add_argument(
         "--input", default="-", help="input file ('-': stdin, one text per line)"
     )
@@ -64,6 +43,32 @@ def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         help="column of a template field (repeat for multi-field templates, e.g. "
         "--field premise=sentence1 --field hypothesis=sentence2)",
     )
+
+
+def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "predict",
+        help="zero-shot labels for the rows of a CSV/TSV/JSONL/JSON/Parquet/text file",
+        description="Classify every row of a table zero-shot. The input format "
+        "follows the extension (.csv, .tsv, .jsonl, .json, .parquet; .txt and stdin: "
+        "one text or JSON object per line). Without --output, one JSON line per row "
+        "(row, label, probabilities) goes to stdout; the input is never echoed.",
+        parents=[parents[k] for k in ("scoring", "device", "overwrite")],
+        formatter_class=HelpFormatter,
+    )
+    p.add_argument(
+        "--template",
+        required=True,
+        help="registered task name, e.g. topic, xnli, sentiment",
+    )
+    p.add_argument(
+        "--labels",
+        nargs="+",
+        default=None,
+        help="candidate labels (needed for open templates such as topic)",
+    )
+    p.add_argument("--language", default="en", help="language of the template")
+    _input_options(p)
     p.add_argument(
         "--output",
         default=None,

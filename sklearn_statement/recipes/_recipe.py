@@ -1,0 +1,218 @@
+"""One recipe type for the demo, the gallery and the presets: :class:`Recipe`.
+
+A statement-tuning recipe is two things: the training statements (the
+arguments of ``datasets_builders.build_multitask``: tasks, languages,
+statements per task, the task families held out, or a named preset of
+``datasets_builders.PRESETS``) and the tuner's settings (objective, learning
+rate, batch size, epochs, token budget). Field names follow the data
+builders' (``exclude_families``, ``n_per_task``), so a recipe reads like the
+call it makes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Recipe", "preset_recipe"]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A statement-tuning recipe: training statements and tuner settings.
+
+    Attributes
+    ----------
+    name : str
+    tasks : tuple of str
+        Training datasets (names of :func:`datasets_builders.load_task`).
+    languages : tuple of str
+        Languages of ``tasks``.
+    n_per_task : int or mapping
+        Statements per (task, language), as in ``build_multitask`` (a mapping
+        of task -> count, ``"*"`` for the others).
+    exclude_families : tuple of str
+        Task families left out of training (those of the tasks classified
+        zero-shot).
+    balance : bool
+        ``True``: each example's true statement and one false one, kept in
+        the same batch; ``False``: every label's statement of each example.
+    mt_languages : tuple of str
+        Languages of Tatoeba machine-translation statements (none by default).
+    n_mt : int
+        MT statements per language.
+    preset : str or None
+        A name of ``datasets_builders.PRESETS``: the statements are that
+        preset's (``build_preset``; ``tasks``, ``languages`` and ``balance``
+        are then the preset's own).
+    objective, lr, batch_size, max_epochs, max_length
+        :class:`~sklearn_statement.StatementTuner` settings.
+    embedding_weight : float
+        Weight of an embedding model's cosine similarity in the hybrid score
+        (:class:`~sklearn_statement.ZeroShotStatementClassifier`'s
+        ``embedding_weight``).
+    """
+
+    name: str
+    tasks: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ("en",)
+    n_per_task: int | Mapping[str, int] = 1500
+    exclude_families: tuple[str, ...] = ()
+    balance: bool = True
+    mt_languages: tuple[str, ...] = ()
+    n_mt: int = 100
+    preset: str | None = None
+    objective: str = "binary"
+    lr: float = 2e-5
+    batch_size: int = 32
+    max_epochs: int = 3
+    max_length: int = 128
+    embedding_weight: float = 20.0
+
+    def __post_init__(self) -> None:
+        from template_registry import list_tasks
+
+        for name in ("tasks", "languages", "exclude_families", "mt_languages"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                raise TypeError(
+                    f"{name} must be a tuple of str, got the string {value!r}"
+                )
+            object.__setattr__(self, name, tuple(value))
+        families = set(list_tasks().values())  # template_registry: dataset -> family
+        unknown = [f for f in self.exclude_families if f not in families]
+        if unknown and self.preset is None:
+            raise ValueError(
+                f"exclude_families {unknown} are not task families; the families are "
+                f"{sorted(families)}"
+            )
+
+    def _parts(self, data_dir: str | os.PathLike | None, random_state: int) -> list:
+        from datasets_builders import build_multitask, build_preset
+
+        if self.preset is not None:
+            from datasets_builders import PRESETS
+
+            own = tuple(PRESETS[self.preset].exclude_families)
+            main = build_preset(
+                self.preset,
+                data_dir=data_dir,
+                n_per_task=self.n_per_task,
+                # the preset's own list is filtered to registered families there
+                exclude_families=None
+                if self.exclude_families == own
+                else self.exclude_families,
+                random_state=random_state,
+            )
+        else:
+            main = build_multitask(
+                self.tasks,
+                languages=self.languages,
+                n_per_task=self.n_per_task,
+                data_dir=data_dir,
+                exclude_families=self.exclude_families,
+                random_state=random_state,
+                balance=self.balance,
+            )
+        if not self.mt_languages:
+            return [main]
+        mt = build_multitask(
+            ["tatoeba"],
+            languages=self.mt_languages,
+            n_per_task=self.n_mt,
+            data_dir=data_dir,
+            random_state=random_state,
+        )
+        return [main, mt]
+
+    def statements(
+        self,
+        *,
+        data_dir: str | os.PathLike | None,
+        random_state: int = 0,
+        shuffle: bool = True,
+    ) -> tuple[list[str], list[int], list[int], list[str], list[str]]:
+        """The training statements: statements, labels, example ids, tasks, families.
+
+        Parameters
+        ----------
+        data_dir : str, PathLike or None
+            Data directory with the layout of ``shared/data``; None: the hub.
+        random_state : int, default=0
+        shuffle : bool, default=True
+            Shuffle the statements (seeded by ``random_state``); else they
+            come in ``build_multitask``'s order.
+
+        Returns
+        -------
+        statements : list of str
+        labels : list of int
+            1 = true.
+        example_ids : list of int
+            Unique per source example (pass as ``example_id``).
+        tasks : list of str
+        families : list of str
+            The task family of each statement.
+        """
+        import numpy as np
+
+        statements, labels, ids, tasks, families = [], [], [], [], []
+        offset = 0
+        for part in self._parts(data_dir, random_state):
+            statements += list(part["statement"])
+            labels += [int(v) for v in part["label"]]
+            ids += [int(i) + offset for i in part["example_id"]]
+            tasks += list(part["task"])
+            families += list(part["family"])
+            offset = max(ids) + 1
+        order = (
+            np.random.default_rng(random_state).permutation(len(statements))
+            if shuffle
+            else np.arange(len(statements))
+        )
+        return tuple(
+            [column[i] for i in order]
+            for column in (statements, labels, ids, tasks, families)
+        )
+
+    def tuner(self, model: str, **params: Any) -> Any:
+        """An unfitted :class:`~sklearn_statement.StatementTuner` with the recipe's settings.
+
+        ``params`` (``device``, ``precision``, ``random_state``, ``verbose``...)
+        are passed on and override the recipe's.
+        """
+        from ..training import StatementTuner
+
+        settings = dict(
+            max_length=self.max_length,
+            batch_size=self.batch_size,
+            max_epochs=self.max_epochs,
+            lr=self.lr,
+            objective=self.objective,
+        )
+        return StatementTuner(model, **{**settings, **params})
+
+
+def preset_recipe(name: str, **settings: Any) -> Recipe:
+    """The recipe of ``datasets_builders.PRESETS[name]`` (its statements), with tuner ``settings``.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a preset.
+    """
+    from datasets_builders import PRESETS
+
+    if name not in PRESETS:
+        raise ValueError(f"unknown preset {name!r}; presets: {sorted(PRESETS)}")
+    preset = PRESETS[name]
+    return Recipe(
+        name,
+        tasks=tuple(preset.tasks),
+        n_per_task=preset.n_per_task,
+        exclude_families=tuple(preset.exclude_families),
+        preset=name,
+        **settings,
+    )

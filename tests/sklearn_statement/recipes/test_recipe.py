@@ -1,0 +1,75 @@
+"""One recipe type for the demo, the gallery and the presets."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from sklearn_statement import StatementTuner
+from sklearn_statement.recipes import (
+    DEMO_RECIPE,
+    GALLERY_RECIPE,
+    QUICK_RECIPE,
+    Recipe,
+    preset_recipe,
+)
+from sklearn_statement.recipes._demo import _data_dir, _recipe
+
+
+def test_the_recipes_are_one_frozen_type():
+    for recipe in (DEMO_RECIPE, QUICK_RECIPE, GALLERY_RECIPE, preset_recipe("paper")):
+        assert type(recipe) is Recipe
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        DEMO_RECIPE.lr = 1.0
+    assert DEMO_RECIPE.exclude_families == ("nli", "copa", "winograd")
+    assert QUICK_RECIPE.n_per_task < DEMO_RECIPE.n_per_task
+    assert _recipe(True, {"lr": 3e-4, "max_epochs": None}).lr == 3e-4
+
+
+def test_a_preset_recipe_names_its_preset_fields_alike():
+    from datasets_builders import PRESETS
+
+    recipe = preset_recipe("english_mt", lr=1e-5)
+    preset = PRESETS["english_mt"]
+    assert recipe.preset == "english_mt" and recipe.lr == 1e-5
+    assert recipe.exclude_families == tuple(preset.exclude_families)
+    assert (
+        recipe.tasks == tuple(preset.tasks) and recipe.n_per_task == preset.n_per_task
+    )
+    with pytest.raises(ValueError, match="unknown preset"):
+        preset_recipe("nope")
+
+
+def test_held_out_families_are_checked_against_the_family_table():
+    with pytest.raises(ValueError, match="not task families"):
+        Recipe("typo", tasks=("sst2",), exclude_families=("nlli",))
+    with pytest.raises(TypeError, match="tuple of str"):
+        Recipe("str", tasks="sst2")
+
+
+def test_statements_hold_the_families_out_and_keep_examples_whole(sample_dir):
+    recipe = dataclasses.replace(
+        DEMO_RECIPE, tasks=("sst2", "agnews", "rte"), n_per_task=12
+    )
+    statements, labels, ids, tasks, families = recipe.statements(data_dir=sample_dir)
+    assert set(tasks) == {"sst2", "agnews"}  # rte is nli: held out
+    assert "nli" not in families and len(statements) == len(labels) == 24
+    ids, labels = np.asarray(ids), np.asarray(labels)
+    for example in np.unique(ids):  # one true and one false statement each
+        assert sorted(labels[ids == example]) == [0, 1]
+    again = recipe.statements(data_dir=sample_dir, shuffle=False)
+    assert sorted(again[0]) == sorted(statements) and again[0] != statements
+
+
+def test_the_tuner_takes_the_recipes_settings_and_overrides():
+    tuner = GALLERY_RECIPE.tuner("some/model", device="cpu", lr=1e-3)
+    assert isinstance(tuner, StatementTuner)
+    assert (tuner.max_length, tuner.batch_size, tuner.max_epochs) == (64, 16, 3)
+    assert tuner.lr == 1e-3 and tuner.device == "cpu"
+
+
+def test_the_demo_reads_the_sample_unless_told(sample_dir, tmp_path):
+    assert _data_dir(None) == sample_dir
+    assert _data_dir("hub") is None and _data_dir(tmp_path) == tmp_path
