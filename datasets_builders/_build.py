@@ -17,6 +17,7 @@ import warnings
 import zlib
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import datasets
@@ -189,11 +190,20 @@ def to_dataset(columns: Columns) -> datasets.Dataset:
 
 
 def load_tokenizer(tokenizer: Any) -> Any:
-    """A tokenizer object, or a hub id / local directory loaded with ``AutoTokenizer``."""
-    if isinstance(tokenizer, (str, os.PathLike)):
-        from transformers import AutoTokenizer  # optional at import time
+    """A tokenizer object, or a hub id / local directory loaded as the statement models load it.
 
-        return AutoTokenizer.from_pretrained(str(tokenizer))
+    A name is loaded by :func:`sklearn_statement.models.load_tokenizer`, the
+    one tokenizer loader (with mDeBERTa's sentencepiece normalisation
+    restored), so that token budgets are counted by the tokenizer that trains.
+    """
+    if isinstance(tokenizer, (str, os.PathLike)):
+        # imported here: datasets_builders loads no model code at import
+        from sklearn_statement.models import load_tokenizer as load
+
+        spec = os.fspath(tokenizer)
+        local = os.path.isdir(os.path.expanduser(spec))
+        path = Path(spec).expanduser() if local else None
+        return load(spec, path, trust_remote_code=False)
     if not callable(tokenizer):
         raise TypeError(
             "tokenizer must be a Hugging Face (fast) tokenizer, a hub id or a local "

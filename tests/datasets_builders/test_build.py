@@ -253,3 +253,29 @@ def test_n_below_one_example_is_an_error_not_an_empty_corpus(n, balance, message
     with pytest.raises(ValueError, match=message):
         build_statements(rows, "xnli", n=n, balance=balance)
     assert len(build_statements(rows, "xnli", n=3, balance=False)) == 3
+
+
+def test_a_tokenizer_name_is_loaded_by_the_statement_models_loader(
+    tiny_models, monkeypatch
+):
+    """One tokenizer loader: token budgets are counted as the model that trains reads."""
+    from pathlib import Path
+
+    from datasets_builders._build import load_tokenizer
+    from sklearn_statement import models
+
+    seen = []
+    real = models.load_tokenizer
+
+    def spy(spec, path=None, **kwargs):
+        seen.append((spec, path))
+        return real(spec, path, **kwargs)
+
+    monkeypatch.setattr(models, "load_tokenizer", spy)
+    directory = tiny_models["deberta-v2"]
+    tokenizer = load_tokenizer(directory)
+    assert seen == [(directory, Path(directory))]
+    assert (
+        tokenizer("the dog is good.")["input_ids"]
+        == real(directory)("the dog is good.")["input_ids"]
+    )
