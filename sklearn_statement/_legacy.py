@@ -81,7 +81,9 @@ MOVED: dict[str, tuple[str, ...]] = {
 }
 #: Names that changed as they moved: (old module, old name) -> new name.
 RENAMED: dict[tuple[str, str], str] = {
+    ("_dask", "_score_partition"): "_classify_partition",
     ("_embedding", "_load_encoder"): "load_sentence_encoder",
+    ("_evaluate", "_scores"): "_metrics",
     ("_backends", "MANIFEST_NAME"): "EXPORT_MANIFEST",
     ("_model_io", "CONFIG_NAME"): "TUNER_RECORD",
     ("_model_io", "_looks_like_path"): "looks_like_path",

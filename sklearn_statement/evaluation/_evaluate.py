@@ -1,6 +1,6 @@
 """Zero-shot evaluation of a statement model over datasets and languages.
 
-:func:`evaluate_zero_shot` scores (dataset, language, split) triples
+:func:`evaluate_zero_shot` classifies (dataset, language, split) triples
 (:func:`suite_triples`) and gives one row of metrics per triple: accuracy with
 its bootstrap interval (:func:`bootstrap_ci`), macro-F1, the majority and
 random baselines, the embedding baseline and hybrid where asked for, and
@@ -332,12 +332,12 @@ def evaluate_zero_shot(
             clf, ds, embedding_model, embedding_weight, random_state
         )
         row = {"dataset": dataset, "language": language, "split": split}
-        row.update(_scores(clf, ds, pred, random_state, trained_families, dataset))
+        row.update(_metrics(clf, ds, pred, random_state, trained_families, dataset))
         row.update(extra)
         row["seconds"] = round(time.perf_counter() - start, 2)
         if baseline is not None:
             row.update(
-                _baseline_scores(
+                _baseline_metrics(
                     baseline,
                     clf,
                     ds,
@@ -404,7 +404,7 @@ def _predictions(
     return pred, similarities, extra
 
 
-def _scores(
+def _metrics(
     clf: Any,
     ds: Any,
     pred: np.ndarray,
@@ -437,7 +437,7 @@ def _scores(
     }
 
 
-def _baseline_scores(
+def _baseline_metrics(
     baseline: Any,
     clf: Any,
     ds: Any,

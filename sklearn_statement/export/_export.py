@@ -388,7 +388,7 @@ def export_statement_model(
         max_length or saved_params(str(directory)).get("max_length") or limit
     )
     encoded = encode_statements(tokenizer, statements, max_length)
-    score = {
+    forward = {
         "pad_id": tokenizer.pad_token_id,
         "true_index": true_index,
         "false_index": false_index,
@@ -400,8 +400,8 @@ def export_statement_model(
         backend=backend,
         config=model.config,
         encoded=encoded,
-        score=score,
-        reference=forward_true_logits(model, encoded, **score),
+        forward=forward,
+        reference=forward_true_logits(model, encoded, **forward),
         labels=labels,
         ids=ids,
         thresholds={
@@ -523,7 +523,7 @@ class _Gate:
     backend: str
     config: Any
     encoded: list[list[int]]
-    score: dict[str, Any]
+    forward: dict[str, Any]  # forward_true_logits options
     reference: np.ndarray
     labels: np.ndarray
     ids: Any
@@ -544,7 +544,7 @@ class _Gate:
             if self.backend == "onnx"
             else OpenVINOModel(path, self.config, inference_precision="f32")
         )
-        candidate = forward_true_logits(runner, self.encoded, **self.score)
+        candidate = forward_true_logits(runner, self.encoded, **self.forward)
         report = gate_report(
             self.reference, candidate, self.labels, self.ids, **self.thresholds
         )

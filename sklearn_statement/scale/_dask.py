@@ -1,6 +1,8 @@
-"""Zero-shot scoring of a Dask DataFrame: ``score_dataframe``.
+"""Zero-shot classification of a Dask DataFrame: ``score_dataframe``.
 
-Each partition is scored with ``ZeroShotStatementClassifier.predict_proba``
+(The public name is kept; "score" in this package otherwise means a measured
+metric, as in scikit-learn.) Each partition is classified with
+``ZeroShotStatementClassifier.predict_proba``
 through ``dask.dataframe.map_partitions``. The model travels as a *path*:
 with a distributed ``Client``, a worker plugin loads it once per worker
 (:class:`~sklearn_statement._dask_plugin.StatementModelPlugin`); with a
@@ -161,14 +163,14 @@ def _describe(spec: ModelSpec, dask_worker: Any = None) -> list[Any]:
     return np.asarray(classifier.classes_).tolist()
 
 
-def _score_partition(
+def _classify_partition(
     frame: Any,
     spec: ModelSpec,
     fields: Sequence[str],
     keep: Sequence[str],
     classes: Sequence[Any],
 ) -> Any:
-    """Score one pandas partition: ``keep`` columns, probabilities, label."""
+    """Classify one pandas partition: ``keep`` columns, probabilities, label."""
     import pandas as pd
 
     classifier, lock = _worker_classifier(spec)
@@ -440,17 +442,17 @@ def score_dataframe(
             f"keep_columns {clash} clash with output columns {names + [LABEL_COLUMN]}; "
             "rename them first"
         )
-    meta = _score_partition_meta(ddf, keep, names, classes)
-    scored = ddf.map_partitions(
-        _score_partition, spec, fields, keep, classes, meta=meta
+    meta = _partition_meta(ddf, keep, names, classes)
+    classified = ddf.map_partitions(
+        _classify_partition, spec, fields, keep, classes, meta=meta
     )
     if target is None:
-        return scored
-    _write_parquet(scored, target, client)
+        return classified
+    _write_parquet(classified, target, client)
     return dd.read_parquet(target)
 
 
-def _score_partition_meta(ddf: Any, keep: list[str], names: list[str], classes: list):
+def _partition_meta(ddf: Any, keep: list[str], names: list[str], classes: list):
     import pandas as pd
 
     meta = ddf._meta[keep].copy()
