@@ -9,7 +9,8 @@
 - saving: :func:`save_statement_model` (``_save``) and the model card
   :func:`write_model_card` (``_card``);
 - parameter-efficient fine-tuning: :func:`peft_config_for`,
-  :func:`bitsandbytes_config`, :func:`is_peft` (``_peft``);
+  :func:`with_peft`, :func:`bitsandbytes_config`, :func:`is_peft`
+  (``_peft``);
 - tokenizers: :func:`load_tokenizer` (the one tokenizer loader, also used by
   ``datasets_builders``), :func:`save_tokenizer`, :func:`cut_middle`
   (``_tokenizers``);
@@ -58,7 +59,7 @@ from ._load import (
     true_false_index,
 )
 from ._offline import offline_model
-from ._peft import bitsandbytes_config, is_peft, peft_config_for
+from ._peft import bitsandbytes_config, is_peft, peft_config_for, with_peft
 from ._save import SAVED_PARAMS, save_statement_model
 from ._tokenizers import (
     cut_middle,
@@ -109,5 +110,6 @@ __all__ = [
     "saved_params",
     "saved_record",
     "true_false_index",
+    "with_peft",
     "write_model_card",
 ]

@@ -1,4 +1,4 @@
-"""Loading and saving statement models (transformers + peft).
+"""Loading statement models (transformers + peft), and what their configs say.
 
 A statement model is a transformers sequence-classification model with a
 2-way head, label 0 = ``"false"`` and label 1 = ``"true"``, saved as a plain

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["bitsandbytes_config", "is_peft", "peft_config_for"]
+__all__ = ["bitsandbytes_config", "is_peft", "peft_config_for", "with_peft"]
 
 # LoRA target modules per architecture (attention query/value projections, as
 # in Hu et al. 2021, Sec. 7.1); other architectures use peft's own defaults.
@@ -83,4 +83,22 @@ def bitsandbytes_config() -> Any:
         bnb_4bit_quant_type="nf4",
         bnb_4bit_use_double_quant=True,
         bnb_4bit_compute_dtype=dtype,
+    )
+
+
+def with_peft(model: Any, kind: str | None, options: dict[str, Any]) -> Any:
+    """``model`` wrapped for ``peft=kind`` (None, or a peft model already: as it is).
+
+    QLoRA prepares the 4-bit model for training first
+    (``prepare_model_for_kbit_training``); ``options`` are the ``peft__*``
+    parameters (see :func:`peft_config_for`).
+    """
+    if kind is None or is_peft(model):
+        return model
+    from peft import get_peft_model, prepare_model_for_kbit_training
+
+    if kind == "qlora":
+        model = prepare_model_for_kbit_training(model)
+    return get_peft_model(
+        model, peft_config_for(kind, model.config.model_type, options)
     )

@@ -20,6 +20,7 @@ __all__ = [
     "StatementCollator",
     "ExampleBatchSampler",
     "batch_options",
+    "token_lengths",
     "texts_of",
     "example_ids_of",
 ]
@@ -319,3 +320,9 @@ def batch_options(
             options["shuffle"] = True
             options["generator"] = generator
     return options
+
+
+def token_lengths(tokenizer: Any, max_length: int, texts: list[str]) -> list[int]:
+    """Tokens per statement after the ``max_length`` cut (the padded batch length)."""
+    ids = tokenizer(list(texts), truncation=True, max_length=max_length)["input_ids"]
+    return [len(i) for i in ids]

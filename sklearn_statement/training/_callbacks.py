@@ -1,4 +1,4 @@
-"""skorch callbacks used by :class:`StatementTuner`: LR schedule, checkpoint + resume."""
+"""skorch callbacks of :class:`StatementTuner`: LR schedule, checkpoint + resume, and which it uses."""
 
 from __future__ import annotations
 
@@ -11,11 +11,17 @@ from typing import Any
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback, Checkpoint
+from skorch.callbacks import (
+    Callback,
+    Checkpoint,
+    EarlyStopping,
+    GradientNormClipping,
+    ProgressBar,
+)
 
 from ..models import CHECKPOINT_FILES
 
-__all__ = ["WarmupLinearSchedule", "ResumableCheckpoint"]
+__all__ = ["ResumableCheckpoint", "WarmupLinearSchedule", "tuner_callbacks"]
 
 
 class WarmupLinearSchedule(Callback):
@@ -230,3 +236,33 @@ class ResumableCheckpoint(Checkpoint):
         """``rng.pt`` and ``run.json`` (last: a checkpoint is complete once it exists)."""
         torch.save(rng, self._path(self.RNG_FILE))
         self._path(self.RUN_FILE).write_text(json.dumps(self.run_), encoding="utf-8")
+
+
+def tuner_callbacks(
+    *,
+    checkpoint_dir: Any,
+    early_stopping: int | None,
+    max_grad_norm: float | None,
+    verbose: int,
+) -> list[tuple[str, Callback]]:
+    """The callbacks a tuner adds to skorch's defaults, from its parameters.
+
+    ``checkpoint`` (:class:`ResumableCheckpoint`, with ``checkpoint_dir``),
+    ``early_stopping`` (skorch ``EarlyStopping(load_best=True)``),
+    ``gradient_clipping`` (``GradientNormClipping``, with ``max_grad_norm``),
+    ``lr_schedule`` (:class:`WarmupLinearSchedule`, always) and
+    ``progress_bar`` (when ``verbose``).
+    """
+    callbacks: list[tuple[str, Callback]] = []
+    if checkpoint_dir is not None:
+        callbacks.append(("checkpoint", ResumableCheckpoint(checkpoint_dir)))
+    if early_stopping is not None:
+        callbacks.append(
+            ("early_stopping", EarlyStopping(patience=early_stopping, load_best=True))
+        )
+    if max_grad_norm is not None:
+        callbacks.append(("gradient_clipping", GradientNormClipping(max_grad_norm)))
+    callbacks.append(("lr_schedule", WarmupLinearSchedule()))
+    if verbose:
+        callbacks.append(("progress_bar", ProgressBar()))
+    return callbacks

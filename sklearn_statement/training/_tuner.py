@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Sequence
+from functools import partial
 from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,6 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
 )
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
 from skorch.dataset import ValidSplit
 from skorch.utils import TeeGenerator, is_dataset, to_tensor
 
@@ -31,10 +31,9 @@ from ..models import (
     SAVED_PARAMS,
     bitsandbytes_config,
     check_max_length,
-    is_peft,
     load_statement_model,
-    peft_config_for,
     saved_params,
+    with_peft,
 )
 from ..utils import (
     OBJECTIVES,
@@ -46,8 +45,8 @@ from ..utils import (
     resolve_device,
     resolve_precision,
 )
-from ._batching import EXAMPLE_ID, StatementCollator, batch_options
-from ._callbacks import ResumableCheckpoint, WarmupLinearSchedule
+from ._batching import EXAMPLE_ID, StatementCollator, batch_options, token_lengths
+from ._callbacks import tuner_callbacks
 from ._data import group_split, statement_array, training_data, training_stats
 from ._objectives import objective_loss
 from ._pickling import pickle_state, unpickle_state
@@ -340,24 +339,12 @@ class StatementTuner(NeuralNetClassifier):
 
     # ------------------------------------------------------------ initialization
     def get_default_callbacks(self):
-        callbacks = list(super().get_default_callbacks())
-        if self.checkpoint_dir is not None:
-            callbacks.append(("checkpoint", ResumableCheckpoint(self.checkpoint_dir)))
-        if self.early_stopping is not None:
-            callbacks.append(
-                (
-                    "early_stopping",
-                    EarlyStopping(patience=self.early_stopping, load_best=True),
-                )
-            )
-        if self.max_grad_norm is not None:
-            callbacks.append(
-                ("gradient_clipping", GradientNormClipping(self.max_grad_norm))
-            )
-        callbacks.append(("lr_schedule", WarmupLinearSchedule()))
-        if self.verbose:
-            callbacks.append(("progress_bar", ProgressBar()))
-        return callbacks
+        return list(super().get_default_callbacks()) + tuner_callbacks(
+            checkpoint_dir=self.checkpoint_dir,
+            early_stopping=self.early_stopping,
+            max_grad_norm=self.max_grad_norm,
+            verbose=self.verbose,
+        )
 
     def initialize_module(self):
         """Load the encoder and tokenizer (and wrap it with peft) into ``module_``."""
@@ -374,15 +361,7 @@ class StatementTuner(NeuralNetClassifier):
                 trainable=True,
                 model_kwargs=model_kwargs,
             )
-        if self.peft is not None and not is_peft(model):
-            from peft import get_peft_model, prepare_model_for_kbit_training
-
-            if self.peft == "qlora":
-                model = prepare_model_for_kbit_training(model)
-            config = peft_config_for(
-                self.peft, model.config.model_type, self.get_params_for("peft")
-            )
-            model = get_peft_model(model, config)
+        model = with_peft(model, self.peft, self.get_params_for("peft"))
         check_max_length(self.max_length, model, "max_length")
         self.module_ = model
         self.tokenizer_ = tokenizer
@@ -521,17 +500,10 @@ class StatementTuner(NeuralNetClassifier):
             whole_examples=self.objective == "listwise",
             group_by_length=self.group_by_length,
             generator=self.generator_,
-            token_lengths=self._token_lengths,
+            token_lengths=partial(token_lengths, self.tokenizer_, self.max_length),
         )
         iterator = self.iterator_train if training else self.iterator_valid
         return iterator(dataset, **kwargs)
-
-    def _token_lengths(self, texts: list[str]) -> list[int]:
-        """Tokens per statement after the ``max_length`` cut (the padded batch length)."""
-        ids = self.tokenizer_(list(texts), truncation=True, max_length=self.max_length)[
-            "input_ids"
-        ]
-        return [len(i) for i in ids]
 
     # ------------------------------------------------------------ forward
     def infer(self, x, **fit_params):
