@@ -8,25 +8,28 @@ from typing import Any
 
 from datasets_builders import OVER_LENGTH
 
-from ._options import HelpFormatter, data_dir, positive_int
+from ._options import data_dir, positive_int
 
 #: File formats of the statement corpus ``build`` writes.
 CORPUS_FORMATS = ("parquet", "jsonl")
 
 
-def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "build",
-        help="build a statement corpus (a preset or tasks x languages) and its stats table",
-        description="Write a statement corpus (statements.parquet or .jsonl: one "
-        "true or false statement per row, with its task, family, language, "
-        "template and example id) and stats.csv (true/false counts per task and "
-        "language) to --out: the paper's training mixture (--preset, see "
-        "--list-presets) or datasets x languages (--tasks), optionally fitted into a "
-        "token budget (--tokenizer, --max-length). Cached across runs.",
-        parents=[parents[k] for k in ("data", "seed", "overwrite")],
-        formatter_class=HelpFormatter,
-    )
+NAME = "build"
+HELP = "build a statement corpus (a preset or tasks x languages) and its stats table"
+DESCRIPTION = (
+    "Write a statement corpus (statements.parquet or .jsonl: one "
+    "true or false statement per row, with its task, family, language, "
+    "template and example id) and stats.csv (true/false counts per task and "
+    "language) to --out: the paper's training mixture (--preset, see "
+    "--list-presets) or datasets x languages (--tasks), optionally fitted into a "
+    "token budget (--tokenizer, --max-length). Cached across runs."
+)
+#: The shared options (``_options.parents``) it takes.
+PARENTS = ("data", "seed", "overwrite")
+
+
+def options(p: argparse.ArgumentParser) -> None:
+    """The options of ``sklearn-statement build`` besides the shared ones."""
     src = p.add_mutually_exclusive_group()
     src.add_argument("--preset", help="paper or english_mt (see --list-presets)")
     src.add_argument("--tasks", nargs="+", help="dataset names (see load_task)")
@@ -74,7 +77,6 @@ def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--list-presets", action="store_true", help="describe the presets and exit"
     )
-    p.set_defaults(handler=run)
 
 
 def _list_presets() -> int:

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from ._options import HelpFormatter
+NAME = "convert"
+HELP = (
+    "write model.safetensors from a model directory's pytorch_model.bin (tensors only)"
+)
+DESCRIPTION = (
+    "Convert a pre-downloaded checkpoint that ships pickle weights only "
+    "(e.g. hf download microsoft/mdeberta-v3-base --local-dir m) to "
+    "safetensors. The pickle is read with torch.load(weights_only=True): "
+    "tensors only, a file holding other objects is refused and nothing in "
+    "it runs. Then StatementTuner(DIR) loads it."
+)
+#: The shared options (``_options.parents``) it takes.
+PARENTS = ()
 
 
-def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "convert",
-        help="write model.safetensors from a model directory's pytorch_model.bin (tensors only)",
-        description=(
-            "Convert a pre-downloaded checkpoint that ships pickle weights only "
-            "(e.g. hf download microsoft/mdeberta-v3-base --local-dir m) to "
-            "safetensors. The pickle is read with torch.load(weights_only=True): "
-            "tensors only, a file holding other objects is refused and nothing in "
-            "it runs. Then StatementTuner(DIR) loads it."
-        ),
-        formatter_class=HelpFormatter,
-    )
+def options(p: argparse.ArgumentParser) -> None:
+    """The options of ``sklearn-statement convert`` besides the shared ones."""
     p.add_argument("directory", help="model directory with pytorch_model.bin")
     p.add_argument(
         "--output-dir",
@@ -33,7 +33,6 @@ def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         action="store_true",
         help="replace an existing model.safetensors / write into a non-empty --output-dir",
     )
-    p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

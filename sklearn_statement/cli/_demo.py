@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from ._options import HUB, HelpFormatter, data_dir, positive_float, positive_int
+from ._options import HUB, data_dir, positive_float, positive_int
+
+NAME = "demo"
+HELP = "statement-tune MiniLM on real data, then evaluate zero-shot"
+DESCRIPTION = (
+    "The main job end to end: build English training statements "
+    "(the families of the evaluated tasks held out), statement-tune an encoder "
+    "(default: the offline MiniLM of the demo extra), then classify XNLI, PAWS-X, "
+    "XCOPA, XWinograd and SIB-200 zero-shot in several languages, next to the "
+    "untuned encoder's embeddings and the majority class on the same rows. "
+    "Writes the model and results.json to --output-dir."
+)
+#: The shared options (``_options.parents``) it takes.
+PARENTS = ("data", "device", "seed", "overwrite")
 
 
-def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "demo",
-        help="statement-tune MiniLM on real data, then evaluate zero-shot",
-        description="The main job end to end: build English training statements "
-        "(the families of the evaluated tasks held out), statement-tune an encoder "
-        "(default: the offline MiniLM of the demo extra), then classify XNLI, PAWS-X, "
-        "XCOPA, XWinograd and SIB-200 zero-shot in several languages, next to the "
-        "untuned encoder's embeddings and the majority class on the same rows. "
-        "Writes the model and results.json to --output-dir.",
-        parents=[parents[k] for k in ("data", "device", "seed", "overwrite")],
-        formatter_class=HelpFormatter,
-    )
+def options(p: argparse.ArgumentParser) -> None:
+    """The options of ``sklearn-statement demo`` besides the shared ones."""
     p.add_argument(
         "--output-dir",
         default="statement_demo_output",
@@ -62,7 +63,6 @@ def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         default=None,
         help="peak learning rate (default: the recipe's)",
     )
-    p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,24 +7,24 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ._options import HelpFormatter, check_model_path, data_dir, positive_int
+from ._options import check_model_path, data_dir, positive_int
+
+NAME = "evaluate"
+HELP = "zero-shot accuracy of a statement model per dataset and language"
+DESCRIPTION = (
+    "Classify the evaluation sets zero-shot with a saved statement "
+    "model and print its accuracy (95% bootstrap interval), macro-F1 and the "
+    "majority class per dataset and language, and whether each task family was "
+    "absent from the model's training (read from the model's "
+    "statement_tuner.json). Optionally write the rows as JSON (--output) or a "
+    "report with plots (--output-dir)."
+)
+#: The shared options (``_options.parents``) it takes.
+PARENTS = ("scoring", "data", "device", "seed", "overwrite")
 
 
-def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "evaluate",
-        help="zero-shot accuracy of a statement model per dataset and language",
-        description="Classify the evaluation sets zero-shot with a saved statement "
-        "model and print its accuracy (95% bootstrap interval), macro-F1 and the "
-        "majority class per dataset and language, and whether each task family was "
-        "absent from the model's training (read from the model's "
-        "statement_tuner.json). Optionally write the rows as JSON (--output) or a "
-        "report with plots (--output-dir).",
-        parents=[
-            parents[k] for k in ("scoring", "data", "device", "seed", "overwrite")
-        ],
-        formatter_class=HelpFormatter,
-    )
+def options(p: argparse.ArgumentParser) -> None:
+    """The options of ``sklearn-statement evaluate`` besides the shared ones."""
     p.add_argument(
         "--suite",
         default=None,
@@ -64,7 +64,6 @@ def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         default=None,
         help="write results.json/.csv/.md and one PNG per dataset here",
     )
-    p.set_defaults(handler=run)
 
 
 def _print_row(row: dict[str, Any]) -> None:

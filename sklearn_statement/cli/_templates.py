@@ -13,9 +13,7 @@ from typing import Any
 
 from template_registry import Template
 
-from ._options import HelpFormatter
-
-__all__ = ["add_parser", "run", "worked_example", "worked_labels"]
+__all__ = ["options", "run", "worked_example", "worked_labels"]
 
 #: Labels shown for an open template (``label_statement``) that has no
 #: verbalizer; only for display.
@@ -64,25 +62,30 @@ def worked_labels(template: Template) -> tuple[Hashable, ...]:
     return keys or _FALLBACK_LABELS
 
 
-def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "templates",
-        help="list or show registered templates",
-        description="The statement templates of template_registry: 'list' prints "
-        "every registered template (task or dataset, language, name, fields, labels), "
-        "'show TASK' the statements one template writes for a worked example, one "
-        "per label. Loads no model.",
-        formatter_class=HelpFormatter,
-    )
-    p.set_defaults(handler=run)
+NAME = "templates"
+HELP = "list or show registered templates"
+DESCRIPTION = (
+    "The statement templates of template_registry: 'list' prints "
+    "every registered template (task or dataset, language, name, fields, labels), "
+    "'show TASK' the statements one template writes for a worked example, one "
+    "per label. Loads no model."
+)
+#: The shared options (``_options.parents``) it takes.
+PARENTS = ()
+
+
+def options(p: argparse.ArgumentParser) -> None:
+    """The options of ``sklearn-statement templates`` besides the shared ones."""
     tsub = p.add_subparsers(dest="templates_command", required=True)
-    lst = tsub.add_parser("list", help="list templates", formatter_class=HelpFormatter)
+    lst = tsub.add_parser(
+        "list", help="list templates", formatter_class=p.formatter_class
+    )
     lst.add_argument("--task", default=None, help="only this task or dataset")
     lst.add_argument("--language", default=None, help="only this language")
     show = tsub.add_parser(
         "show",
         help="show a task's statements for a worked example",
-        formatter_class=HelpFormatter,
+        formatter_class=p.formatter_class,
     )
     show.add_argument("task", help="task family or dataset name")
     show.add_argument("--language", default="en", help="template language")

@@ -8,27 +8,28 @@ from typing import Any
 
 from ..utils import OBJECTIVES, PEFT_METHODS
 from ._options import (
-    HelpFormatter,
     check_model_path,
     data_dir,
     positive_float,
     positive_int,
 )
 
+NAME = "tune"
+HELP = "statement-tune an encoder on statement data and save it"
+DESCRIPTION = (
+    "Statement-tune an encoder (a hub id or a local directory; a "
+    "plain encoder gets a new 2-way head) on labelled statements, from a file "
+    "(--statements) or built from datasets (--tasks, with each example's "
+    "statements kept in one batch), and save it with save_pretrained to --out "
+    "(safetensors, tokenizer, statement_tuner.json with the training families, "
+    "model card)."
+)
+#: The shared options (``_options.parents``) it takes.
+PARENTS = ("data", "device", "seed", "overwrite")
 
-def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "tune",
-        help="statement-tune an encoder on statement data and save it",
-        description="Statement-tune an encoder (a hub id or a local directory; a "
-        "plain encoder gets a new 2-way head) on labelled statements, from a file "
-        "(--statements) or built from datasets (--tasks, with each example's "
-        "statements kept in one batch), and save it with save_pretrained to --out "
-        "(safetensors, tokenizer, statement_tuner.json with the training families, "
-        "model card).",
-        parents=[parents[k] for k in ("data", "device", "seed", "overwrite")],
-        formatter_class=HelpFormatter,
-    )
+
+def options(p: argparse.ArgumentParser) -> None:
+    """The options of ``sklearn-statement tune`` besides the shared ones."""
     p.add_argument(
         "--model", required=True, help="hub id or local directory of the encoder"
     )
@@ -84,7 +85,6 @@ def add_parser(sub: Any, parents: dict[str, argparse.ArgumentParser]) -> None:
         default=None,
         help="parameter-efficient tuning (default: full fine-tuning)",
     )
-    p.set_defaults(handler=run)
 
 
 def _training_data(

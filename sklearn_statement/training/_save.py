@@ -63,22 +63,19 @@ def save_tuner(
     *,
     merge: bool = False,
     overwrite: bool = False,
-    scores: dict[str, Any] | None = None,
     templates: Sequence[Any] | None = None,
-    trained_families: Sequence[str] | None = None,
+    **record: Any,
 ) -> Path:
     """Write a fitted tuner's model, tokenizer, record, templates and card.
 
+    ``record``: ``scores`` and ``trained_families`` (:func:`tuner_record`).
     See :meth:`StatementTuner.save_pretrained` for the parameters.
     """
-    record = tuner_record(
-        tuner, scores=scores, trained_families=trained_families, templates=templates
-    )
     return save_statement_model(
         save_directory,
         tuner.module_,
         tuner.tokenizer_,
-        record,
+        tuner_record(tuner, templates=templates, **record),
         merge=merge,
         overwrite=overwrite,
         templates=templates,

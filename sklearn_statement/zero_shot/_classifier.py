@@ -25,16 +25,10 @@ from ..utils import (
 )
 from ._few_shot import few_shot_statements, few_shot_tuner
 from ._hybrid import fit_embedding, hybrid_logits
-from ._labels import (
-    candidate_labels,
-    check_distinct_statements,
-    check_label_words,
-    check_labels,
-    restrict_template,
-)
+from ._labels import check_distinct_statements, fit_labels
 from ._probabilities import sigmoid, softmax
 from ._shortlist import Shortlist, fit_shortlist, place, shortlisted_ids
-from ._templates import scoring_templates
+from ._templates import check_inputs, scoring_templates, template_fields
 
 __all__ = ["ZeroShotStatementClassifier"]
 
@@ -405,20 +399,11 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
                 "multi_label=True or leave threshold=None"
             )
         templates = scoring_templates(self.template, self.language, self.ensemble)
-        if y is not None and not self.multi_label:
-            y = check_labels(y, X)
-        given = candidate_labels(self.labels, templates[0], y, self.multi_label)
-        labels = sorted(given)
-        resolved = [restrict_template(t, labels) for t in templates]
-        check_label_words(resolved, labels)
-        self.templates_ = resolved
-        self.template_ = resolved[0]
-        fields = self._fields()
-        examples = check_examples(X, fields) if X is not None else None
-        for template in self.templates_ if examples is not None else ():
-            # empty / None field values are reported now, not at predict
-            for example in examples:
-                template.field_values(example)
+        given, labels, self.templates_, y = fit_labels(
+            templates, self.labels, y, X, multi_label=self.multi_label
+        )
+        self.template_ = self.templates_[0]
+        examples = check_inputs(self.templates_, X)
         self._load_model()
         check_distinct_statements(self.templates_, labels, self.tokenizer_)
         self.template_labels_ = tuple(given)
@@ -466,10 +451,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         self.model_, self.tokenizer_ = self.tuner_.module_, self.tuner_.tokenizer_
 
     def _fields(self) -> tuple[str, ...]:
-        fields: list[str] = []
-        for template in self.templates_:
-            fields += [f for f in template.fields if f not in fields]
-        return tuple(fields)
+        return template_fields(self.templates_)
 
     # ---------------------------------------------------------------- predict
     def true_logits(self, X: Any) -> np.ndarray:

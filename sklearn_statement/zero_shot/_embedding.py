@@ -17,15 +17,9 @@ from ..backends import encode_sentences, load_sentence_encoder
 from ..models import cut_middle
 from ..utils import check_examples, text_input_tags
 from ._descriptions import label_description
-from ._labels import (
-    candidate_labels,
-    check_distinct_statements,
-    check_label_words,
-    check_labels,
-    restrict_template,
-)
+from ._labels import check_distinct_statements, fit_labels
 from ._probabilities import softmax
-from ._templates import scoring_templates
+from ._templates import check_inputs, scoring_templates
 
 __all__ = ["EmbeddingZeroShotClassifier"]
 
@@ -199,19 +193,13 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 "model is required: a sentence-transformers directory or hub id"
             )
-        template = scoring_templates(self.template, self.language)[0]
-        if y is not None:
-            y = check_labels(y, X)
-        given = candidate_labels(self.labels, template, y)
-        labels = sorted(given)
         if self.hypothesis is not None:
             _check_hypothesis(self.hypothesis)
-        self.template_ = restrict_template(template, labels)
-        if self.hypothesis is None:
-            check_label_words([self.template_], labels)
-        if X is not None:
-            for example in check_examples(X, self.template_.fields):
-                self.template_.field_values(example)
+        template = scoring_templates(self.template, self.language)[0]
+        given, labels, (self.template_,), _ = fit_labels(
+            [template], self.labels, y, X, label_words=self.hypothesis is None
+        )
+        check_inputs([self.template_], X)
         self.encoder_ = load_sentence_encoder(self.model, self.device)
         tokenizer = getattr(self.encoder_, "tokenizer", None)
         self.template_labels_ = tuple(given)

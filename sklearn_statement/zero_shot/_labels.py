@@ -18,6 +18,7 @@ import numpy as np
 from template_registry import Template
 
 __all__ = [
+    "fit_labels",
     "restrict_template",
     "candidate_labels",
     "check_distinct_statements",
@@ -342,3 +343,56 @@ def restrict_template(template: Template, labels: Sequence[Any]) -> Template:
             "template with a {label} slot"
         )
     return template.with_labels(labels)
+
+
+def fit_labels(
+    templates: Sequence[Template],
+    labels: Any,
+    y: Any,
+    X: Any,
+    *,
+    multi_label: bool = False,
+    label_words: bool = True,
+) -> tuple[list[Any], list[Any], list[Template], Any]:
+    """The labels of a zero-shot classifier's ``fit``, checked.
+
+    Parameters
+    ----------
+    templates : sequence of Template
+    labels : array-like or None
+        The classifier's ``labels`` parameter.
+    y : array-like or None
+        ``fit``'s labels (checked by :func:`check_labels` unless
+        ``multi_label``).
+    X : any
+        ``fit``'s examples (their count is checked against ``y``).
+    multi_label : bool, default=False
+    label_words : bool, default=True
+        Check that registered open templates get words, not numbers
+        (:func:`check_label_words`).
+
+    Returns
+    -------
+    given : list
+        The candidate labels in their given order (``template_labels_``).
+    classes : list
+        The same, sorted (``classes_``).
+    templates : list of Template
+        ``templates`` with exactly ``classes`` as labels.
+    y : ndarray or None
+        ``y`` as checked (1-D).
+
+    Raises
+    ------
+    TypeError, ValueError
+        See :func:`check_labels`, :func:`candidate_labels`,
+        :func:`restrict_template` and :func:`check_label_words`.
+    """
+    if y is not None and not multi_label:
+        y = check_labels(y, X)
+    given = candidate_labels(labels, templates[0], y, multi_label)
+    classes = sorted(given)
+    resolved = [restrict_template(t, classes) for t in templates]
+    if label_words:
+        check_label_words(resolved, classes)
+    return given, classes, resolved, y

@@ -7,7 +7,9 @@ from typing import Any
 
 from template_registry import Template, get_template, list_templates
 
-__all__ = ["scoring_templates"]
+from ..utils import check_examples
+
+__all__ = ["check_inputs", "scoring_templates", "template_fields"]
 
 
 def _one_template(template: Any, language: str) -> Template:
@@ -64,3 +66,25 @@ def scoring_templates(
         native = list_templates(template, language=first.language)
         return native or [first]
     return [first]
+
+
+def template_fields(templates: Any) -> tuple[str, ...]:
+    """The input fields the templates read, each once, in order of appearance."""
+    fields: list[str] = []
+    for template in templates:
+        fields += [f for f in template.fields if f not in fields]
+    return tuple(fields)
+
+
+def check_inputs(templates: Any, X: Any) -> list[Any] | None:
+    """``X`` checked against the templates' fields (None stays None).
+
+    Empty or missing field values are reported at ``fit``, not at predict.
+    """
+    if X is None:
+        return None
+    examples = check_examples(X, template_fields(templates))
+    for template in templates:
+        for example in examples:
+            template.field_values(example)
+    return examples
