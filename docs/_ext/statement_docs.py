@@ -3,7 +3,8 @@
 - API pages: at ``config-inited`` one page per public name (each package's
   ``__all__``) is written under ``gen_modules/api/``; the ``api-summary``
   directive renders a package's table of names and links those pages, so a new
-  public name gets its page without editing any ``.rst`` file.
+  public name gets its page without editing any ``.rst`` file;
+  ``subpackage-summary`` lists a subpackage of ``sklearn_statement``.
 - ``template-catalogue`` / ``template-family``: the registered templates
   (task family x language, then one page per family), from
   ``template_registry`` at build time.
@@ -211,6 +212,31 @@ class ApiSummary(SphinxDirective):
             lines.append("")
         lines += [".. toctree::", "   :hidden:", ""]
         lines += [f"   {API_DIR}/{package}.{name}" for name, _ in names]
+        lines.append("")
+        return _parse(self, lines)
+
+
+class SubpackageSummary(SphinxDirective):
+    """``.. subpackage-summary:: sklearn_statement.training``: a subpackage's
+    docstring (its table of contents) and a table of its public names; a name
+    the root package exports links to that name's page, the others (the
+    building blocks the subpackages share) are listed with their summary."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        package = self.arguments[0]
+        root = package.split(".")[0]
+        exported = set(getattr(importlib.import_module(root), "__all__", []))
+        lines = [f".. automodule:: {package}", "   :no-members:", ""]
+        lines += [".. list-table::", "   :widths: 30 70", "   :class: autosummary", ""]
+        roles = {"class": "class", "function": "func", "exception": "exc"}
+        for name, obj in _public_names(package):
+            if name in exported:
+                cell = f":py:{roles.get(_kind(obj), 'data')}:`~{root}.{name}`"
+            else:
+                cell = f"``{name}``"
+            lines += [f"   * - {cell}", f"     - {_summary(package, name, obj) or ' '}"]
         lines.append("")
         return _parse(self, lines)
 
@@ -631,6 +657,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("autodoc-skip-member", skip_skorch_internals)
     app.connect("missing-reference", unlinked_third_party_refs, priority=900)
     app.add_directive("api-summary", ApiSummary)
+    app.add_directive("subpackage-summary", SubpackageSummary)
     app.add_directive("template-catalogue", TemplateCatalogue)
     app.add_directive("template-family", TemplateFamily)
     app.add_directive("benchmark-results", BenchmarkResults)

@@ -1,6 +1,6 @@
 """Exported statement models run by ONNX Runtime or OpenVINO (CPU int8 backends).
 
-A directory written by :func:`sklearn_statement._export.export_statement_model`
+A directory written by :func:`sklearn_statement.export_statement_model`
 (or ``StatementTuner.export`` / ``sklearn-statement export``) holds the
 transformers model and, in the layout of sentence-transformers' ``backend=``
 option, one sub-folder per backend::

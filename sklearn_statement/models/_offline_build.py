@@ -347,7 +347,7 @@ def build_model_dir(
         If ``tokenizer_json`` or ``bin_path`` does not exist.
     ValueError
         If ``bin_path`` is not a valid E5S1 file (see
-        :func:`~sklearn_statement._e5s1.read_e5s1`) or the tokenizer does not
+        :func:`~sklearn_statement.models._e5s1.read_e5s1`) or the tokenizer does not
         match its vocabulary.
     """
     start = time.perf_counter()

@@ -5,7 +5,7 @@ metric, as in scikit-learn.) Each partition is classified with
 ``ZeroShotStatementClassifier.predict_proba``
 through ``dask.dataframe.map_partitions``. The model travels as a *path*:
 with a distributed ``Client``, a worker plugin loads it once per worker
-(:class:`~sklearn_statement._dask_plugin.StatementModelPlugin`); with a
+(:class:`~sklearn_statement.scale._dask_plugin.StatementModelPlugin`); with a
 local Dask scheduler, once per process (a cache keyed by path and
 parameters). Weights are never pickled into the task graph.
 """

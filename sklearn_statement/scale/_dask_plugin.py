@@ -35,7 +35,7 @@ class StatementModelPlugin(WorkerPlugin):
     Parameters
     ----------
     spec : ModelSpec
-        What to load (see ``sklearn_statement._dask.ModelSpec``).
+        What to load (see ``sklearn_statement.scale._dask.ModelSpec``).
 
     Attributes
     ----------

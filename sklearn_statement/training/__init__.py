@@ -11,14 +11,20 @@
 - callbacks: :class:`WarmupLinearSchedule`, :class:`ResumableCheckpoint`
   (``_callbacks``).
 
-A new objective goes into ``_objectives.py`` and its name into
-``utils.OBJECTIVES``.
+A new objective is a name in ``utils.OBJECTIVES``, its data check in
+:func:`check_objective_data` and its loss term in :func:`objective_loss`
+(``_objectives.py``).
 """
 
 from ._accelerate import AcceleratedStatementTuner
 from ._batching import EXAMPLE_ID, ExampleBatchSampler, StatementCollator
 from ._callbacks import ResumableCheckpoint, WarmupLinearSchedule
-from ._objectives import check_example_ids, listwise_loss
+from ._objectives import (
+    check_example_ids,
+    check_objective_data,
+    listwise_loss,
+    objective_loss,
+)
 from ._tuner import DEFAULT_MODEL, StatementTuner
 
 __all__ = [
@@ -31,5 +37,7 @@ __all__ = [
     "StatementTuner",
     "WarmupLinearSchedule",
     "check_example_ids",
+    "check_objective_data",
     "listwise_loss",
+    "objective_loss",
 ]

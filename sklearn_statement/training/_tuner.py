@@ -150,7 +150,9 @@ class StatementTuner(NeuralNetClassifier):
         loading messages (its weight-loading bar and load report); 0 prints
         nothing.
     warm_start : bool, default=False
-        Keep training the fitted model on the next ``fit`` call.
+        Keep training the fitted model on the next ``fit`` call. A pickled
+        tuner keeps its weights but not the optimizer's moments (they would
+        double its size): after loading, training starts new ones.
     **kwargs
         Other skorch parameters, with their prefixes (``optimizer__*``,
         ``iterator_train__*``, ``callbacks__*``, ``peft__*``, and

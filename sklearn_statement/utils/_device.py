@@ -61,7 +61,7 @@ def resolve_precision(precision: str, device: torch.device) -> torch.dtype | Non
     ``"auto"`` is bf16 where bf16 is fast and fp32 elsewhere: on CUDA GPUs
     that support bf16 (Ampere and newer), and on CPUs that compute it natively
     (AVX-512 BF16 or AMX on x86-64, BF16 on Arm; see
-    :func:`~sklearn_statement._cpu.has_native_bf16`). On a CPU without native
+    :func:`~sklearn_statement.utils.has_native_bf16`). On a CPU without native
     bf16 PyTorch emulates it and it is slower than fp32, so ``"auto"`` keeps
     fp32 there and an explicit ``"bf16"`` runs (the same numerics) with a
     one-time warning that it will be slow.

@@ -61,7 +61,7 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
     ----------
     model : str or sentence_transformers.SentenceTransformer, default=None
         A sentence-transformers model directory or hub id (e.g. the demo's
-        MiniLM, ``sklearn_statement._demo.default_model_path()``). Required.
+        MiniLM, ``sklearn_statement.recipes.default_model_path()``). Required.
     template : str, Template, dict or list, default=None
         As for :class:`ZeroShotStatementClassifier` (the first template is
         used); its labels and fields define the task.
