@@ -433,8 +433,11 @@ def test_save_pretrained_records_templates(fitted, tmp_path):
 KILL_SCRIPT = textwrap.dedent(
     """
     import os, sys
+    import torch
     from skorch.callbacks import Callback
     from sklearn_statement import StatementTuner
+
+    torch.set_num_threads(int(sys.argv[3]))  # the test's: the same float sums
 
     class KillAfterSecondEpoch(Callback):
         def on_epoch_end(self, net, **kwargs):
@@ -453,8 +456,9 @@ KILL_SCRIPT = textwrap.dedent(
 
 def test_kill_and_resume_loses_nothing(tiny_models, tmp_path, toy):
     model, ckpt = tiny_models["bert"], tmp_path / "ckpt"
+    threads = str(torch.get_num_threads())
     killed = subprocess.run(
-        [sys.executable, "-c", KILL_SCRIPT, model, str(ckpt)],
+        [sys.executable, "-c", KILL_SCRIPT, model, str(ckpt), threads],
         capture_output=True,
         text=True,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import os
 import sys
 import threading
 import time
@@ -57,6 +58,17 @@ def reference(tiny_statement_model, corpus):
         model=tiny_statement_model, template=TEMPLATE, device="cpu", precision="fp32"
     ).fit()
     return clf, clf.predict_proba(corpus[1][["text"]])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _keep_environment():
+    """distributed's nannies write OMP_NUM_THREADS=1 and friends (its
+    pre-spawn-environ) into this process's environment; the subprocesses of
+    later tests would inherit them and compute with one thread."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")
