@@ -332,14 +332,19 @@ def evaluate_zero_shot(
             clf, ds, embedding_model, embedding_weight, random_state
         )
         row = {"dataset": dataset, "language": language, "split": split}
-        row.update(_metrics(clf, ds, pred, random_state, trained_families, dataset))
+        gold = np.asarray(ds["label"])
+        row.update(
+            _metrics(gold, pred, clf.classes_, clf.templates_, dataset, random_state)
+        )
+        row["held_out"] = _unseen(dataset, trained_families)
         row.update(extra)
         row["seconds"] = round(time.perf_counter() - start, 2)
         if baseline is not None:
             row.update(
                 _baseline_metrics(
                     baseline,
-                    clf,
+                    clf.template_,
+                    clf.classes_,
                     ds,
                     random_state,
                     similarities if baseline is embedding_model else None,
@@ -405,41 +410,46 @@ def _predictions(
 
 
 def _metrics(
-    clf: Any,
-    ds: Any,
+    gold: np.ndarray,
     pred: np.ndarray,
-    random_state: int,
-    trained_families: Sequence[str] | None,
+    classes: np.ndarray,
+    templates: Sequence[Any],
     dataset: str,
+    random_state: int,
 ) -> dict[str, Any]:
     """Accuracy (with its bootstrap interval), macro-F1 and the baselines of one triple."""
     from template_registry import dataset_info
 
-    gold = np.asarray(ds["label"])
     low, high = bootstrap_ci(pred == gold, random_state=random_state)
     counts = Counter(gold.tolist())
-    family = dataset_info(dataset)["family"]
-    f1 = f1_score(gold, pred, average="macro", labels=clf.classes_, zero_division=0)
+    f1 = f1_score(gold, pred, average="macro", labels=classes, zero_division=0)
     return {
-        "n": len(ds),
+        "n": len(gold),
         "accuracy": float(accuracy_score(gold, pred)),
         "ci_low": low,
         "ci_high": high,
         "macro_f1": float(f1),
         "majority": max(counts.values()) / len(gold),
-        "random": 1.0 / len(clf.classes_),
-        "n_classes": len(clf.classes_),
-        "template": ", ".join(f"{t.name} ({t.language})" for t in clf.templates_),
-        "family": family,
-        "held_out": None
-        if trained_families is None
-        else family not in trained_families,
+        "random": 1.0 / len(classes),
+        "n_classes": len(classes),
+        "template": ", ".join(f"{t.name} ({t.language})" for t in templates),
+        "family": dataset_info(dataset)["family"],
     }
+
+
+def _unseen(dataset: str, trained_families: Sequence[str] | None) -> bool | None:
+    """Whether ``dataset``'s family is absent from training (None: unknown)."""
+    from template_registry import dataset_info
+
+    if trained_families is None:
+        return None
+    return dataset_info(dataset)["family"] not in trained_families
 
 
 def _baseline_metrics(
     baseline: Any,
-    clf: Any,
+    template: Any,
+    classes: np.ndarray,
     ds: Any,
     random_state: int,
     similarities: np.ndarray | None = None,
@@ -450,12 +460,12 @@ def _baseline_metrics(
     avoids encoding the rows twice.
     """
     if similarities is not None:
-        pred = clf.classes_[np.argmax(similarities, axis=1)]
+        pred = classes[np.argmax(similarities, axis=1)]
     else:
         from ..zero_shot import EmbeddingZeroShotClassifier
 
         emb = EmbeddingZeroShotClassifier(
-            baseline, template=clf.templates_[0], labels=list(clf.classes_)
+            baseline, template=template, labels=list(classes)
         ).fit(ds)
         pred = emb.predict(ds)
     correct = pred == np.asarray(ds["label"])
