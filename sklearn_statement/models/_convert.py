@@ -226,8 +226,6 @@ def convert_to_safetensors(
         --------
         >>> import tempfile
         >>> from pathlib import Path
-
-    from ._layout import PICKLE_INDEX, PICKLE_WEIGHTS, SAFE_INDEX, SAFE_WEIGHTS
         >>> import torch
         >>> from safetensors.torch import load_file
         >>> from sklearn_statement import convert_to_safetensors

@@ -564,3 +564,20 @@ def test_shared_options_are_declared_once_with_defaults(capsys):
         assert len(helps) == 1, option
     text = subs["tune"].format_help()
     assert "(default: auto)" in text and "(default: 128)" in text
+
+
+def test_python_dash_m_runs_the_command_and_importing_it_runs_nothing():
+    import importlib
+    import subprocess
+    import sys
+
+    importlib.import_module(
+        "sklearn_statement.cli.__main__"
+    )  # tools import every module
+    out = subprocess.run(
+        [sys.executable, "-m", "sklearn_statement.cli", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0 and out.stdout.startswith("sklearn-statement ")
