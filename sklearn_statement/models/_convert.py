@@ -167,73 +167,73 @@ def convert_to_safetensors(
 ) -> Path:
     """Write ``model.safetensors`` from a directory's pickle weights, tensors only.
 
-        Reads ``pytorch_model.bin`` (or the shards named by
-        ``pytorch_model.bin.index.json``) with ``torch.load(weights_only=True)``,
-        which rebuilds tensors and refuses every other object, so the pickle
-        cannot run code. Other ``*.bin`` files (e.g. mDeBERTa's
-        ``pytorch_model.generator.bin``, the ELECTRA-style generator that
-        statement tuning does not use) are ignored. The result loads as usual:
-        ``StatementTuner(directory)``.
+    Reads ``pytorch_model.bin`` (or the shards named by
+    ``pytorch_model.bin.index.json``) with ``torch.load(weights_only=True)``,
+    which rebuilds tensors and refuses every other object, so the pickle
+    cannot run code. Other ``*.bin`` files (e.g. mDeBERTa's
+    ``pytorch_model.generator.bin``, the ELECTRA-style generator that
+    statement tuning does not use) are ignored. The result loads as usual:
+    ``StatementTuner(directory)``.
 
-        Parameters
-        ----------
-        directory : str or os.PathLike
-            A transformers model directory with pickle weights, e.g. the output
-            of ``hf download microsoft/mdeberta-v3-base --local-dir m``.
-        output_dir : str or os.PathLike, optional
-            Write the safetensors weights into this new directory, with copies
-            of the directory's other files (config, tokenizer, README) and
-            without its weight files. Default: beside the pickle, in
-            ``directory``.
-        overwrite : bool, default=False
-            Replace an existing ``model.safetensors`` (or shards and index), or
-            write into a non-empty ``output_dir``.
+    Parameters
+    ----------
+    directory : str or os.PathLike
+        A transformers model directory with pickle weights, e.g. the output
+        of ``hf download microsoft/mdeberta-v3-base --local-dir m``.
+    output_dir : str or os.PathLike, optional
+        Write the safetensors weights into this new directory, with copies
+        of the directory's other files (config, tokenizer, README) and
+        without its weight files. Default: beside the pickle, in
+        ``directory``.
+    overwrite : bool, default=False
+        Replace an existing ``model.safetensors`` (or shards and index), or
+        write into a non-empty ``output_dir``.
 
-        Returns
-        -------
-        pathlib.Path
-            The directory that now holds ``model.safetensors`` (or
-            ``model-0000k-of-0000n.safetensors`` and
-            ``model.safetensors.index.json`` for a sharded checkpoint).
+    Returns
+    -------
+    pathlib.Path
+        The directory that now holds ``model.safetensors`` (or
+        ``model-0000k-of-0000n.safetensors`` and
+        ``model.safetensors.index.json`` for a sharded checkpoint).
 
-        Raises
-        ------
-        FileNotFoundError
-            If ``directory`` is not a directory or has no ``pytorch_model.bin``
-            / ``pytorch_model.bin.index.json``.
-        FileExistsError
-            If the safetensors files exist, or ``output_dir`` is not empty, and
-            ``overwrite`` is False.
-        ValueError
-            If a pickle is refused by ``weights_only=True`` (a full pickle, with
-            objects other than tensors: it is never loaded), is corrupt, or is
-            not a mapping of names to tensors; or the shard index is invalid.
+    Raises
+    ------
+    FileNotFoundError
+        If ``directory`` is not a directory or has no ``pytorch_model.bin``
+        / ``pytorch_model.bin.index.json``.
+    FileExistsError
+        If the safetensors files exist, or ``output_dir`` is not empty, and
+        ``overwrite`` is False.
+    ValueError
+        If a pickle is refused by ``weights_only=True`` (a full pickle, with
+        objects other than tensors: it is never loaded), is corrupt, or is
+        not a mapping of names to tensors; or the shard index is invalid.
 
-        See Also
-        --------
-        StatementTuner : loads the converted directory (``StatementTuner(directory)``).
+    See Also
+    --------
+    StatementTuner : loads the converted directory (``StatementTuner(directory)``).
 
-        Notes
-        -----
-        Every tensor keeps its name, shape and dtype (a float16 checkpoint
-        stays float16). Tensors that share storage (tied embeddings) are
-        written as separate copies under every name: safetensors stores no
-        aliases, and transformers re-ties tied weights when it loads the model.
-        The files are written to temporary names and renamed once all shards
-        are converted, so a failed conversion leaves no partial weights.
+    Notes
+    -----
+    Every tensor keeps its name, shape and dtype (a float16 checkpoint
+    stays float16). Tensors that share storage (tied embeddings) are
+    written as separate copies under every name: safetensors stores no
+    aliases, and transformers re-ties tied weights when it loads the model.
+    The files are written to temporary names and renamed once all shards
+    are converted, so a failed conversion leaves no partial weights.
 
-        Examples
-        --------
-        >>> import tempfile
-        >>> from pathlib import Path
-        >>> import torch
-        >>> from safetensors.torch import load_file
-        >>> from sklearn_statement import convert_to_safetensors
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     torch.save({"weight": torch.ones(2, 2)}, Path(tmp) / "pytorch_model.bin")
-        ...     out = convert_to_safetensors(tmp)  # then StatementTuner(tmp) loads it
-        ...     sorted(load_file(out / "model.safetensors"))
-        ['weight']
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import torch
+    >>> from safetensors.torch import load_file
+    >>> from sklearn_statement import convert_to_safetensors
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     torch.save({"weight": torch.ones(2, 2)}, Path(tmp) / "pytorch_model.bin")
+    ...     out = convert_to_safetensors(tmp)  # then StatementTuner(tmp) loads it
+    ...     sorted(load_file(out / "model.safetensors"))
+    ['weight']
     """
     source = Path(directory).expanduser()
     if not source.is_dir():
