@@ -383,7 +383,7 @@ def calibration_rows(
         from template_registry import get_template
 
         fields = get_template(task).fields
-        ds = ds.filter(lambda ex: all(str(ex[f] or "").strip() for f in fields))
+        ds = ds.filter(lambda ex, fs=fields: all(str(ex[f] or "").strip() for f in fs))
         order = np.random.default_rng(random_state).permutation(len(ds))[:rows]
         out.append(Row(task, "en", ds.select(sorted(order.tolist()))))
     return out
