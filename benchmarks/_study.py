@@ -244,6 +244,39 @@ def embedding_pairs(
     return [out[i] for i in order]
 
 
+def candidates_loss(model: Any, scale: float = 20.0) -> Any:
+    """Listwise loss over each input's own candidate statements (true one first).
+
+    ``softmax(scale * cos(input, candidate))`` over the example's candidates,
+    cross-entropy with the true one: the rule
+    :class:`~sklearn_statement.EmbeddingZeroShotClassifier` predicts with.
+    Unlike MultipleNegativesRankingLoss, other examples' candidates are not
+    negatives: label descriptions repeat across a batch ("this text is about
+    sports."), and a repeat of the true description must not count as false.
+    """
+    import torch
+
+    class CandidatesLoss(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+            self.scale = scale
+
+        def forward(self, sentence_features, labels):
+            from sentence_transformers.base.losses.merged_forward import embed_columns
+
+            reps = embed_columns(self.model, sentence_features)
+            anchors = torch.nn.functional.normalize(reps[0], dim=-1)
+            cands = torch.stack(
+                [torch.nn.functional.normalize(r, dim=-1) for r in reps[1:]], 1
+            )
+            logits = self.scale * torch.einsum("bd,bcd->bc", anchors, cands)
+            target = torch.zeros(len(logits), dtype=torch.long, device=logits.device)
+            return torch.nn.functional.cross_entropy(logits, target)
+
+    return CandidatesLoss()
+
+
 def tune_bi_encoder(
     encoder: str,
     triplets: list[tuple[str, str, str]],
@@ -256,6 +289,7 @@ def tune_bi_encoder(
     random_state: int = 0,
     freeze_embeddings: bool = True,
     bf16: bool = False,
+    loss: str = "candidates",
 ) -> Path:
     """Contrastive statement tuning of a sentence encoder (sentence-transformers' trainer).
 
@@ -301,14 +335,18 @@ def tune_bi_encoder(
         save_strategy="no",
         report_to="none",
         prompts=prompt or None,
-        batch_sampler="no_duplicates",
+        batch_sampler="no_duplicates" if loss == "mnrl" else "batch_sampler",
         dataloader_drop_last=False,
     )
     trainer = SentenceTransformerTrainer(
         model=model,
         args=args,
         train_dataset=data,
-        loss=MultipleNegativesRankingLoss(model, scale=scale),
+        loss=(
+            MultipleNegativesRankingLoss(model, scale=scale)
+            if loss == "mnrl"
+            else candidates_loss(model, scale)
+        ),
     )
     trainer.train()
     model.save(str(output / "model"))
@@ -342,6 +380,10 @@ def calibration_rows(
                 continue
         if ds is None:
             continue
+        from template_registry import get_template
+
+        fields = get_template(task).fields
+        ds = ds.filter(lambda ex, fs=fields: all(str(ex[f] or "").strip() for f in fs))
         order = np.random.default_rng(random_state).permutation(len(ds))[:rows]
         out.append(Row(task, "en", ds.select(sorted(order.tolist()))))
     return out

@@ -240,6 +240,29 @@ def tuner_callbacks(args):
     return callbacks
 
 
+#: Per-row score matrices of every run (for combining models afterwards; not committed).
+SCORES = Path("/tmp/study_scores")
+
+
+def keep_scores(args, scores, seed=None) -> None:
+    """Save a run's per-row scores: ``SCORES/<name>-seed<seed>.pkl``."""
+    import pickle
+
+    SCORES.mkdir(parents=True, exist_ok=True)
+    seed = args.current_seed if seed is None else seed
+    (SCORES / f"{args.name}-seed{seed}.pkl").write_bytes(pickle.dumps(scores))
+
+
+def head_lr(args) -> dict:
+    """A larger learning rate for the new head (classifier + pooler) than the encoder."""
+    if not args.head_lr:
+        return {}
+    groups = [
+        (pattern, {"lr": args.head_lr}) for pattern in ("classifier.*", "*pooler*")
+    ]
+    return {"optimizer__param_groups": groups}
+
+
 def score_run(rows, tuner, sims, args, calibration=None):
     """Accuracy per row of the statement model alone, the hybrids and the baseline.
 
@@ -250,6 +273,7 @@ def score_run(rows, tuner, sims, args, calibration=None):
     from _study import accuracies, averages, calibrate_weight, combine, true_logits
 
     z = true_logits(rows, tuner, max_length=256, precision=args.precision)
+    keep_scores(args, z)
     out = {"statement": accuracies(rows, z), "cosine": accuracies(rows, sims)}
     for w in HYBRID_WEIGHTS:
         out[f"hybrid{w:g}"] = accuracies(rows, combine(z, sims, w))
@@ -261,6 +285,13 @@ def score_run(rows, tuner, sims, args, calibration=None):
         out["hybrid_calibrated"] = accuracies(rows, combine(z, sims, weight))
     out["majority"] = {row.key: row.majority() for row in rows}
     return out, {name: averages(acc) for name, acc in out.items()}, weight
+
+
+def bf16_training(precision: str) -> bool:
+    """bf16 autocast for the bi-encoder's trainer: "bf16", or "auto" on a native-bf16 CPU."""
+    from sklearn_statement._cpu import has_native_bf16
+
+    return precision == "bf16" or (precision == "auto" and has_native_bf16())
 
 
 def run_bi_encoder(args, rows, sims, path, seed):
@@ -295,11 +326,13 @@ def run_bi_encoder(args, rows, sims, path, seed):
         batch_size=args.batch_size,
         random_state=seed,
         freeze_embeddings=args.freeze_embeddings,
-        bf16=args.precision == "bf16",
+        bf16=bf16_training(args.precision),
+        loss=args.bi_loss,
     )
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     t1 = time.perf_counter()
     z = cosine_similarities(rows, str(tuned))
+    keep_scores(args, z, seed)
     per_row = {"statement": accuracies(rows, z), "cosine": accuracies(rows, sims)}
     per_row["majority"] = {row.key: row.majority() for row in rows}
     quarters = [
@@ -344,6 +377,7 @@ def run_multilingual(args) -> None:
             per_row, means, facts = run_bi_encoder(args, rows, sims, path, seed)
             log_record(args, seed, per_row, means, facts)
             continue
+        args.current_seed = seed
         X, y, ids = train_data(args, seed)
         if args.statement_prompt:
             X = [args.statement_prompt + x for x in X]
@@ -360,6 +394,7 @@ def run_multilingual(args) -> None:
             verbose=0,
             callbacks=tuner_callbacks(args),
             **({"peft": args.peft} if args.peft else {}),
+            **head_lr(args),
         )
         t0, c0 = time.perf_counter(), time.process_time()
         tuner.fit(X, y, example_id=None if args.ungrouped else ids)
@@ -393,7 +428,7 @@ def log_record(args, seed, per_row, means, facts) -> None:
         "config": {
             k: str(v) if isinstance(v, Path) else v
             for k, v in vars(args).items()
-            if k not in ("seeds", "table", "save_model", "log")
+            if k not in ("seeds", "table", "save_model", "log", "current_seed")
         },
         **facts,
         "means": {k: {t: round(v, 4) for t, v in m.items()} for k, m in means.items()},
@@ -469,6 +504,65 @@ def table(log: Path = LOG) -> str:
     return "\n".join(lines)
 
 
+#: Datasets of the multilingual table, in order.
+ML_SETS = ("sib200", "xnli", "pawsx", "xcopa", "xwinograd", "tweeteval_emotion")
+
+
+def multilingual_table(log: Path = ML_LOG, scorer: str = "statement") -> str:
+    """The multilingual log as markdown: per configuration, mean over seeds of each
+    dataset's average over languages, for ``scorer`` (statement, hybrid10, ...)."""
+    records = [
+        json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()
+    ]
+    names = list(dict.fromkeys(r["name"] for r in records))
+    head = [
+        "config",
+        "kind",
+        "seeds",
+        "stmts",
+        "train s",
+        "loss q1..q4",
+        *ML_SETS,
+        "all rows",
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for label, key in (
+        ("untuned cosine (with prompt)", "cosine"),
+        ("majority class", "majority"),
+    ):
+        m = records[0]["means"][key]
+        cells = [label, "-", "-", "-", "-", "-"] + [
+            f"{100 * m[s]:.1f}" for s in ML_SETS
+        ]
+        lines.append("| " + " | ".join(cells + [f"{100 * m['all rows']:.1f}"]) + " |")
+    for name in names:
+        rows = [r for r in records if r["name"] == name and scorer in r["means"]]
+        if not rows:
+            continue
+        acc = (
+            np.asarray(
+                [[r["means"][scorer][s] for s in (*ML_SETS, "all rows")] for r in rows]
+            )
+            * 100
+        )
+        mean, sd = acc.mean(0), acc.std(0)
+        cells = [
+            f"{m:.1f}" if len(rows) == 1 else f"{m:.1f} ± {d:.1f}"
+            for m, d in zip(mean, sd)
+        ]
+        q = np.mean([r["loss_by_quarter"] for r in rows], axis=0)
+        info = [
+            name,
+            rows[0].get("kind", "cross"),
+            str(len(rows)),
+            str(rows[0]["statements"]),
+            f"{np.mean([r['train_seconds'] for r in rows]):.0f}",
+            "/".join(f"{v:.2f}" for v in q),
+        ]
+        lines.append("| " + " | ".join(info + cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--name", default="default")
@@ -498,6 +592,15 @@ def main(argv=None) -> None:
     )
     p.add_argument("--freeze-embeddings", action="store_true")
     p.add_argument(
+        "--bi-loss",
+        default="candidates",
+        choices=["candidates", "mnrl"],
+        help="bi-encoder loss: own candidates only, or MultipleNegativesRankingLoss (no-duplicates batches)",
+    )
+    p.add_argument(
+        "--head-lr", type=float, default=None, help="learning rate of the new head"
+    )
+    p.add_argument(
         "--kind",
         default="cross",
         choices=["cross", "bi"],
@@ -518,7 +621,12 @@ def main(argv=None) -> None:
     p.add_argument("--save-model", default=None, help="keep the tuned models here")
     args = p.parse_args(argv)
     if args.table:
-        print(table(args.log))
+        if args.suite == "validation":
+            for scorer in ("statement", "hybrid10", "hybrid_calibrated"):
+                print(f"\n### {scorer}\n")
+                print(multilingual_table(scorer=scorer))
+        else:
+            print(table(args.log))
         return
     info = environment()
     for key in ("command", "torch", "transformers", "machine", "cpu_count"):

@@ -262,7 +262,15 @@ class Template:
             for case, text in cases.items():
                 segs = _parse(text, f"{where}, label {label!r}")
                 self._segments[label][case] = segs
-                used += [p for p in _placeholders(segs) if p not in used]
+                names = _placeholders(segs)
+                if statements and not names:
+                    raise TemplateError(
+                        f"{where}: label {label!r}'s statement {text!r} uses no input field, "
+                        "so it would be the same for every input and its label would win or "
+                        "lose regardless of the text; add the input's placeholder (e.g. "
+                        "'{text} It was great.')"
+                    )
+                used += [p for p in names if p not in used]
         if "label" in used:
             raise TemplateError(
                 f"{where}: '{{label}}' may only appear in 'label_statement'; explicit statements "

@@ -96,7 +96,12 @@ def test_open_template_needs_labels_then_verbalizes():
             "may only appear in 'label_statement'",
         ),
         (dict(statements={}), "give a statement per label"),
-        (dict(statements={1: "no fields"}), "use no input field"),
+        (dict(statements={1: "no fields"}), "uses no input field"),
+        # one label without the input: its statement would be the same for every text
+        (
+            dict(statements={"pos": "It was great.", "neg": "{text} awful."}),
+            "label 'pos'.s statement 'It was great.' uses no input field",
+        ),
         (dict(statements={1: "{a}"}, language="xx"), "unknown ISO 639-1"),
         (dict(label_statement="{text} only"), "no '{label}' slot"),
     ],

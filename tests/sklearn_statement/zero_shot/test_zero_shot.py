@@ -129,6 +129,21 @@ def test_open_template_and_dict_template(tiny_statement_model):
     np.testing.assert_array_equal(given.predict(["x", "y"]), z.argmax(axis=1))
 
 
+def test_a_dict_template_label_without_the_input_is_refused(tiny_statement_model):
+    """One label's statement without a field would be the same for every text."""
+    from template_registry import TemplateError
+
+    clf = ZeroShotStatementClassifier(
+        tiny_statement_model,
+        template={"pos": "It was great.", "neg": "{text} awful."},
+        device="cpu",
+    )
+    with pytest.raises(
+        TemplateError, match="label 'pos'.s statement .* no input field"
+    ):
+        clf.fit()
+
+
 def test_long_premise_still_distinct_statements(clf):
     long = {
         "premise": " ".join(["the dog is good"] * 2500),
