@@ -289,7 +289,7 @@ def score_run(rows, tuner, sims, args, calibration=None):
 
 def bf16_training(precision: str) -> bool:
     """bf16 autocast for the bi-encoder's trainer: "bf16", or "auto" on a native-bf16 CPU."""
-    from sklearn_statement._cpu import has_native_bf16
+    from sklearn_statement.utils import has_native_bf16
 
     return precision == "bf16" or (precision == "auto" and has_native_bf16())
 
