@@ -89,7 +89,8 @@ def check_both_truths(y: np.ndarray) -> None:
             ("true (1)", "false (0)") if values[0] == 1 else ("false (0)", "true (1)")
         )
         raise ValueError(
-            f"every statement in y is {have}, there is no {lack} statement: a statement "
+            f"y has one class: every statement in y is {have}, there is no {lack} "
+            "statement: a statement "
             "model learns to tell true statements from false ones and needs both classes. "
             "Build each example's statements for every label (datasets_builders."
             "build_multitask / build_statements give one true and false ones per example)"
