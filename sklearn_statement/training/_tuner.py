@@ -536,15 +536,20 @@ class StatementTuner(NeuralNetClassifier):
         scores: dict[str, Any] | None = None,
         templates: Sequence[Any] | None = None,
         trained_families: Sequence[str] | None = None,
+        recipe: Any = None,
+        evaluation: Any = None,
     ) -> Path:
         """Save the statement model so that plain transformers can load it.
 
         Writes ``config.json`` + ``model.safetensors`` (or, for peft models,
         ``adapter_config.json`` + ``adapter_model.safetensors`` naming the
-        base model), the tokenizer, ``statement_tuner.json`` (parameters,
-        training statistics and task families, history, scores),
+        base model), the tokenizer, ``statement_tuner.json`` (the hub model
+        it was tuned from, parameters and settings, training statistics and
+        task families, recipe, history, scores, evaluation),
         ``templates.json`` (when ``templates`` are given) and a model card
-        ``README.md``.
+        ``README.md`` whose metadata huggingface_hub parses (``base_model``
+        is a hub id, never a local path: see
+        :func:`~sklearn_statement.models.base_model_origin`).
 
         Parameters
         ----------
@@ -564,6 +569,16 @@ class StatementTuner(NeuralNetClassifier):
             ``family`` column; default: the families of ``templates``).
             :func:`~sklearn_statement.evaluate_zero_shot` reads them to say
             which evaluated tasks were unseen in training.
+        recipe : Recipe or mapping, optional
+            What the training statements were, for the model card:
+            ``tasks``, ``languages``, ``exclude_families`` (held out),
+            ``n_per_task``... (a :class:`~sklearn_statement.recipes.Recipe` or
+            a dict with those keys).
+        evaluation : list of dict, mapping or path, optional
+            A zero-shot evaluation shown as a table in the model card: rows
+            of :func:`~sklearn_statement.evaluate_zero_shot`, or a report
+            written by ``sklearn-statement evaluate --output-dir`` (its
+            directory or ``results.json``).
 
         Returns
         -------
@@ -590,6 +605,8 @@ class StatementTuner(NeuralNetClassifier):
             scores=scores,
             templates=templates,
             trained_families=trained_families,
+            recipe=recipe,
+            evaluation=evaluation,
         )
 
     def export(
