@@ -11,6 +11,8 @@
   :func:`render_model_card`, :func:`evaluation_record` (``_card``, from
   ``model_card_template.md``), which names the hub model a local base model
   stands for (:func:`base_model_origin`, ``_origin``);
+- sharing: :func:`push_model_dir`, :func:`check_model_dir`,
+  :func:`hub_token` (``_push``, through huggingface_hub);
 - parameter-efficient fine-tuning: :func:`peft_config_for`,
   :func:`with_peft`, :func:`bitsandbytes_config`, :func:`is_peft`
   (``_peft``);
@@ -70,6 +72,7 @@ from ._load import (
 from ._offline import HUB_IDS, offline_build_of, offline_model
 from ._origin import BaseModel, base_model_origin
 from ._peft import bitsandbytes_config, is_peft, peft_config_for, with_peft
+from ._push import check_model_dir, hub_token, push_model_dir
 from ._save import SAVED_PARAMS, record_evaluation, save_statement_model
 from ._tokenizers import (
     cut_middle,
@@ -108,10 +111,12 @@ __all__ = [
     "base_model_origin",
     "bitsandbytes_config",
     "check_max_length",
+    "check_model_dir",
     "convert_to_safetensors",
     "cut_middle",
     "evaluation_record",
     "export_file",
+    "hub_token",
     "is_peft",
     "load_statement_model",
     "load_tokenizer",
@@ -122,6 +127,7 @@ __all__ = [
     "offline_model",
     "peft_config_for",
     "position_limit",
+    "push_model_dir",
     "record_evaluation",
     "render_model_card",
     "save_statement_model",

@@ -1,16 +1,19 @@
-"""What a tuner writes with ``save_pretrained``: its record, then the model's files.
+"""What a tuner writes with ``save_pretrained``, and how it shares it with ``push_to_hub``.
 
 :func:`tuner_record` is the content of ``statement_tuner.json`` (the hub
 model it was tuned from, parameters and settings, training statistics and
 task families, the recipe of its data, history, measured scores and
 evaluation); the files themselves are written by
-:func:`sklearn_statement.models.save_statement_model`.
+:func:`sklearn_statement.models.save_statement_model`, and
+:func:`push_tuner` uploads them with
+:func:`sklearn_statement.models.push_model_dir`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,10 +22,12 @@ from ..models import (
     SAVED_PARAMS,
     base_model_origin,
     evaluation_record,
+    hub_token,
+    push_model_dir,
     save_statement_model,
 )
 
-__all__ = ["RECORDED_SETTINGS", "save_tuner", "tuner_record"]
+__all__ = ["RECORDED_SETTINGS", "push_tuner", "save_tuner", "tuner_record"]
 
 #: Tuner settings recorded (for the model card) but not restored by
 #: ``from_pretrained``: a loaded model keeps training with the caller's choices.
@@ -132,3 +137,27 @@ def save_tuner(
         quiet=not getattr(tuner, "verbose", 0),
         model_id=model_id,
     )
+
+
+def push_tuner(
+    tuner: Any,
+    repo_id: str,
+    *,
+    save_directory: str | os.PathLike | None = None,
+    token: str | None = None,
+    hub: Mapping[str, Any] | None = None,
+    **save: Any,
+) -> str:
+    """Save a fitted tuner (into ``save_directory`` or a temporary one) and push it.
+
+    The token is looked up first, so that nothing is written or sent
+    without one. ``hub``: ``private``, ``commit_message``, ``exist_ok``,
+    ``revision``, ``create_pr`` of :func:`~sklearn_statement.models.push_model_dir`;
+    ``save``: the options of :func:`save_tuner`. See
+    :meth:`StatementTuner.push_to_hub`.
+    """
+    token = hub_token(token)
+    save.setdefault("model_id", repo_id)
+    with tempfile.TemporaryDirectory(prefix="sklearn-statement-push-") as tmp:
+        directory = save_tuner(tuner, save_directory or tmp, **save)
+        return push_model_dir(directory, repo_id, token=token, **(hub or {}))

@@ -50,7 +50,7 @@ from ._callbacks import tuner_callbacks
 from ._data import group_split, statement_array, training_data, training_stats
 from ._objectives import objective_loss
 from ._pickling import pickle_state, unpickle_state
-from ._save import save_tuner
+from ._save import push_tuner, save_tuner
 
 __all__ = ["DEFAULT_MODEL", "StatementTuner"]
 
@@ -607,6 +607,76 @@ class StatementTuner(NeuralNetClassifier):
             trained_families=trained_families,
             recipe=recipe,
             evaluation=evaluation,
+        )
+
+    def push_to_hub(
+        self,
+        repo_id: str,
+        *,
+        private: bool = True,
+        token: str | None = None,
+        commit_message: str | None = None,
+        exist_ok: bool = True,
+        save_directory: str | os.PathLike | None = None,
+        create_pr: bool = False,
+        **save_options: Any,
+    ) -> str:
+        """Save the statement model and upload it to the Hugging Face hub.
+
+        Writes what :meth:`save_pretrained` writes (into ``save_directory``,
+        else a temporary directory) with a model card whose code loads
+        ``repo_id``, creates the model repository (``create_repo``) and
+        uploads the directory in one commit (``upload_folder``); see
+        :func:`~sklearn_statement.models.push_model_dir`. Private by
+        default, as in SetFit and sentence-transformers.
+
+        Parameters
+        ----------
+        repo_id : str
+            ``"user/name"`` or ``"organization/name"``.
+        private : bool, default=True
+            Create the repository private (an existing one keeps its visibility).
+        token : str, optional
+            A token with write access; default: the ``HF_TOKEN`` environment
+            variable, else the login stored by ``hf auth login``.
+        commit_message : str, optional
+        exist_ok : bool, default=True
+            Upload into an existing repository.
+        save_directory : str or PathLike, optional
+            Keep the saved files there (as :meth:`save_pretrained`).
+        create_pr : bool, default=False
+            Open a pull request instead of committing to ``main``.
+        **save_options
+            ``merge``, ``overwrite``, ``scores``, ``templates``,
+            ``trained_families``, ``recipe``, ``evaluation``: as in
+            :meth:`save_pretrained`.
+
+        Returns
+        -------
+        url : str
+            Where the upload is: its commit, or its pull request.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the tuner is not fitted.
+        huggingface_hub.errors.LocalTokenNotFoundError
+            Without a token (the message says how to log in); nothing is
+            written or sent.
+        huggingface_hub.errors.HfHubHTTPError
+            If the hub refuses a request.
+        """
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "module_")
+        hub = dict(private=private, commit_message=commit_message, exist_ok=exist_ok)
+        return push_tuner(
+            self,
+            repo_id,
+            save_directory=save_directory,
+            token=token,
+            hub={**hub, "create_pr": create_pr},
+            **save_options,
         )
 
     def export(
