@@ -29,6 +29,8 @@ from typing import Any
 
 from ..utils import format_table
 from ._layout import ADAPTER_CONFIG, MODEL_CARD, TUNER_RECORD
+from ._load import looks_like_path
+from ._origin import base_model_origin
 
 __all__ = [
     "CARD_TAGS",
@@ -195,8 +197,17 @@ def _evaluation(info: Mapping[str, Any]) -> str:
     )
 
 
+def _hub_base(info: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The record's base model: a hub id and a note (a record of 0.1 names a path)."""
+    base, note = info.get("base_model"), info.get("base_model_note")
+    if base and (looks_like_path(base) or Path(base).expanduser().is_dir()):
+        origin = base_model_origin(base)
+        return origin.hub_id, origin.note
+    return base, note
+
+
 def _base_model(info: Mapping[str, Any], adapter: bool) -> str:
-    hub_id, note = info.get("base_model"), info.get("base_model_note")
+    hub_id, note = _hub_base(info)
     if hub_id:
         text = f"[{hub_id}](https://huggingface.co/{hub_id})" + (
             f": {note}." if note else "."
@@ -242,7 +253,7 @@ def card_data(info: Mapping[str, Any], *, adapter: bool) -> Any:
         library_name="peft" if adapter else "transformers",
         pipeline_tag=PIPELINE_TAG,
         tags=list(CARD_TAGS),
-        base_model=info.get("base_model") or None,
+        base_model=_hub_base(info)[0],
         language=languages or None,
     )
 

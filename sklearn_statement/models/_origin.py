@@ -108,7 +108,7 @@ def _from_parent(path: Path, depth: int) -> BaseModel | None:
         origin = BaseModel(None, origin.note)
     elif parent:
         origin = BaseModel(parent, origin.note)
-    continued = f"tuning continued from a statement model saved locally ({path.name})"
+    continued = f"by way of a statement model saved locally ({path.name})"
     return BaseModel(origin.hub_id, "; ".join(n for n in (continued, origin.note) if n))
 
 

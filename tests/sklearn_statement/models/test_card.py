@@ -167,7 +167,7 @@ def test_a_saved_statement_model_or_adapter_names_its_ancestor(tmp_path):
     )
     origin = base_model_origin(first)
     assert origin.hub_id == "intfloat/multilingual-e5-small"
-    assert "continued from a statement model saved locally (first)" in origin.note
+    assert "by way of a statement model saved locally (first)" in origin.note
     adapter = tmp_path / "adapter"
     adapter.mkdir()
     (adapter / "adapter_config.json").write_text(
@@ -192,3 +192,15 @@ def test_a_hybrids_rows_say_what_accuracy_is():
     text = render_model_card(record, adapter=False)
     assert '"accuracy" is the hybrid\'s' in text and "statement model alone" in text
     assert "/data" not in text  # a local path is not true elsewhere
+
+
+def test_a_record_of_0_1_naming_a_local_path_gets_its_hub_id(tiny_models, tmp_path):
+    record = {"base_model": tiny_models["bert"], "params": {}}  # 0.1 wrote the path
+    card = ModelCard(render_model_card(record, adapter=False))
+    assert card.data.base_model is None and tiny_models["bert"] not in card.text
+    snapshot = tmp_path / "models--org--enc" / "snapshots" / "1"
+    snapshot.mkdir(parents=True)
+    record = {"base_model": str(snapshot), "params": {}}
+    assert ModelCard(render_model_card(record, adapter=False)).data.base_model == (
+        "org/enc"
+    )
