@@ -132,9 +132,19 @@ def _listed(values: Any, empty: str = "not recorded") -> str:
     return str(values)
 
 
+def _data_facts(info: Mapping[str, Any]) -> dict[str, Any]:
+    """The recipe, its gaps filled from the statement table ``fit`` got."""
+    data = info.get("training_data") or {}
+    recipe = dict(info.get("recipe") or {})
+    for key in ("tasks", "languages"):
+        if not recipe.get(key) and data.get(key):
+            recipe[key] = data[key]
+    return recipe
+
+
 def _recipe(info: Mapping[str, Any]) -> str:
     """The training recipe: the data (the caller's recipe) and the tuner's settings."""
-    recipe = info.get("recipe") or {}
+    recipe = _data_facts(info)
     params, settings = info.get("params", {}), info.get("settings") or {}
     stats = info.get("training_stats") or {}
     tasks = recipe.get("tasks") or sorted(
@@ -245,7 +255,7 @@ def card_data(info: Mapping[str, Any], *, adapter: bool) -> Any:
     """The card's metadata (``huggingface_hub.ModelCardData``)."""
     from huggingface_hub import ModelCardData
 
-    recipe = info.get("recipe") or {}
+    recipe = _data_facts(info)
     languages = list(
         dict.fromkeys([*recipe.get("languages", ()), *recipe.get("mt_languages", ())])
     )

@@ -72,12 +72,15 @@ def tuner_record(
 ) -> dict[str, Any]:
     """The content of ``statement_tuner.json`` for a fitted tuner.
 
-    ``trained_families`` default to the task families of ``templates``
-    (None, "unknown", without either). ``base_model`` is a hub id or None,
+    ``trained_families`` default to the task families of ``templates``, else
+    of the statement table ``fit`` got (None, "unknown", without either). ``base_model`` is a hub id or None,
     never a local path (:func:`~sklearn_statement.models.base_model_origin`).
     """
+    data = getattr(tuner, "training_data_", None) or {}
     if trained_families is None and templates:
         trained_families = [t.task for t in templates]
+    if trained_families is None:
+        trained_families = data.get("families")
     if isinstance(trained_families, str):
         raise TypeError(
             f"trained_families must be a list of task families, got the string "
@@ -94,6 +97,7 @@ def tuner_record(
         "trained_families": None
         if trained_families is None
         else sorted({str(f) for f in trained_families}),
+        "training_data": data or None,
         "recipe": _recipe_record(recipe),
         "epochs_trained": len(history),
         "history": [

@@ -52,6 +52,7 @@ from ._data import (
     group_split,
     statement_array,
     statement_table,
+    table_summary,
     training_data,
     training_stats,
     warn_without_example_ids,
@@ -177,6 +178,10 @@ class StatementTuner(NeuralNetClassifier):
         Per-epoch losses and timings.
     training_stats_ : dict
         Statements and true statements of the last training call.
+    training_data_ : dict or None
+        The tasks, task families and languages of the statement table the
+        last ``fit`` got (None for statements given as a list); the model
+        card reports them.
 
     See Also
     --------
@@ -428,6 +433,7 @@ class StatementTuner(NeuralNetClassifier):
             Once per process, when the statements come without example ids.
         """
         self._check_params()
+        self.training_data_ = table_summary(X)  # for the model card
         X, y, example_id = statement_table(X, y, example_id)
         X, y = training_data(X, y, example_id, self.objective)
         if not is_dataset(X):

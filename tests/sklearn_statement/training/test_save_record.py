@@ -53,3 +53,26 @@ def test_save_pretrained_takes_a_recipe_object(fitted_tiny_tuner, tmp_path):
         "| training tasks | agnews, sst2, mrpc, comve |"
         in (out / "README.md").read_text()
     )
+
+
+def test_a_statement_table_gives_the_card_its_tasks(tiny_models, sample_dir, tmp_path):
+    from huggingface_hub import ModelCard
+
+    from datasets_builders import build_multitask
+    from sklearn_statement import StatementTuner
+
+    table = build_multitask(["sst2"], n_per_task=16, data_dir=sample_dir)
+    tuner = StatementTuner(
+        tiny_models["bert"], max_epochs=1, batch_size=8, device="cpu", verbose=0
+    ).fit(table)
+    assert tuner.training_data_ == {
+        "tasks": ["sst2"],
+        "families": ["sentiment"],
+        "languages": ["en"],
+    }
+    out = tuner.save_pretrained(tmp_path / "m")
+    record = json.loads((out / "statement_tuner.json").read_text())
+    assert record["trained_families"] == ["sentiment"]
+    card = ModelCard.load(out / "README.md")
+    assert card.data.language == ["en"]
+    assert "| training tasks | sst2 |" in card.text
