@@ -25,6 +25,7 @@ __all__ = [
     "group_split",
     "statement_array",
     "statement_table",
+    "table_summary",
     "training_data",
     "training_stats",
     "warn_without_example_ids",
@@ -72,6 +73,29 @@ def statement_table(X: Any, y: Any, example_id: Any) -> tuple[Any, Any, Any]:
     if example_id is None and EXAMPLE_ID in columns:
         example_id = list(X[EXAMPLE_ID])
     return list(X["statement"]), y, example_id
+
+
+#: The columns of a statement table a saved model's card reports (``build_multitask``'s).
+SUMMARY_COLUMNS = {"tasks": "task", "families": "family", "languages": "language"}
+
+
+def table_summary(X: Any) -> dict[str, list[str]] | None:
+    """The tasks, task families and languages of a statement table, for the model card.
+
+    Returns
+    -------
+    dict or None
+        ``{"tasks": [...], "families": [...], "languages": [...]}`` (sorted,
+        the columns the table has), None when ``X`` is not a table.
+    """
+    if not _is_table(X):
+        return None
+    columns = set(getattr(X, "column_names", None) or X.columns)
+    return {
+        key: sorted({str(v) for v in X[column]})
+        for key, column in SUMMARY_COLUMNS.items()
+        if column in columns
+    }
 
 
 def check_both_truths(y: np.ndarray) -> None:

@@ -52,13 +52,14 @@ from ._data import (
     group_split,
     statement_array,
     statement_table,
+    table_summary,
     training_data,
     training_stats,
     warn_without_example_ids,
 )
 from ._objectives import objective_loss
 from ._pickling import pickle_state, unpickle_state
-from ._save import save_tuner
+from ._save import push_tuner, save_tuner
 
 __all__ = ["DEFAULT_MODEL", "StatementTuner"]
 
@@ -177,6 +178,10 @@ class StatementTuner(NeuralNetClassifier):
         Per-epoch losses and timings.
     training_stats_ : dict
         Statements and true statements of the last training call.
+    training_data_ : dict or None
+        The tasks, task families and languages of the statement table the
+        last ``fit`` got (None for statements given as a list); the model
+        card reports them.
 
     See Also
     --------
@@ -428,6 +433,7 @@ class StatementTuner(NeuralNetClassifier):
             Once per process, when the statements come without example ids.
         """
         self._check_params()
+        self.training_data_ = table_summary(X)  # for the model card
         X, y, example_id = statement_table(X, y, example_id)
         X, y = training_data(X, y, example_id, self.objective)
         if not is_dataset(X):
@@ -563,15 +569,20 @@ class StatementTuner(NeuralNetClassifier):
         scores: dict[str, Any] | None = None,
         templates: Sequence[Any] | None = None,
         trained_families: Sequence[str] | None = None,
+        recipe: Any = None,
+        evaluation: Any = None,
     ) -> Path:
         """Save the statement model so that plain transformers can load it.
 
         Writes ``config.json`` + ``model.safetensors`` (or, for peft models,
         ``adapter_config.json`` + ``adapter_model.safetensors`` naming the
-        base model), the tokenizer, ``statement_tuner.json`` (parameters,
-        training statistics and task families, history, scores),
+        base model), the tokenizer, ``statement_tuner.json`` (the hub model
+        it was tuned from, parameters and settings, training statistics and
+        task families, recipe, history, scores, evaluation),
         ``templates.json`` (when ``templates`` are given) and a model card
-        ``README.md``.
+        ``README.md`` whose metadata huggingface_hub parses (``base_model``
+        is a hub id, never a local path: see
+        :func:`~sklearn_statement.models.base_model_origin`).
 
         Parameters
         ----------
@@ -591,6 +602,16 @@ class StatementTuner(NeuralNetClassifier):
             ``family`` column; default: the families of ``templates``).
             :func:`~sklearn_statement.evaluate_zero_shot` reads them to say
             which evaluated tasks were unseen in training.
+        recipe : Recipe or mapping, optional
+            What the training statements were, for the model card:
+            ``tasks``, ``languages``, ``exclude_families`` (held out),
+            ``n_per_task``... (a :class:`~sklearn_statement.recipes.Recipe` or
+            a dict with those keys).
+        evaluation : list of dict, mapping or path, optional
+            A zero-shot evaluation shown as a table in the model card: rows
+            of :func:`~sklearn_statement.evaluate_zero_shot`, or a report
+            written by ``sklearn-statement evaluate --output-dir`` (its
+            directory or ``results.json``).
 
         Returns
         -------
@@ -617,6 +638,78 @@ class StatementTuner(NeuralNetClassifier):
             scores=scores,
             templates=templates,
             trained_families=trained_families,
+            recipe=recipe,
+            evaluation=evaluation,
+        )
+
+    def push_to_hub(
+        self,
+        repo_id: str,
+        *,
+        private: bool = True,
+        token: str | None = None,
+        commit_message: str | None = None,
+        exist_ok: bool = True,
+        save_directory: str | os.PathLike | None = None,
+        create_pr: bool = False,
+        **save_options: Any,
+    ) -> str:
+        """Save the statement model and upload it to the Hugging Face hub.
+
+        Writes what :meth:`save_pretrained` writes (into ``save_directory``,
+        else a temporary directory) with a model card whose code loads
+        ``repo_id``, creates the model repository (``create_repo``) and
+        uploads the directory in one commit (``upload_folder``); see
+        :func:`~sklearn_statement.models.push_model_dir`. Private by
+        default, as in SetFit and sentence-transformers.
+
+        Parameters
+        ----------
+        repo_id : str
+            ``"user/name"`` or ``"organization/name"``.
+        private : bool, default=True
+            Create the repository private (an existing one keeps its visibility).
+        token : str, optional
+            A token with write access; default: the ``HF_TOKEN`` environment
+            variable, else the login stored by ``hf auth login``.
+        commit_message : str, optional
+        exist_ok : bool, default=True
+            Upload into an existing repository.
+        save_directory : str or PathLike, optional
+            Keep the saved files there (as :meth:`save_pretrained`).
+        create_pr : bool, default=False
+            Open a pull request instead of committing to ``main``.
+        **save_options
+            ``merge``, ``overwrite``, ``scores``, ``templates``,
+            ``trained_families``, ``recipe``, ``evaluation``: as in
+            :meth:`save_pretrained`.
+
+        Returns
+        -------
+        url : str
+            Where the upload is: its commit, or its pull request.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the tuner is not fitted.
+        huggingface_hub.errors.LocalTokenNotFoundError
+            Without a token (the message says how to log in); nothing is
+            written or sent.
+        huggingface_hub.errors.HfHubHTTPError
+            If the hub refuses a request.
+        """
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "module_")
+        hub = dict(private=private, commit_message=commit_message, exist_ok=exist_ok)
+        return push_tuner(
+            self,
+            repo_id,
+            save_directory=save_directory,
+            token=token,
+            hub={**hub, "create_pr": create_pr},
+            **save_options,
         )
 
     def export(
