@@ -19,8 +19,8 @@ A new objective is a name in ``utils.OBJECTIVES``, its data check in
 """
 
 from ._accelerate import AcceleratedStatementTuner
-from ._bi_encoder import BiEncoderStatementTuner, candidates_loss, description_triplets
 from ._batching import EXAMPLE_ID, ExampleBatchSampler, StatementCollator
+from ._bi_encoder import BiEncoderStatementTuner, candidates_loss, description_triplets
 from ._callbacks import ResumableCheckpoint, WarmupLinearSchedule
 from ._objectives import (
     check_example_ids,
