@@ -71,7 +71,13 @@ from ._load import (
 )
 from ._offline import HUB_IDS, offline_build_of, offline_model
 from ._origin import BaseModel, base_model_origin
-from ._peft import bitsandbytes_config, is_peft, peft_config_for, with_peft
+from ._peft import (
+    bitsandbytes_config,
+    freeze_word_embeddings,
+    is_peft,
+    peft_config_for,
+    with_peft,
+)
 from ._push import check_model_dir, hub_token, push_model_dir
 from ._save import SAVED_PARAMS, record_evaluation, save_statement_model
 from ._tokenizers import (
@@ -136,5 +142,6 @@ __all__ = [
     "saved_record",
     "true_false_index",
     "with_peft",
+    "freeze_word_embeddings",
     "write_model_card",
 ]

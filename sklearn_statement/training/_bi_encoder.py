@@ -30,6 +30,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..models import freeze_word_embeddings
 from ..utils import PRECISIONS, require, resolve_device, resolve_precision
 
 __all__ = ["BiEncoderStatementTuner", "candidates_loss", "description_triplets"]
@@ -335,9 +336,7 @@ class BiEncoderStatementTuner(TransformerMixin, BaseEstimator):
         if encoder is self.model:
             encoder = copy.deepcopy(encoder)
         if self.freeze_embeddings:
-            for name, param in encoder.named_parameters():
-                if "word_embeddings" in name:
-                    param.requires_grad_(False)
+            freeze_word_embeddings(encoder)
         return encoder
 
     def _bf16(self) -> bool:

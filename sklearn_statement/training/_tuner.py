@@ -31,6 +31,7 @@ from ..models import (
     SAVED_PARAMS,
     bitsandbytes_config,
     check_max_length,
+    freeze_word_embeddings,
     load_statement_model,
     saved_params,
     with_peft,
@@ -140,6 +141,13 @@ class StatementTuner(NeuralNetClassifier):
     checkpoint_dir : str, PathLike or None, default=None
         Save the training state after every epoch and resume an interrupted
         ``fit`` from it (see :class:`ResumableCheckpoint`).
+    freeze_embeddings : bool, default=False
+        Keep the word-embedding matrix fixed: no gradient, optimizer state or
+        update for it. For encoders with large multilingual vocabularies
+        (multilingual-e5-small: 96M of its 118M parameters are the 250k x 384
+        embedding matrix) this removes most of the optimizer's work and
+        memory, and leaves the rows of tokens absent from the training
+        statements (other languages' words) where pretraining put them.
     optimizer : torch optimizer class, default=torch.optim.AdamW
         Adam and AdamW use PyTorch's fused implementation (``fused=True``)
         unless ``optimizer__fused`` or ``optimizer__foreach`` is given: one
@@ -214,6 +222,7 @@ class StatementTuner(NeuralNetClassifier):
         "gradient_accumulation_steps": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": [Interval(Integral, 1, None, closed="left"), None],
         "checkpoint_dir": [str, os.PathLike, None],
+        "freeze_embeddings": ["boolean"],
     }
 
     def __init__(
@@ -234,6 +243,7 @@ class StatementTuner(NeuralNetClassifier):
         gradient_accumulation_steps: int = 1,
         early_stopping: int | None = None,
         checkpoint_dir: str | os.PathLike | None = None,
+        freeze_embeddings: bool = False,
         optimizer: type = torch.optim.AdamW,
         train_split: Any = None,
         callbacks: Any = None,
@@ -270,6 +280,7 @@ class StatementTuner(NeuralNetClassifier):
         self.gradient_accumulation_steps = gradient_accumulation_steps
         self.early_stopping = early_stopping
         self.checkpoint_dir = checkpoint_dir
+        self.freeze_embeddings = freeze_embeddings
 
     def get_params(self, deep=True, **kwargs):
         params = super().get_params(deep=deep, **kwargs)
@@ -331,6 +342,13 @@ class StatementTuner(NeuralNetClassifier):
         with self._skorch_device():
             return super().load_params(*args, **kwargs)
 
+    def get_all_learnable_params(self):
+        """The parameters that train: frozen ones (word embeddings, a peft base) are
+        left out of the optimizer, its state and gradient clipping altogether."""
+        for name, param in super().get_all_learnable_params():
+            if param.requires_grad:
+                yield name, param
+
     def get_params_for_optimizer(self, prefix, named_parameters):
         args, kwargs = super().get_params_for_optimizer(prefix, named_parameters)
         fusable = self.optimizer in (torch.optim.AdamW, torch.optim.Adam)
@@ -377,6 +395,8 @@ class StatementTuner(NeuralNetClassifier):
                 model_kwargs=model_kwargs,
             )
         model = with_peft(model, self.peft, self.get_params_for("peft"))
+        if self.freeze_embeddings:
+            freeze_word_embeddings(model)
         check_max_length(self.max_length, model, "max_length")
         self.module_ = model
         self.tokenizer_ = tokenizer
