@@ -208,7 +208,7 @@ def evaluate_zero_shot(
     device: str = "auto",
     precision: str = "auto",
     random_state: int = 0,
-    progress_bar: bool = False,
+    progress_bar: bool | None = None,
     trained_families: Sequence[str] | None = None,
     callback: Any = None,
     embedding_model: Any = None,

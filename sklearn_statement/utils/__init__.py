@@ -29,6 +29,7 @@ from ._constants import (
     OUTPUT_FORMATS,
     PEFT_METHODS,
     PRECISIONS,
+    PROGRESS_STATEMENTS,
     QUANTIZE,
 )
 from ._cpu import (
@@ -75,6 +76,7 @@ __all__ = [
     "OUTPUT_FORMATS",
     "PEFT_METHODS",
     "PRECISIONS",
+    "PROGRESS_STATEMENTS",
     "QUANTIZE",
     "STATEMENT_FORMATS",
     "UNKNOWN_FAMILIES",
