@@ -26,7 +26,9 @@ def format_table(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:
 
     Columns: dataset, language, n, accuracy with its 95% bootstrap interval
     (when present), the statement model's accuracy alone (for a hybrid's
-    rows, when they have ``statement_accuracy``), the embedding baseline on
+    rows, when they have ``statement_accuracy``), the hybrid's embedding
+    model alone (``embedding_accuracy``, when it is not the baseline's
+    encoder, e.g. a tuned bi-encoder), the embedding baseline on
     the same rows with its interval (when they have ``baseline_accuracy``),
     majority baseline, macro-F1, and whether the task family was absent
     from training ("?" when the training families are unknown, explained in
@@ -34,9 +36,16 @@ def format_table(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:
     """
     with_baseline = any("baseline_accuracy" in r for r in rows)
     with_alone = any("statement_accuracy" in r for r in rows)
+    with_embedding = any(
+        "embedding_accuracy" in r
+        and r["embedding_accuracy"] != r.get("baseline_accuracy")
+        for r in rows
+    )
     head = ["dataset", "language", "n", "accuracy", "95% CI"]
     if with_alone:
         head += ["statement model alone"]
+    if with_embedding:
+        head += ["embedding model alone"]
     if with_baseline:
         head += ["embedding baseline", "baseline 95% CI"]
     head += ["majority", "macro-F1", "unseen task family"]
@@ -54,9 +63,10 @@ def format_table(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:
             f"{100 * r['accuracy']:.1f}",
             interval(r, ""),
         ]
-        if with_alone:
-            alone = r.get("statement_accuracy")
-            cells.append("" if alone is None else f"{100 * alone:.1f}")
+        for shown, key in ((with_alone, "statement"), (with_embedding, "embedding")):
+            if shown:
+                alone = r.get(f"{key}_accuracy")
+                cells.append("" if alone is None else f"{100 * alone:.1f}")
         if with_baseline:
             base = r.get("baseline_accuracy")
             cells += [
