@@ -47,12 +47,22 @@ class Recipe:
         A name of ``datasets_builders.PRESETS``: the statements are that
         preset's (``build_preset``; ``tasks``, ``languages`` and ``balance``
         are then the preset's own).
-    objective, lr, batch_size, max_epochs, max_length
+    objective, lr, batch_size, max_epochs, max_length, freeze_embeddings
         :class:`~sklearn_statement.StatementTuner` settings.
+    bi_encoder : bool
+        Also statement-tune the encoder as a bi-encoder
+        (:class:`~sklearn_statement.BiEncoderStatementTuner`) on the same
+        statements (their ``input`` and ``description`` columns); the
+        classifier is then the hybrid of both tuned models.
+    bi_lr, bi_max_epochs
+        The bi-encoder's learning rate and epochs.
     embedding_weight : float
         Weight of an embedding model's cosine similarity in the hybrid score
         (:class:`~sklearn_statement.ZeroShotStatementClassifier`'s
-        ``embedding_weight``).
+        ``embedding_weight``): the tuned bi-encoder's when ``bi_encoder``,
+        else the untuned encoder's.
+    description : str
+        One line on what the recipe is for and how it was chosen.
     """
 
     name: str
@@ -69,7 +79,12 @@ class Recipe:
     batch_size: int = 32
     max_epochs: int = 3
     max_length: int = 128
+    freeze_embeddings: bool = False
+    bi_encoder: bool = False
+    bi_lr: float = 2e-5
+    bi_max_epochs: int = 1
     embedding_weight: float = 20.0
+    description: str = ""
 
     def __post_init__(self) -> None:
         from template_registry import list_tasks
@@ -127,14 +142,14 @@ class Recipe:
         )
         return [main, mt]
 
-    def statements(
+    def table(
         self,
         *,
         data_dir: str | os.PathLike | None,
         random_state: int = 0,
         shuffle: bool = True,
-    ) -> tuple[list[str], list[int], list[int], list[str], list[str]]:
-        """The training statements: statements, labels, example ids, tasks, families.
+    ) -> Any:
+        """The training statements as one table (``build_multitask``'s columns).
 
         Parameters
         ----------
@@ -142,39 +157,47 @@ class Recipe:
             Data directory with the layout of ``shared/data``; None: the hub.
         random_state : int, default=0
         shuffle : bool, default=True
-            Shuffle the statements (seeded by ``random_state``); else they
-            come in ``build_multitask``'s order.
+            Shuffle the rows (seeded by ``random_state``); else they come in
+            ``build_multitask``'s order.
 
         Returns
         -------
-        statements : list of str
-        labels : list of int
-            1 = true.
-        example_ids : list of int
-            Unique per source example (pass as ``example_id``).
-        tasks : list of str
-        families : list of str
-            The task family of each statement.
+        datasets.Dataset
+            ``statement``, ``label`` (1 = true), ``task``, ``family``,
+            ``language``, ``template``, ``example_id`` (unique across the
+            parts), ``input`` and ``description``: what both tuners read
+            (``StatementTuner.fit(table)``, ``BiEncoderStatementTuner.fit(table)``).
         """
-        import numpy as np
+        import datasets
 
-        statements, labels, ids, tasks, families = [], [], [], [], []
-        offset = 0
+        parts, offset = [], 0
         for part in self._parts(data_dir, random_state):
-            statements += list(part["statement"])
-            labels += [int(v) for v in part["label"]]
-            ids += [int(i) + offset for i in part["example_id"]]
-            tasks += list(part["task"])
-            families += list(part["family"])
-            offset = max(ids) + 1
-        order = (
-            np.random.default_rng(random_state).permutation(len(statements))
-            if shuffle
-            else np.arange(len(statements))
+            shift = offset
+            parts.append(part.map(lambda r: {"example_id": r["example_id"] + shift}))
+            offset = max(parts[-1]["example_id"]) + 1
+        table = datasets.concatenate_datasets(parts)
+        return table.shuffle(seed=random_state) if shuffle else table
+
+    def statements(
+        self,
+        *,
+        data_dir: str | os.PathLike | None,
+        random_state: int = 0,
+        shuffle: bool = True,
+    ) -> tuple[list[str], list[int], list[int], list[str], list[str]]:
+        """The training statements as lists: statements, labels, example ids, tasks, families.
+
+        The columns of :meth:`table` (same arguments).
+        """
+        table = self.table(
+            data_dir=data_dir, random_state=random_state, shuffle=shuffle
         )
-        return tuple(
-            [column[i] for i in order]
-            for column in (statements, labels, ids, tasks, families)
+        return (
+            list(table["statement"]),
+            [int(v) for v in table["label"]],
+            [int(i) for i in table["example_id"]],
+            list(table["task"]),
+            list(table["family"]),
         )
 
     def tuner(self, model: str, **params: Any) -> Any:
@@ -191,8 +214,25 @@ class Recipe:
             max_epochs=self.max_epochs,
             lr=self.lr,
             objective=self.objective,
+            freeze_embeddings=self.freeze_embeddings,
         )
         return StatementTuner(model, **{**settings, **params})
+
+    def bi_encoder_tuner(self, model: Any, **params: Any) -> Any:
+        """An unfitted :class:`~sklearn_statement.BiEncoderStatementTuner` with the recipe's settings.
+
+        ``params`` (``device``, ``precision``, ``random_state``, ``verbose``...)
+        are passed on and override the recipe's.
+        """
+        from ..training import BiEncoderStatementTuner
+
+        settings = dict(
+            max_epochs=self.bi_max_epochs,
+            lr=self.bi_lr,
+            batch_size=self.batch_size,
+            freeze_embeddings=self.freeze_embeddings,
+        )
+        return BiEncoderStatementTuner(model, **{**settings, **params})
 
 
 def preset_recipe(name: str, **settings: Any) -> Recipe:
