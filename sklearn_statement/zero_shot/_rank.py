@@ -172,9 +172,9 @@ def check_candidate_labels(
             first.setdefault(_label_kind(label), i)
         if len(first) > 1:
             raise TypeError(
-                f"candidate_labels[{i}] mixes strings and numbers (strings from text "
-                f"{first['str']}, numbers from text {first['number']} on); use one "
-                "type for every label, e.g. all strings"
+                f"candidate_labels[{i}]: strings and numbers mixed (strings in text "
+                f"{first['str']}, numbers in text {first['number']}); use one type "
+                "for every label, e.g. all strings"
             )
         _check_distinct(labels, i)
         _check_writable(templates, labels, i)

@@ -362,7 +362,7 @@ def test_rank_after_pickle_and_clone(sharp_model):
         (
             [["a"], ["b"], [1, 2], ["d"]],
             TypeError,
-            r"candidate_labels\[2\] mixes strings and numbers",
+            r"candidate_labels\[2\]: strings and numbers mixed \(strings in text 0, numbers",
         ),
         ("sports", TypeError, "one list of labels per text"),
         (None, TypeError, "one list of labels per text"),
