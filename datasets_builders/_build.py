@@ -178,6 +178,8 @@ def statement_features() -> datasets.Features:
             "language": string,
             "template": string,
             "example_id": integer,
+            "input": string,
+            "description": string,
         }
     )
 
@@ -375,7 +377,11 @@ class _Taken:
     gold: Sequence[Hashable]
     names: Sequence[str]
     report: BuildReport
-    rows: list[tuple[str, int, str, int, bool]] = field(default_factory=list)
+    #: ``text_of(i)``: example ``i``'s fields joined; ``describe(i, label, t)``:
+    #: the label's description under variant ``t`` (None: the statement itself)
+    text_of: Callable[[int], str]
+    describe: Callable[[int, Hashable, int], str | None]
+    rows: list[tuple[str, int, str, int, bool, str, str]] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
 
     def take(self, groups: Iterable[list[Candidate]], quota: int) -> int:
@@ -400,7 +406,7 @@ class _Taken:
 
     def _rows(self, group: list[Candidate]) -> list | None:
         """The group's statement rows, or None when one is dropped or a duplicate."""
-        rows: list[tuple[str, int, str, int, bool]] = []
+        rows: list[tuple[str, int, str, int, bool, str, str]] = []
         for i, lab, t in group:
             statements, cut = self.render(i, t)
             if statements is None:
@@ -409,7 +415,11 @@ class _Taken:
             text = statements[lab]
             if text in self.seen or any(text == r[0] for r in rows):
                 return None
-            rows.append((text, int(lab == self.gold[i]), self.names[t], i, cut))
+            described = self.describe(i, lab, t) or text
+            truth = int(lab == self.gold[i])
+            rows.append(
+                (text, truth, self.names[t], i, cut, self.text_of(i), described)
+            )
         return rows
 
     def keep_balanced(self) -> None:
@@ -427,6 +437,8 @@ class _Taken:
             "label": [r[1] for r in picked],
             "template": [r[2] for r in picked],
             "example_id": [r[3] for r in picked],
+            "input": [r[5] for r in picked],
+            "description": [r[6] for r in picked],
         }
         columns.update({k: [v] * len(picked) for k, v in constant.items()})
         return {c: columns[c] for c in STATEMENT_COLUMNS}
@@ -480,6 +492,41 @@ class _Source:
         return cls(rows, templates, labels, gold, task, language)
 
 
+def _embedding_sides(
+    templates: Sequence[Template], example: Callable[[int], Any]
+) -> tuple[Callable[[int], str], Callable[[int, Hashable, int], str | None]]:
+    """What a bi-encoder compares: an example's text and a label's description.
+
+    The rule of ``sklearn_statement.EmbeddingZeroShotClassifier``: for a
+    one-field template whose statements read without the input, the input
+    text and :func:`template_registry.label_description`; otherwise the
+    fields joined by spaces and the whole statement (``describe`` gives None).
+    """
+    from template_registry import label_description
+
+    fields = templates[0].fields
+
+    def text_of(i: int) -> str:
+        values = templates[0].field_values(example(i))
+        return " ".join(values[f] for f in fields)
+
+    cache: dict[tuple[int, Hashable], str | None] = {}
+
+    def describe(i: int, label: Hashable, t: int) -> str | None:
+        if (t, label) not in cache:
+            template = templates[t]
+            try:
+                described = (
+                    label_description(template, label) if len(fields) == 1 else None
+                )
+            except ValueError:  # statements depend on the input (COPA, Winograd)
+                described = None
+            cache[(t, label)] = described
+        return cache[(t, label)]
+
+    return text_of, describe
+
+
 def _group_size(n: int, balance: bool, paired: bool, labels: int) -> int:
     """Statements per example taken together (whole groups only when ``paired``)."""
     group = (2 if balance else labels) if paired else 1
@@ -529,7 +576,9 @@ def build_columns(
         )
     tok = load_tokenizer(tokenizer) if tokenizer is not None else None
     render = _Renderer(templates, example, order, tok, max_length, over_length)
-    taken = _Taken(render, gold, [t.name for t in templates], report)
+    names = [t.name for t in templates]
+    text_of, describe = _embedding_sides(templates, example)
+    taken = _Taken(render, gold, names, report, text_of, describe)
     nt = len(templates)
     if paired:
         negatives = 1 if balance else None

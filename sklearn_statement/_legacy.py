@@ -44,7 +44,7 @@ MOVED: dict[str, tuple[str, ...]] = {
     "_e5s1": ("models._e5s1",),
     "_embedding": (
         "zero_shot._embedding",
-        "zero_shot._descriptions",
+        "zero_shot",
         "backends._sentence",
     ),
     "_evaluate": ("evaluation._evaluate", "evaluation._table"),
@@ -67,7 +67,7 @@ MOVED: dict[str, tuple[str, ...]] = {
     "_quiet": ("utils._quiet",),
     "_report": ("evaluation._report", "evaluation._plots"),
     "_scoring": ("backends._forward",),
-    "_shortlist": ("zero_shot._shortlist", "zero_shot._descriptions"),
+    "_shortlist": ("zero_shot._shortlist", "zero_shot"),
     "_tables": ("utils._tables",),
     "_tokenizers": ("models._tokenizers",),
     "_tuner": ("training._tuner", "training._pickling", "training._data"),

@@ -7,6 +7,7 @@ labels). This package does not import torch.
 
 from ._budget import render_statements
 from ._coverage import coverage_table
+from ._descriptions import label_description, label_descriptions
 from ._languages import normalize_language
 from ._registry import (
     dataset_info,
@@ -24,6 +25,8 @@ __all__ = [
     "coverage_table",
     "dataset_info",
     "get_template",
+    "label_description",
+    "label_descriptions",
     "list_tasks",
     "list_templates",
     "load_templates",

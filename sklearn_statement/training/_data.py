@@ -20,7 +20,107 @@ from ..utils import check_binary_targets, check_statements
 from ._batching import EXAMPLE_ID
 from ._objectives import check_example_ids, check_objective_data
 
-__all__ = ["group_split", "statement_array", "training_data", "training_stats"]
+__all__ = [
+    "check_both_truths",
+    "group_split",
+    "statement_array",
+    "statement_table",
+    "training_data",
+    "training_stats",
+    "warn_without_example_ids",
+]
+
+#: The columns of a statement table (``build_multitask``'s output) that ``fit`` reads.
+TABLE_COLUMNS = ("statement", "label", EXAMPLE_ID)
+
+
+def _is_table(X: Any) -> bool:
+    """A pandas DataFrame or a ``datasets.Dataset`` (anything with named columns)."""
+    return hasattr(X, "column_names") or (hasattr(X, "columns") and hasattr(X, "iloc"))
+
+
+def statement_table(X: Any, y: Any, example_id: Any) -> tuple[Any, Any, Any]:
+    """Statements, labels and example ids from a statement table, else as given.
+
+    A ``datasets.Dataset`` or DataFrame with a ``statement`` column (the output
+    of ``datasets_builders.build_multitask``) gives its ``statement``
+    column as ``X``, its ``label`` column as ``y`` and its ``example_id``
+    column as ``example_id``, unless those are passed explicitly.
+
+    Raises
+    ------
+    ValueError
+        If the table has no ``statement`` column, or no ``label`` column and
+        no ``y``.
+    """
+    if not _is_table(X):
+        return X, y, example_id
+    columns = list(getattr(X, "column_names", None) or X.columns)
+    if "statement" not in columns:
+        raise ValueError(
+            f"X is a table without a 'statement' column (columns: {columns}); pass a "
+            "statement table such as datasets_builders.build_multitask's output, or the "
+            "statements as a list with y= and example_id="
+        )
+    if y is None and "label" not in columns:
+        raise ValueError(
+            "X has no 'label' column and y is None: give each statement's truth (1 = "
+            "true) as y= or as a 'label' column"
+        )
+    if y is None:
+        y = list(X["label"])
+    if example_id is None and EXAMPLE_ID in columns:
+        example_id = list(X[EXAMPLE_ID])
+    return list(X["statement"]), y, example_id
+
+
+def check_both_truths(y: np.ndarray) -> None:
+    """Refuse training targets that are all true or all false.
+
+    Raises
+    ------
+    ValueError
+        Naming the truth value that is missing: a statement model learns to
+        tell true from false statements, so it needs both.
+    """
+    values = np.unique(y)
+    if len(values) == 1:
+        have, lack = (
+            ("true (1)", "false (0)") if values[0] == 1 else ("false (0)", "true (1)")
+        )
+        raise ValueError(
+            f"every statement in y is {have}, there is no {lack} statement: a statement "
+            "model learns to tell true statements from false ones and needs both classes. "
+            "Build each example's statements for every label (datasets_builders."
+            "build_multitask / build_statements give one true and false ones per example)"
+        )
+
+
+_WARNED: set[str] = set()
+
+
+def warn_without_example_ids() -> None:
+    """Once per process: statements without example ids train in random batches.
+
+    Statement-Tuning learns far less when an example's true and false
+    statements land in different batches (``benchmarks/results/
+    ablation_training.md``: the same statements in random batches against
+    example-grouped ones), so a ``fit`` without ids says how to pass them.
+    """
+    if "example_id" in _WARNED:
+        return
+    _WARNED.add("example_id")
+    import warnings
+
+    warnings.warn(
+        "StatementTuner.fit got statements without example ids, so each example's "
+        "true and false statements fall into different random batches, which learns "
+        "much less (benchmarks/results/ablation_training.md). Pass example_id= "
+        "(build_multitask's 'example_id' column), or fit on the statement table "
+        "itself: tuner.fit(build_multitask(...)).",
+        UserWarning,
+        stacklevel=3,  # the line that called fit
+    )
 
 
 def statement_array(X: Any) -> np.ndarray:

@@ -47,7 +47,15 @@ from ..utils import (
 )
 from ._batching import EXAMPLE_ID, StatementCollator, batch_options, token_lengths
 from ._callbacks import tuner_callbacks
-from ._data import group_split, statement_array, training_data, training_stats
+from ._data import (
+    check_both_truths,
+    group_split,
+    statement_array,
+    statement_table,
+    training_data,
+    training_stats,
+    warn_without_example_ids,
+)
 from ._objectives import objective_loss
 from ._pickling import pickle_state, unpickle_state
 from ._save import save_tuner
@@ -375,18 +383,25 @@ class StatementTuner(NeuralNetClassifier):
         return self
 
     # ------------------------------------------------------------ training
-    def fit(self, X, y, example_id=None, **fit_params):
+    def fit(self, X, y=None, example_id=None, **fit_params):
         """Statement-tune on ``X`` (statements) and ``y`` (1 = true).
 
         Parameters
         ----------
-        X : array-like of str, shape (n_statements,)
-        y : array-like of {0, 1} or bool, shape (n_statements,)
+        X : array-like of str, shape (n_statements,), or a statement table
+            The statements; or a ``datasets.Dataset`` / DataFrame with a
+            ``statement`` column, such as ``build_multitask``'s output, whose
+            ``label`` and ``example_id`` columns are used as ``y`` and
+            ``example_id`` unless those are given.
+        y : array-like of {0, 1} or bool, shape (n_statements,), optional
+            Required unless ``X`` is a table with a ``label`` column. Both
+            truth values must occur.
         example_id : array-like of int or str, shape (n_statements,), optional
             The example each statement was built from (``build_multitask``'s
             ``example_id`` column). Statements of one example are kept in the
             same batch, so the model sees an example's true and false
-            statements side by side; required by ``objective="listwise"``.
+            statements side by side (without them, a one-time ``UserWarning``
+            says how to pass them); required by ``objective="listwise"``.
             Like ``sample_weight`` in scikit-learn, it is indexed along with
             ``X`` by ``cross_val_score(..., params={"example_id": ids})``.
         **fit_params
@@ -401,18 +416,30 @@ class StatementTuner(NeuralNetClassifier):
         TypeError, ValueError
             For invalid statements, targets or example ids (see
             ``check_statements`` / ``check_binary_targets`` /
-            ``check_example_ids``), ``objective="listwise"`` without
-            ``example_id`` or with an example that has not exactly one true
-            statement, and invalid parameters
-            (``sklearn.utils._param_validation.InvalidParameterError``).
+            ``check_example_ids``), targets that are all true or all false,
+            a table without a ``statement`` column (or without ``label`` and
+            ``y``), ``objective="listwise"`` without ``example_id`` or with an
+            example that has not exactly one true statement, and invalid
+            parameters (``sklearn.utils._param_validation.InvalidParameterError``).
+
+        Warns
+        -----
+        UserWarning
+            Once per process, when the statements come without example ids.
         """
         self._check_params()
+        X, y, example_id = statement_table(X, y, example_id)
         X, y = training_data(X, y, example_id, self.objective)
+        if not is_dataset(X):
+            check_both_truths(y)
+            if not isinstance(X, dict):
+                warn_without_example_ids()
         return super().fit(X, y, **fit_params)
 
     def partial_fit(self, X, y=None, classes=None, example_id=None, **fit_params):
         """Continue statement tuning for ``max_epochs`` on ``X``, ``y`` (see :meth:`fit`)."""
         self._check_params()
+        X, y, example_id = statement_table(X, y, example_id)
         X, y = training_data(X, y, example_id, self.objective)
         return super().partial_fit(X, y, classes=classes, **fit_params)
 

@@ -8,13 +8,15 @@
   the same templates (``_embedding``);
 - what they share: candidate labels and ``classes_`` (``_labels``), the
   templates to score with (:func:`scoring_templates`, ``_templates``), a
-  label's description, the one rule of the embedding baseline, the hybrid and
-  shortlists (:func:`label_description`, ``_descriptions``), true-logits to
-  probabilities (``_probabilities``).
+  label's description, the one rule of the embedding baseline, the hybrid,
+  shortlists and the bi-encoder (:func:`label_description`, which lives with
+  the templates in ``template_registry`` and is re-exported here), true-logits
+  to probabilities (``_probabilities``).
 """
 
+from template_registry import label_description, label_descriptions
+
 from ._classifier import ZeroShotStatementClassifier
-from ._descriptions import label_description, label_descriptions
 from ._embedding import EmbeddingZeroShotClassifier
 from ._shortlist import Shortlist
 from ._templates import scoring_templates

@@ -11,12 +11,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from template_registry import render_statements
+from template_registry import label_description, render_statements
 
 from ..backends import encode_sentences, load_sentence_encoder
 from ..models import cut_middle
 from ..utils import check_examples, text_input_tags
-from ._descriptions import label_description
 from ._labels import check_distinct_statements, fit_labels
 from ._probabilities import softmax
 from ._templates import check_inputs, scoring_templates

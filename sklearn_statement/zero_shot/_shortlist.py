@@ -25,8 +25,9 @@ from typing import Any
 
 import numpy as np
 
+from template_registry import label_descriptions
+
 from ..backends import encode_sentences, load_sentence_encoder
-from ._descriptions import label_descriptions
 
 __all__ = ["Shortlist", "ShortlistIndex", "fit_shortlist", "resolve_shortlist"]
 

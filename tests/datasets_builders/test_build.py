@@ -14,6 +14,31 @@ from datasets_builders import (
 from template_registry import get_template, render_statements
 
 
+def test_the_bi_encoder_sides_follow_the_embedding_rule(sample_dir):
+    """input: the example's text; description: the label's statement without it
+    (one-field templates), else the whole statement (MRPC's two sentences)."""
+    from template_registry import label_description
+
+    ds = load_task("agnews", split="train", data_dir=sample_dir)
+    st = build_statements(ds, "agnews", n=40, random_state=0)
+    texts = set(ds["text"])
+    for row in st:
+        template = get_template("agnews", name=row["template"])
+        label = template.labels[
+            [
+                template.statements({"text": row["input"]})[lab]
+                for lab in template.labels
+            ].index(row["statement"])
+        ]
+        assert row["input"] in texts
+        assert row["description"] == label_description(template, label)
+    pairs = build_statements(
+        load_task("mrpc", split="train", data_dir=sample_dir), "mrpc", n=10
+    )
+    assert pairs["description"] == pairs["statement"]
+    assert all(len(x.split()) > 3 for x in pairs["input"])  # both sentences
+
+
 def test_balanced_exact_counts_and_columns(sample_dir):
     ds = load_task("agnews", split="train", data_dir=sample_dir)
     st = build_statements(ds, "agnews", n=300, random_state=1)

@@ -73,7 +73,14 @@ def _taken(render=None):
         return {lab: f"example {i} is {lab}" for lab in LABELS}, False
 
     report = BuildReport("t", "en", asked=0, rows=len(GOLD), labels=len(LABELS))
-    return _Taken(render or plain, GOLD, ["v0", "v1"], report)
+    return _Taken(
+        render or plain,
+        GOLD,
+        ["v0", "v1"],
+        report,
+        text_of=lambda i: f"example {i}",
+        describe=lambda i, lab, t: f"it is {lab}",
+    )
 
 
 def test_take_keeps_groups_whole_within_the_quota():
@@ -126,4 +133,13 @@ def test_keep_balanced_and_columns():
         "language",
         "template",
         "example_id",
+        "input",
+        "description",
     ]
+    # the bi-encoder's sides follow each statement row
+    by_statement = dict(zip(columns["statement"], columns["description"]))
+    assert all(
+        by_statement[r[0]] == f"it is {'a' if r[0].endswith('a') else 'b'}"
+        for r in taken.rows
+    )
+    assert sorted(set(columns["input"])) == ["example 0", "example 1", "example 3"]

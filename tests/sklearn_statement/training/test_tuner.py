@@ -376,3 +376,78 @@ def test_max_length_over_the_position_limit(
     saved = fitted_tiny_tuner.save_pretrained(tmp_path / "m")
     with pytest.raises(ValueError, match="max_position_embeddings=512"):
         StatementTuner.from_pretrained(saved, max_length=2000)
+
+
+# ---------------------------------------------------------------- statement tables
+def _table(toy):
+    ids = [i // 2 for i in range(len(toy.X))]
+    return {"statement": list(toy.X), "label": list(toy.y), "example_id": ids}
+
+
+@pytest.mark.parametrize("kind", ["dataset", "dataframe"])
+def test_fit_reads_a_statement_tables_labels_and_example_ids(tiny_models, toy, kind):
+    """fit(table) trains exactly as fit(statements, labels, example_id=ids)."""
+    import datasets
+    import pandas as pd
+
+    columns = _table(toy)
+    table = (
+        datasets.Dataset.from_dict(columns)
+        if kind == "dataset"
+        else pd.DataFrame(columns)
+    )
+    from_table = make(tiny_models["bert"], max_epochs=2).fit(table)
+    explicit = make(tiny_models["bert"], max_epochs=2).fit(
+        columns["statement"], columns["label"], example_id=columns["example_id"]
+    )
+    assert from_table.training_stats_["n_examples"] == len(toy.X) // 2
+    np.testing.assert_array_equal(
+        from_table.history_[:, "train_loss"], explicit.history_[:, "train_loss"]
+    )
+    for a, b in zip(from_table.module_.parameters(), explicit.module_.parameters()):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+def test_a_statement_table_needs_its_columns(tiny_models, toy):
+    import pandas as pd
+
+    tuner = make(tiny_models["bert"])
+    with pytest.raises(
+        ValueError, match="without a 'statement' column.*columns: \\['text'\\]"
+    ):
+        tuner.fit(pd.DataFrame({"text": toy.X}))
+    with pytest.raises(ValueError, match="no 'label' column and y is None"):
+        tuner.fit(pd.DataFrame({"statement": toy.X}))
+    y_given = pd.DataFrame({"statement": toy.X})
+    assert make(tiny_models["bert"]).fit(y_given, toy.y).training_stats_["n_statements"]
+
+
+@pytest.mark.parametrize(
+    "truth, missing", [(1, "no false \\(0\\)"), (0, "no true \\(1\\)")]
+)
+def test_fit_refuses_statements_that_are_all_true_or_all_false(
+    tiny_models, toy, truth, missing
+):
+    with pytest.raises(ValueError, match=f"every statement in y is .*{missing}"):
+        make(tiny_models["bert"]).fit(toy.X, [truth] * len(toy.X))
+
+
+def test_fit_without_example_ids_warns_once_naming_the_fix(
+    tiny_models, toy, monkeypatch
+):
+    import warnings
+
+    import pandas as pd
+
+    from sklearn_statement.training import _data
+
+    monkeypatch.setattr(_data, "_WARNED", set())
+    with pytest.warns(UserWarning, match="without example ids.*example_id="):
+        make(tiny_models["bert"]).fit(toy.X, toy.y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        make(tiny_models["bert"]).fit(toy.X, toy.y)  # once per process
+    monkeypatch.setattr(_data, "_WARNED", set())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # with ids: nothing to say
+        make(tiny_models["bert"]).fit(pd.DataFrame(_table(toy)))

@@ -1,9 +1,13 @@
 """A label's description: its statement with the input left out.
 
-What an input is compared with when a label is not scored by the statement
-model: by the embedding baseline and the hybrid
-(:class:`EmbeddingZeroShotClassifier`) and by label shortlists
-(:class:`Shortlist`). One rule for both, so they describe a label alike.
+What an input is compared with when a label is not scored by a cross-encoder
+statement model: by the embedding baseline and the hybrid
+(``sklearn_statement.EmbeddingZeroShotClassifier``), by label shortlists
+(``sklearn_statement.Shortlist``), and what a bi-encoder is statement-tuned on
+(``datasets_builders.build_multitask``'s ``description`` column,
+``sklearn_statement.BiEncoderStatementTuner``). One rule for all, so they
+describe a label alike; it lives with the templates because it is a rule about
+templates, and both packages above use it.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from template_registry import Template
+from ._template import Template
 
 __all__ = ["label_description", "label_descriptions"]
 
@@ -63,7 +67,7 @@ def label_description(template: Template, label: Any) -> str:
 
     Examples
     --------
-    >>> from template_registry import Template
+    >>> from ._template import Template
     >>> t = Template("topic", label_statement='"{text}" is about {label}.', name="q")
     >>> label_description(t.with_labels(["sports"]), "sports")
     'this text is about sports.'
