@@ -22,9 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from template_registry import render_statements
+from template_registry import label_descriptions, render_statements
 
-from ._descriptions import label_descriptions
 from ._hybrid import fit_embedding
 from ._labels import _is_missing_label, _label_kind, _plain, check_label_words
 from ._shortlist import _Embedder, resolve_shortlist
