@@ -100,7 +100,10 @@ def embedding_similarities(suite, model_path):
     return sims, scores
 
 
-def train_data(args, seed):
+def train_table(args, seed):
+    """The run's statement table (``build_multitask``, plus Tatoeba MT statements)."""
+    import datasets
+
     from datasets_builders import build_multitask
 
     kwargs = dict(
@@ -113,21 +116,24 @@ def train_data(args, seed):
         paired=not args.independent,
     )
     st = build_multitask(args.tasks, **kwargs)
-    if args.mt_languages:
-        mt = build_multitask(
-            ["tatoeba"],
-            languages=args.mt_languages,
-            n_per_task=args.n_mt,
-            data_dir=args.data_dir,
-            random_state=seed,
-            paired=not args.independent,
-        )
-        offset = max(st["example_id"]) + 1
-        return (
-            list(st["statement"]) + list(mt["statement"]),
-            list(st["label"]) + list(mt["label"]),
-            list(st["example_id"]) + [i + offset for i in mt["example_id"]],
-        )
+    if not args.mt_languages:
+        return st
+    mt = build_multitask(
+        ["tatoeba"],
+        languages=args.mt_languages,
+        n_per_task=args.n_mt,
+        data_dir=args.data_dir,
+        random_state=seed,
+        paired=not args.independent,
+    )
+    offset = max(st["example_id"]) + 1
+    mt = mt.map(lambda r: {"example_id": r["example_id"] + offset})
+    return datasets.concatenate_datasets([st, mt])
+
+
+def train_data(args, seed):
+    """Statements, labels and example ids of the run."""
+    st = train_table(args, seed)
     return list(st["statement"]), list(st["label"]), list(st["example_id"])
 
 
@@ -287,54 +293,34 @@ def score_run(rows, tuner, sims, args, calibration=None):
     return out, {name: averages(acc) for name, acc in out.items()}, weight
 
 
-def bf16_training(precision: str) -> bool:
-    """bf16 autocast for the bi-encoder's trainer: "bf16", or "auto" on a native-bf16 CPU."""
-    from sklearn_statement.utils import has_native_bf16
-
-    return precision == "bf16" or (precision == "auto" and has_native_bf16())
-
-
 def run_bi_encoder(args, rows, sims, path, seed):
-    """One bi-encoder run: contrastive statement tuning, then cosine scoring."""
-    import tempfile
+    """One bi-encoder run: BiEncoderStatementTuner on the run's statement table, then cosine."""
+    from _study import accuracies, averages, cosine_similarities
 
-    from _study import (
-        accuracies,
-        averages,
-        cosine_similarities,
-        embedding_pairs,
-        tune_bi_encoder,
-    )
+    from sklearn_statement import BiEncoderStatementTuner
 
-    languages = {t: args.languages for t in args.tasks} if args.languages else None
-    triplets = embedding_pairs(
-        args.tasks,
-        n_per_task=args.n_per_task,
-        data_dir=args.data_dir,
-        exclude_families=tuple(args.exclude),
-        languages=languages,
-        random_state=seed,
-    )
-    out = Path(args.save_model or tempfile.mkdtemp(prefix="bi_")) / f"seed{seed}"
-    t0, c0 = time.perf_counter(), time.process_time()
-    tuned, losses = tune_bi_encoder(
+    table = train_table(args, seed)
+    tuner = BiEncoderStatementTuner(
         path,
-        triplets,
-        out,
+        max_epochs=args.epochs,
         lr=args.lr,
-        epochs=args.epochs,
         batch_size=args.batch_size,
-        random_state=seed,
         freeze_embeddings=args.freeze_embeddings,
-        bf16=bf16_training(args.precision),
-        loss=args.bi_loss,
+        precision=args.precision,
+        random_state=seed,
+        verbose=0,
     )
+    t0, c0 = time.perf_counter(), time.process_time()
+    tuner.fit(table)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    if args.save_model:
+        tuner.save_pretrained(Path(args.save_model) / f"seed{seed}", overwrite=True)
     t1 = time.perf_counter()
-    z = cosine_similarities(rows, str(tuned))
+    z = cosine_similarities(rows, tuner.encoder_)
     keep_scores(args, z, seed)
     per_row = {"statement": accuracies(rows, z), "cosine": accuracies(rows, sims)}
     per_row["majority"] = {row.key: row.majority() for row in rows}
+    losses = [h["loss"] for h in tuner.history_]
     quarters = [
         round(float(np.mean(q)), 4) for q in np.array_split(np.asarray(losses), 4)
     ]
@@ -342,7 +328,7 @@ def run_bi_encoder(args, rows, sims, path, seed):
         per_row,
         {k: averages(v) for k, v in per_row.items()},
         {
-            "statements": len(triplets),
+            "statements": len(table),
             "train_seconds": round(seconds, 1),
             "train_cpu_seconds": round(cpu, 1),
             "score_seconds": round(time.perf_counter() - t1, 1),
@@ -591,12 +577,6 @@ def main(argv=None) -> None:
         "--model", default="e5", help="e5, minilm or a directory (--suite validation)"
     )
     p.add_argument("--freeze-embeddings", action="store_true")
-    p.add_argument(
-        "--bi-loss",
-        default="candidates",
-        choices=["candidates", "mnrl"],
-        help="bi-encoder loss: own candidates only, or MultipleNegativesRankingLoss (no-duplicates batches)",
-    )
     p.add_argument(
         "--head-lr", type=float, default=None, help="learning rate of the new head"
     )

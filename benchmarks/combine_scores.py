@@ -18,13 +18,19 @@ import pickle
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _study import accuracies, averages, combine, load_suite  # noqa: E402
 from ablation_training import SCORES, cached_cosine, model_path  # noqa: E402
 
-SETS = ("sib200", "xnli", "pawsx", "xcopa", "xwinograd", "tweeteval_emotion", "all rows")
+SETS = (
+    "sib200",
+    "xnli",
+    "pawsx",
+    "xcopa",
+    "xwinograd",
+    "tweeteval_emotion",
+    "all rows",
+)
 
 
 def load(name: str, seed: int):

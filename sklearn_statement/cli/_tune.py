@@ -111,6 +111,14 @@ def _training_data(
     return list(ds["statement"]), list(ds["label"]), list(ds["example_id"]), families
 
 
+def _recipe(args: argparse.Namespace) -> dict | None:
+    """What the model card says of the training statements (None for --statements)."""
+    if args.statements:
+        return None
+    keys = ("tasks", "languages", "exclude_families", "n_per_task")
+    return {key: getattr(args, key) for key in keys}
+
+
 def run(args: argparse.Namespace) -> int:
     from ..training import StatementTuner
 
@@ -136,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
         random_state=args.seed,
     )
     tuner.fit(statements, labels, example_id=example_ids)
-    tuner.save_pretrained(out, overwrite=args.overwrite, trained_families=families)
+    tuner.save_pretrained(
+        out, overwrite=args.overwrite, trained_families=families, recipe=_recipe(args)
+    )
     print(f"saved to {out}")
     return 0

@@ -3,12 +3,14 @@
 - :func:`evaluate_zero_shot`, :func:`suite_triples`, :func:`bootstrap_ci`,
   :func:`recorded_families`, :data:`PAPER_SUITE`, :data:`PAPER_REPORTED`
   (``_evaluate``);
-- the table: :func:`format_table` (``_table``);
+- the table: :func:`format_table` (from ``sklearn_statement.utils``, which
+  model cards print too);
 - reports: :func:`write_report` (JSON, CSV, markdown and one plot per dataset),
   :func:`report_files`, :func:`dataset_averages` (``_report``; the plot:
   ``_plots``).
 """
 
+from ..utils import UNKNOWN_FAMILIES, format_table
 from ._evaluate import (
     PAPER_REPORTED,
     PAPER_SUITE,
@@ -18,7 +20,6 @@ from ._evaluate import (
     suite_triples,
 )
 from ._report import dataset_averages, report_files, write_report
-from ._table import UNKNOWN_FAMILIES, format_table
 
 __all__ = [
     "PAPER_REPORTED",

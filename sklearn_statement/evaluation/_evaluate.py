@@ -208,7 +208,7 @@ def evaluate_zero_shot(
     device: str = "auto",
     precision: str = "auto",
     random_state: int = 0,
-    progress_bar: bool = False,
+    progress_bar: bool | None = None,
     trained_families: Sequence[str] | None = None,
     callback: Any = None,
     embedding_model: Any = None,
@@ -254,8 +254,9 @@ def evaluate_zero_shot(
         Score with the hybrid of :class:`ZeroShotStatementClassifier` (the
         statement model's true-logits plus the weighted cosine similarity of
         this sentence-embedding model); loaded once for all triples. Rows
-        then also give the statement model's accuracy alone
-        (``statement_accuracy``, ``statement_ci_low``, ``statement_ci_high``).
+        then also give each part's accuracy alone: the statement model's
+        (``statement_accuracy``, ``statement_ci_low``, ``statement_ci_high``)
+        and the embedding model's (``embedding_accuracy``, ...).
     baseline : str or SentenceTransformer, optional
         A sentence-embedding model evaluated on the same rows as
         :class:`EmbeddingZeroShotClassifier` (same template and labels): the
@@ -386,12 +387,14 @@ def _check_suite(suite: Any, max_samples: Any) -> list[tuple]:
 def _predictions(
     clf: Any, ds: Any, embedding_model: Any, embedding_weight: float, random_state: int
 ) -> tuple[np.ndarray, np.ndarray | None, dict[str, Any]]:
-    """Predictions of one triple; for a hybrid, also its similarities and the statement model alone.
+    """Predictions of one triple; for a hybrid, also its similarities and each part alone.
 
     One forward pass of each model: the hybrid's prediction, the statement
-    model's accuracy alone (``statement_accuracy`` with its interval) and
-    the embedding similarities (reused as the baseline when it is the same
-    encoder) all come from the same true-logits and similarities.
+    model's accuracy alone (``statement_accuracy`` with its interval), the
+    embedding model's alone (``embedding_accuracy``; a tuned bi-encoder's, or
+    the untuned encoder's) and the embedding similarities (reused as the
+    baseline when it is the same encoder) all come from the same true-logits
+    and similarities.
     """
     if embedding_model is None:
         return clf.predict(ds), None, {}
@@ -399,13 +402,17 @@ def _predictions(
     z = clf.true_logits(ds)
     similarities = clf.embedding_.similarities(ds)
     pred = clf.classes_[np.argmax(z + embedding_weight * similarities, axis=1)]
-    alone = clf.classes_[np.argmax(z, axis=1)] == gold
-    low, high = bootstrap_ci(alone, random_state=random_state)
-    extra = {
-        "statement_accuracy": float(alone.mean()),
-        "statement_ci_low": low,
-        "statement_ci_high": high,
-    }
+    extra = {}
+    for name, scores in (("statement", z), ("embedding", similarities)):
+        alone = clf.classes_[np.argmax(scores, axis=1)] == gold
+        low, high = bootstrap_ci(alone, random_state=random_state)
+        extra.update(
+            {
+                f"{name}_accuracy": float(alone.mean()),
+                f"{name}_ci_low": low,
+                f"{name}_ci_high": high,
+            }
+        )
     return pred, similarities, extra
 
 

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..utils import format_table
 from ._evaluate import PAPER_REPORTED
 from ._plots import accuracy_plot
-from ._table import format_table
 
 __all__ = ["write_report", "dataset_averages", "report_files"]
 

@@ -6,8 +6,13 @@
 - loading: :func:`load_statement_model`, :func:`model_source`,
   :func:`saved_record`, :func:`saved_params`, :func:`true_false_index`,
   :func:`position_limit`, :func:`check_max_length` (``_load``);
-- saving: :func:`save_statement_model` (``_save``) and the model card
-  :func:`write_model_card` (``_card``);
+- saving: :func:`save_statement_model`, :func:`record_evaluation`
+  (``_save``) and the model card :func:`write_model_card`,
+  :func:`render_model_card`, :func:`evaluation_record` (``_card``, from
+  ``model_card_template.md``), which names the hub model a local base model
+  stands for (:func:`base_model_origin`, ``_origin``);
+- sharing: :func:`push_model_dir`, :func:`check_model_dir`,
+  :func:`hub_token` (``_push``, through huggingface_hub);
 - parameter-efficient fine-tuning: :func:`peft_config_for`,
   :func:`with_peft`, :func:`bitsandbytes_config`, :func:`is_peft`
   (``_peft``);
@@ -19,10 +24,16 @@
   ``_e5s1``, ``offline_model_card.md``).
 
 Importing it loads neither torch nor transformers (``offline_model`` needs
-neither).
+neither); huggingface_hub is imported by the functions that use it.
 """
 
-from ._card import write_model_card
+from ._card import (
+    CARD_TAGS,
+    PIPELINE_TAG,
+    evaluation_record,
+    render_model_card,
+    write_model_card,
+)
 from ._convert import convert_to_safetensors
 from ._layout import (
     ADAPTER_CONFIG,
@@ -58,9 +69,17 @@ from ._load import (
     saved_record,
     true_false_index,
 )
-from ._offline import offline_model
-from ._peft import bitsandbytes_config, is_peft, peft_config_for, with_peft
-from ._save import SAVED_PARAMS, save_statement_model
+from ._offline import HUB_IDS, offline_build_of, offline_model
+from ._origin import BaseModel, base_model_origin
+from ._peft import (
+    bitsandbytes_config,
+    freeze_word_embeddings,
+    is_peft,
+    peft_config_for,
+    with_peft,
+)
+from ._push import check_model_dir, hub_token, push_model_dir
+from ._save import SAVED_PARAMS, record_evaluation, save_statement_model
 from ._tokenizers import (
     cut_middle,
     load_tokenizer,
@@ -72,16 +91,20 @@ __all__ = [
     "ADAPTER_CONFIG",
     "ADAPTER_WEIGHTS",
     "BUILD_RECORD",
+    "BaseModel",
+    "CARD_TAGS",
     "CHECKPOINT_FILES",
     "CONFIG",
     "EXPORT_DIRS",
     "EXPORT_MANIFEST",
+    "HUB_IDS",
     "ID2LABEL",
     "LABEL2ID",
     "MODEL_CARD",
     "ModelSource",
     "PICKLE_INDEX",
     "PICKLE_WEIGHTS",
+    "PIPELINE_TAG",
     "SAFE_INDEX",
     "SAFE_WEIGHTS",
     "SAVED_PARAMS",
@@ -91,25 +114,34 @@ __all__ = [
     "TOKENIZER_FILES",
     "TOKENIZER_JSON",
     "TUNER_RECORD",
+    "base_model_origin",
     "bitsandbytes_config",
     "check_max_length",
+    "check_model_dir",
     "convert_to_safetensors",
     "cut_middle",
+    "evaluation_record",
     "export_file",
+    "hub_token",
     "is_peft",
     "load_statement_model",
     "load_tokenizer",
     "looks_like_path",
     "missing_tokenizer_backends",
     "model_source",
+    "offline_build_of",
     "offline_model",
     "peft_config_for",
     "position_limit",
+    "push_model_dir",
+    "record_evaluation",
+    "render_model_card",
     "save_statement_model",
     "save_tokenizer",
     "saved_params",
     "saved_record",
     "true_false_index",
     "with_peft",
+    "freeze_word_embeddings",
     "write_model_card",
 ]

@@ -24,7 +24,7 @@ from typing import Any
 from ._layout import BUILD_RECORD, SAFE_WEIGHTS
 from ._offline_build import BUILD_FORMAT, Source, build_model_dir, fingerprint
 
-__all__ = ["offline_model", "cache_root"]
+__all__ = ["HUB_IDS", "cache_root", "offline_build_of", "offline_model"]
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,27 @@ _SOURCES = {
         ),
     ),
 }
+
+
+#: The Hugging Face hub model each offline model is a copy of (model cards name it).
+HUB_IDS = {"multilingual-e5-small": "intfloat/multilingual-e5-small"}
+
+
+def offline_build_of(directory: str | os.PathLike[str]) -> tuple[str, dict] | None:
+    """Which offline model ``directory`` is a build of, from its ``build.json``.
+
+    Returns
+    -------
+    (name, sources) or None
+        The model's name (a key of :data:`HUB_IDS`) and the recorded sources
+        (package, version, license per role); None for any other directory.
+    """
+    record = _read_record(Path(directory)) or {}
+    recorded = record.get("sources") or {}
+    for name, files in _SOURCES.items():
+        if all((recorded.get(f.role) or {}).get("package") == f.package for f in files):
+            return name, recorded
+    return None
 
 
 def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:

@@ -102,3 +102,25 @@ def with_peft(model: Any, kind: str | None, options: dict[str, Any]) -> Any:
     return get_peft_model(
         model, peft_config_for(kind, model.config.model_type, options)
     )
+
+
+def freeze_word_embeddings(model: Any) -> int:
+    """Stop training a model's word-embedding matrix (``requires_grad=False``).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        A transformers model, or a peft model wrapping one.
+
+    Returns
+    -------
+    int
+        The number of parameters frozen (0 if the model has no parameter
+        named ``*word_embeddings.weight``).
+    """
+    frozen = 0
+    for name, param in model.named_parameters():
+        if name.endswith("word_embeddings.weight") and param.requires_grad:
+            param.requires_grad_(False)
+            frozen += param.numel()
+    return frozen

@@ -2,9 +2,11 @@
 
 :func:`save_statement_model` writes what a tuner's ``save_pretrained`` needs:
 the model (a peft adapter, or LoRA merged into full weights), its tokenizer,
-the tuner's record (``statement_tuner.json``: parameters, training statistics
-and families, history, scores), the templates and a model card. What goes into
-the record is the tuner's business; the files are this module's.
+the tuner's record (``statement_tuner.json``: base model, parameters,
+training statistics and families, recipe, history, scores, evaluation), the
+templates and a model card. What goes into the record is the tuner's
+business; the files are this module's. :func:`record_evaluation` adds an
+evaluation to a saved model's record and card.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from ..utils import quiet_transformers
-from ._card import write_model_card
+from ._card import evaluation_record, write_model_card
 from ._layout import TEMPLATES, TUNER_RECORD
 from ._peft import is_peft
 from ._tokenizers import save_tokenizer
 
-__all__ = ["SAVED_PARAMS", "save_statement_model"]
+__all__ = ["SAVED_PARAMS", "record_evaluation", "save_statement_model"]
 
 #: Tuner parameters written to ``statement_tuner.json`` and restored by ``from_pretrained``.
 SAVED_PARAMS = (
@@ -62,6 +64,7 @@ def save_statement_model(
     overwrite: bool = False,
     templates: Sequence[Any] | None = None,
     quiet: bool = True,
+    model_id: str | None = None,
 ) -> Path:
     """Write a statement model, its tokenizer, record, templates and model card.
 
@@ -83,6 +86,9 @@ def save_statement_model(
         Written to ``templates.json`` and named in the record.
     quiet : bool, default=True
         Hide transformers' saving messages.
+    model_id : str, optional
+        The hub id the model card's code loads (``push_to_hub`` gives the
+        repo id).
 
     Returns
     -------
@@ -109,8 +115,7 @@ def save_statement_model(
     info["templates"] = [
         f"{t.dataset or t.task}/{t.language}/{t.name}" for t in templates or []
     ]
-    with open(path / TUNER_RECORD, "w", encoding="utf-8") as f:
-        json.dump(info, f, indent=2, default=str)
+    _write_record(path, info)
     if templates:
         with open(path / TEMPLATES, "w", encoding="utf-8") as f:
             json.dump(
@@ -120,5 +125,50 @@ def save_statement_model(
                 ensure_ascii=False,
                 default=str,
             )
-    write_model_card(path, info, adapter=is_peft(model))
+    write_model_card(path, info, adapter=is_peft(model), model_id=model_id)
     return path
+
+
+def _write_record(path: Path, info: Mapping[str, Any]) -> None:
+    with open(path / TUNER_RECORD, "w", encoding="utf-8") as f:
+        json.dump(info, f, indent=2, default=str)
+
+
+def record_evaluation(
+    directory: str | os.PathLike, evaluation: Any, *, model_id: str | None = None
+) -> Path:
+    """Add an evaluation to a saved model: its record and its model card.
+
+    Parameters
+    ----------
+    directory : str or os.PathLike
+        A directory written by ``StatementTuner.save_pretrained``.
+    evaluation : sequence of dict, mapping, str or os.PathLike
+        Rows of ``evaluate_zero_shot`` or a report (see
+        :func:`~sklearn_statement.models.evaluation_record`).
+    model_id : str, optional
+        The hub id the card's code loads.
+
+    Returns
+    -------
+    pathlib.Path
+        The model card.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the directory has no ``statement_tuner.json``.
+    ValueError
+        If the evaluation cannot be read (see ``evaluation_record``).
+    """
+    path = Path(directory)
+    if not (path / TUNER_RECORD).is_file():
+        raise FileNotFoundError(
+            f"{path} has no {TUNER_RECORD}: save the model with "
+            "StatementTuner.save_pretrained first"
+        )
+    with open(path / TUNER_RECORD, encoding="utf-8") as f:
+        info = json.load(f)
+    info["evaluation"] = evaluation_record(evaluation)
+    _write_record(path, info)
+    return write_model_card(path, info, model_id=model_id)

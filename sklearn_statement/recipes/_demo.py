@@ -407,12 +407,15 @@ def run_demo(
         device=device,
         precision=precision,
     )
-    scores = {
-        f"{r['dataset']}/{r['language']} accuracy (hybrid)": round(r["accuracy"], 4)
-        for r in results
-    }
     tuner.save_pretrained(
-        model_dir, overwrite=overwrite, scores=scores, trained_families=data["families"]
+        model_dir,
+        overwrite=overwrite,
+        trained_families=data["families"],
+        recipe=recipe,
+        evaluation={
+            "rows": results,
+            "meta": {"suite": "demo", "max_samples": max_samples},
+        },
     )
     seconds = {
         "training": train_seconds,

@@ -63,6 +63,9 @@ def gallery_model() -> Path:
     tuner = recipe.tuner(default_model_path(), device="cpu", random_state=0, verbose=0)
     tuner.fit(statements, labels, example_id=ids)
     tuner.save_pretrained(
-        directory, overwrite=True, trained_families=sorted(set(families))
+        directory,
+        overwrite=True,
+        trained_families=sorted(set(families)),
+        recipe=recipe,
     )
     return directory

@@ -25,6 +25,7 @@ __all__ = [
     "group_split",
     "statement_array",
     "statement_table",
+    "table_summary",
     "training_data",
     "training_stats",
     "warn_without_example_ids",
@@ -74,6 +75,29 @@ def statement_table(X: Any, y: Any, example_id: Any) -> tuple[Any, Any, Any]:
     return list(X["statement"]), y, example_id
 
 
+#: The columns of a statement table a saved model's card reports (``build_multitask``'s).
+SUMMARY_COLUMNS = {"tasks": "task", "families": "family", "languages": "language"}
+
+
+def table_summary(X: Any) -> dict[str, list[str]] | None:
+    """The tasks, task families and languages of a statement table, for the model card.
+
+    Returns
+    -------
+    dict or None
+        ``{"tasks": [...], "families": [...], "languages": [...]}`` (sorted,
+        the columns the table has), None when ``X`` is not a table.
+    """
+    if not _is_table(X):
+        return None
+    columns = set(getattr(X, "column_names", None) or X.columns)
+    return {
+        key: sorted({str(v) for v in X[column]})
+        for key, column in SUMMARY_COLUMNS.items()
+        if column in columns
+    }
+
+
 def check_both_truths(y: np.ndarray) -> None:
     """Refuse training targets that are all true or all false.
 
@@ -89,7 +113,8 @@ def check_both_truths(y: np.ndarray) -> None:
             ("true (1)", "false (0)") if values[0] == 1 else ("false (0)", "true (1)")
         )
         raise ValueError(
-            f"every statement in y is {have}, there is no {lack} statement: a statement "
+            f"y has one class: every statement in y is {have}, there is no {lack} "
+            "statement: a statement "
             "model learns to tell true statements from false ones and needs both classes. "
             "Build each example's statements for every label (datasets_builders."
             "build_multitask / build_statements give one true and false ones per example)"

@@ -31,6 +31,7 @@ from ..models import (
     SAVED_PARAMS,
     bitsandbytes_config,
     check_max_length,
+    freeze_word_embeddings,
     load_statement_model,
     saved_params,
     with_peft,
@@ -52,13 +53,14 @@ from ._data import (
     group_split,
     statement_array,
     statement_table,
+    table_summary,
     training_data,
     training_stats,
     warn_without_example_ids,
 )
 from ._objectives import objective_loss
 from ._pickling import pickle_state, unpickle_state
-from ._save import save_tuner
+from ._save import push_tuner, save_tuner
 
 __all__ = ["DEFAULT_MODEL", "StatementTuner"]
 
@@ -139,6 +141,13 @@ class StatementTuner(NeuralNetClassifier):
     checkpoint_dir : str, PathLike or None, default=None
         Save the training state after every epoch and resume an interrupted
         ``fit`` from it (see :class:`ResumableCheckpoint`).
+    freeze_embeddings : bool, default=False
+        Keep the word-embedding matrix fixed: no gradient, optimizer state or
+        update for it. For encoders with large multilingual vocabularies
+        (multilingual-e5-small: 96M of its 118M parameters are the 250k x 384
+        embedding matrix) this removes most of the optimizer's work and
+        memory, and leaves the rows of tokens absent from the training
+        statements (other languages' words) where pretraining put them.
     optimizer : torch optimizer class, default=torch.optim.AdamW
         Adam and AdamW use PyTorch's fused implementation (``fused=True``)
         unless ``optimizer__fused`` or ``optimizer__foreach`` is given: one
@@ -177,6 +186,10 @@ class StatementTuner(NeuralNetClassifier):
         Per-epoch losses and timings.
     training_stats_ : dict
         Statements and true statements of the last training call.
+    training_data_ : dict or None
+        The tasks, task families and languages of the statement table the
+        last ``fit`` got (None for statements given as a list); the model
+        card reports them.
 
     See Also
     --------
@@ -209,6 +222,7 @@ class StatementTuner(NeuralNetClassifier):
         "gradient_accumulation_steps": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": [Interval(Integral, 1, None, closed="left"), None],
         "checkpoint_dir": [str, os.PathLike, None],
+        "freeze_embeddings": ["boolean"],
     }
 
     def __init__(
@@ -229,6 +243,7 @@ class StatementTuner(NeuralNetClassifier):
         gradient_accumulation_steps: int = 1,
         early_stopping: int | None = None,
         checkpoint_dir: str | os.PathLike | None = None,
+        freeze_embeddings: bool = False,
         optimizer: type = torch.optim.AdamW,
         train_split: Any = None,
         callbacks: Any = None,
@@ -265,6 +280,7 @@ class StatementTuner(NeuralNetClassifier):
         self.gradient_accumulation_steps = gradient_accumulation_steps
         self.early_stopping = early_stopping
         self.checkpoint_dir = checkpoint_dir
+        self.freeze_embeddings = freeze_embeddings
 
     def get_params(self, deep=True, **kwargs):
         params = super().get_params(deep=deep, **kwargs)
@@ -326,6 +342,13 @@ class StatementTuner(NeuralNetClassifier):
         with self._skorch_device():
             return super().load_params(*args, **kwargs)
 
+    def get_all_learnable_params(self):
+        """The parameters that train: frozen ones (word embeddings, a peft base) are
+        left out of the optimizer, its state and gradient clipping altogether."""
+        for name, param in super().get_all_learnable_params():
+            if param.requires_grad:
+                yield name, param
+
     def get_params_for_optimizer(self, prefix, named_parameters):
         args, kwargs = super().get_params_for_optimizer(prefix, named_parameters)
         fusable = self.optimizer in (torch.optim.AdamW, torch.optim.Adam)
@@ -372,6 +395,8 @@ class StatementTuner(NeuralNetClassifier):
                 model_kwargs=model_kwargs,
             )
         model = with_peft(model, self.peft, self.get_params_for("peft"))
+        if self.freeze_embeddings:
+            freeze_word_embeddings(model)
         check_max_length(self.max_length, model, "max_length")
         self.module_ = model
         self.tokenizer_ = tokenizer
@@ -428,6 +453,7 @@ class StatementTuner(NeuralNetClassifier):
             Once per process, when the statements come without example ids.
         """
         self._check_params()
+        self.training_data_ = table_summary(X)  # for the model card
         X, y, example_id = statement_table(X, y, example_id)
         X, y = training_data(X, y, example_id, self.objective)
         if not is_dataset(X):
@@ -563,15 +589,20 @@ class StatementTuner(NeuralNetClassifier):
         scores: dict[str, Any] | None = None,
         templates: Sequence[Any] | None = None,
         trained_families: Sequence[str] | None = None,
+        recipe: Any = None,
+        evaluation: Any = None,
     ) -> Path:
         """Save the statement model so that plain transformers can load it.
 
         Writes ``config.json`` + ``model.safetensors`` (or, for peft models,
         ``adapter_config.json`` + ``adapter_model.safetensors`` naming the
-        base model), the tokenizer, ``statement_tuner.json`` (parameters,
-        training statistics and task families, history, scores),
+        base model), the tokenizer, ``statement_tuner.json`` (the hub model
+        it was tuned from, parameters and settings, training statistics and
+        task families, recipe, history, scores, evaluation),
         ``templates.json`` (when ``templates`` are given) and a model card
-        ``README.md``.
+        ``README.md`` whose metadata huggingface_hub parses (``base_model``
+        is a hub id, never a local path: see
+        :func:`~sklearn_statement.models.base_model_origin`).
 
         Parameters
         ----------
@@ -591,6 +622,16 @@ class StatementTuner(NeuralNetClassifier):
             ``family`` column; default: the families of ``templates``).
             :func:`~sklearn_statement.evaluate_zero_shot` reads them to say
             which evaluated tasks were unseen in training.
+        recipe : Recipe or mapping, optional
+            What the training statements were, for the model card:
+            ``tasks``, ``languages``, ``exclude_families`` (held out),
+            ``n_per_task``... (a :class:`~sklearn_statement.recipes.Recipe` or
+            a dict with those keys).
+        evaluation : list of dict, mapping or path, optional
+            A zero-shot evaluation shown as a table in the model card: rows
+            of :func:`~sklearn_statement.evaluate_zero_shot`, or a report
+            written by ``sklearn-statement evaluate --output-dir`` (its
+            directory or ``results.json``).
 
         Returns
         -------
@@ -617,6 +658,78 @@ class StatementTuner(NeuralNetClassifier):
             scores=scores,
             templates=templates,
             trained_families=trained_families,
+            recipe=recipe,
+            evaluation=evaluation,
+        )
+
+    def push_to_hub(
+        self,
+        repo_id: str,
+        *,
+        private: bool = True,
+        token: str | None = None,
+        commit_message: str | None = None,
+        exist_ok: bool = True,
+        save_directory: str | os.PathLike | None = None,
+        create_pr: bool = False,
+        **save_options: Any,
+    ) -> str:
+        """Save the statement model and upload it to the Hugging Face hub.
+
+        Writes what :meth:`save_pretrained` writes (into ``save_directory``,
+        else a temporary directory) with a model card whose code loads
+        ``repo_id``, creates the model repository (``create_repo``) and
+        uploads the directory in one commit (``upload_folder``); see
+        :func:`~sklearn_statement.models.push_model_dir`. Private by
+        default, as in SetFit and sentence-transformers.
+
+        Parameters
+        ----------
+        repo_id : str
+            ``"user/name"`` or ``"organization/name"``.
+        private : bool, default=True
+            Create the repository private (an existing one keeps its visibility).
+        token : str, optional
+            A token with write access; default: the ``HF_TOKEN`` environment
+            variable, else the login stored by ``hf auth login``.
+        commit_message : str, optional
+        exist_ok : bool, default=True
+            Upload into an existing repository.
+        save_directory : str or PathLike, optional
+            Keep the saved files there (as :meth:`save_pretrained`).
+        create_pr : bool, default=False
+            Open a pull request instead of committing to ``main``.
+        **save_options
+            ``merge``, ``overwrite``, ``scores``, ``templates``,
+            ``trained_families``, ``recipe``, ``evaluation``: as in
+            :meth:`save_pretrained`.
+
+        Returns
+        -------
+        url : str
+            Where the upload is: its commit, or its pull request.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the tuner is not fitted.
+        huggingface_hub.errors.LocalTokenNotFoundError
+            Without a token (the message says how to log in); nothing is
+            written or sent.
+        huggingface_hub.errors.HfHubHTTPError
+            If the hub refuses a request.
+        """
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "module_")
+        hub = dict(private=private, commit_message=commit_message, exist_ok=exist_ok)
+        return push_tuner(
+            self,
+            repo_id,
+            save_directory=save_directory,
+            token=token,
+            hub={**hub, "create_pr": create_pr},
+            **save_options,
         )
 
     def export(

@@ -11,7 +11,8 @@
   (``_validation``);
 - tables: :func:`read_table` (the one table reader), :func:`read_statements`,
   :func:`examples_from_table`, :func:`truth_values`, :func:`write_table`
-  (``_tables``);
+  (``_tables``); the evaluation table :func:`format_table` (``_evaluation_table``:
+  evaluation reports and model cards print it);
 - option values shared by the estimators and the command line (``_constants``).
 
 Importing it loads no torch: the command line builds its parser from it.
@@ -28,6 +29,7 @@ from ._constants import (
     OUTPUT_FORMATS,
     PEFT_METHODS,
     PRECISIONS,
+    PROGRESS_STATEMENTS,
     QUANTIZE,
 )
 from ._cpu import (
@@ -40,6 +42,7 @@ from ._cpu import (
     parse_cpuinfo,
 )
 from ._device import autocast, resolve_device, resolve_precision
+from ._evaluation_table import UNKNOWN_FAMILIES, format_table
 from ._optional import EXTRAS, require
 from ._quiet import quiet_transformers
 from ._tables import (
@@ -73,8 +76,10 @@ __all__ = [
     "OUTPUT_FORMATS",
     "PEFT_METHODS",
     "PRECISIONS",
+    "PROGRESS_STATEMENTS",
     "QUANTIZE",
     "STATEMENT_FORMATS",
+    "UNKNOWN_FAMILIES",
     "autocast",
     "check_binary_targets",
     "check_examples",
@@ -84,6 +89,7 @@ __all__ = [
     "cpu_model",
     "cpu_summary",
     "examples_from_table",
+    "format_table",
     "format_of",
     "has_native_bf16",
     "int8_kernel",

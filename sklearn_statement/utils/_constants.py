@@ -8,6 +8,7 @@ CLI builds its argument parser from it, and the estimators'
 from __future__ import annotations
 
 __all__ = [
+    "PROGRESS_STATEMENTS",
     "BACKENDS",
     "EXPORT_BACKENDS",
     "INPUT_FORMATS",
@@ -55,3 +56,7 @@ OUTPUT_FORMATS = {
     ".jsonl": "jsonl",
     ".parquet": "parquet",
 }
+
+#: Statements (or rows) from which long work shows a progress bar on a terminal
+#: when ``progress_bar=None`` (the default of the Python API and the CLI).
+PROGRESS_STATEMENTS = 1000

@@ -121,8 +121,12 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
     precision : {"auto", "fp32", "bf16", "fp16"}, default="auto"
         Autocast dtype for scoring ("auto": bf16 on GPUs that support it,
         fp32 on CPUs; "bf16" also speeds up CPUs with AVX-512 BF16/AMX).
-    progress_bar : bool, default=False
-        Show a tqdm progress bar while scoring.
+    progress_bar : bool or None, default=None
+        Show a tqdm progress bar while scoring: None (default) follows tqdm's
+        usual rule, a bar on a terminal for work of at least
+        :data:`~sklearn_statement.utils.PROGRESS_STATEMENTS` statements
+        (nothing in notebooks' captured output, logs or pipes); True always;
+        False never.
     few_shot : bool, default=False
         Make ``fit(X, y)`` statement-tune a copy of the model on the labeled
         examples (each example gives the true statement of its label and
@@ -225,7 +229,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         "max_length": [Interval(Integral, 8, None, closed="left"), None],
         "device": "no_validation",  # str or torch.device, checked by resolve_device
         "precision": [StrOptions(set(PRECISIONS))],
-        "progress_bar": ["boolean"],
+        "progress_bar": ["boolean", None],
         "few_shot": ["boolean"],
         "few_shot_epochs": [Interval(Integral, 1, None, closed="left")],
         "few_shot_lr": [Interval(Real, 0, None, closed="neither")],
@@ -251,7 +255,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         max_length: int | None = None,
         device: str = "auto",
         precision: str = "auto",
-        progress_bar: bool = False,
+        progress_bar: bool | None = None,
         few_shot: bool = False,
         few_shot_epochs: int = 3,
         few_shot_lr: float = 2e-5,

@@ -23,6 +23,20 @@ from ._templates import check_inputs, scoring_templates
 __all__ = ["EmbeddingZeroShotClassifier"]
 
 
+def _encoder_of(model: Any) -> Any:
+    """A fitted bi-encoder tuner's encoder (FrozenEstimator-wrapped or not), else ``model``."""
+    from ..training import BiEncoderStatementTuner
+    from ..utils import unwrap_frozen
+
+    inner = unwrap_frozen(model)
+    if isinstance(inner, BiEncoderStatementTuner):
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(inner, "encoder_")
+        return inner.encoder_
+    return model
+
+
 def _check_hypothesis(hypothesis: str) -> None:
     """A label description must have exactly the ``{label}`` slot."""
     import string
@@ -58,9 +72,11 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    model : str or sentence_transformers.SentenceTransformer, default=None
-        A sentence-transformers model directory or hub id (e.g. the demo's
-        MiniLM, ``sklearn_statement.recipes.default_model_path()``). Required.
+    model : str, SentenceTransformer or BiEncoderStatementTuner, default=None
+        A sentence-transformers model directory or hub id (e.g.
+        :func:`sklearn_statement.offline_model`, multilingual-e5-small), or a
+        fitted :class:`~sklearn_statement.BiEncoderStatementTuner` (its tuned
+        encoder is shared, not copied). Required.
     template : str, Template, dict or list, default=None
         As for :class:`ZeroShotStatementClassifier` (the first template is
         used); its labels and fields define the task.
@@ -199,7 +215,7 @@ class EmbeddingZeroShotClassifier(ClassifierMixin, BaseEstimator):
             [template], self.labels, y, X, label_words=self.hypothesis is None
         )
         check_inputs([self.template_], X)
-        self.encoder_ = load_sentence_encoder(self.model, self.device)
+        self.encoder_ = load_sentence_encoder(_encoder_of(self.model), self.device)
         tokenizer = getattr(self.encoder_, "tokenizer", None)
         self.template_labels_ = tuple(given)
         self.classes_ = np.asarray(labels)

@@ -74,3 +74,41 @@ def test_length_batches_cover_in_order_and_cut_padding_heavy_batches():
     # batch_size still caps every batch
     assert length_batches([5] * 20, 8) == [(0, 8), (8, 16), (16, 20)]
     assert length_batches([], 8) == []
+
+
+def test_progress_bars_follow_tqdms_rule():
+    """None (the default of the Python API): a bar on a terminal for long work only."""
+    from sklearn_statement.backends._forward import _disabled
+    from sklearn_statement.utils import PROGRESS_STATEMENTS
+
+    assert _disabled(None, PROGRESS_STATEMENTS - 1) is True  # short: never
+    assert _disabled(None, PROGRESS_STATEMENTS) is None  # long: tqdm decides (a TTY)
+    assert _disabled(True, 1) is False and _disabled(False, 10**6) is True
+
+
+def test_the_classifier_shows_progress_by_default_for_long_work(
+    tiny_statement_model, monkeypatch
+):
+    import tqdm.auto
+
+    from sklearn_statement import ZeroShotStatementClassifier
+    from sklearn_statement.backends import _forward
+    from sklearn_statement.utils import PROGRESS_STATEMENTS
+
+    seen = []
+    real = tqdm.auto.tqdm
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("disable"))
+        return real(*args, **{**kwargs, "disable": True})
+
+    monkeypatch.setattr(_forward, "tqdm", spy)
+    clf = ZeroShotStatementClassifier(
+        tiny_statement_model, template="topic", labels=["a", "b"], device="cpu"
+    ).fit()
+    assert clf.progress_bar is None
+    clf.predict(["x"] * 3)
+    clf.predict([f"text {i}" for i in range(PROGRESS_STATEMENTS // 2)])
+    assert seen == [True, None]  # 6 statements: no bar; 1,000: tqdm's TTY rule
+    clf.set_params(progress_bar=False).predict([f"t {i}" for i in range(600)])
+    assert seen[-1] is True

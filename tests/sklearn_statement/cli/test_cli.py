@@ -47,6 +47,9 @@ def test_tune_evaluate_predict_roundtrip(tiny_models, sample_dir, tmp_path, caps
         == 0
     )
     assert (out / "model.safetensors").exists()
+    recipe = json.loads((out / "statement_tuner.json").read_text())["recipe"]
+    assert recipe["tasks"] == ["sst2"] and recipe["n_per_task"] == 32
+    assert "| training tasks | sst2 |" in (out / "README.md").read_text()
     assert (
         main(
             [

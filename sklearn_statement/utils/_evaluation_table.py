@@ -1,4 +1,9 @@
-"""The evaluation table: one row per dataset and language, baselines beside."""
+"""The evaluation table: one row per dataset and language, baselines beside.
+
+Rendered by the evaluation reports (``sklearn_statement.evaluation``) and by
+the model card of a saved model (``sklearn_statement.models``): it lives here,
+below both, so that both print the same table.
+"""
 
 from __future__ import annotations
 
