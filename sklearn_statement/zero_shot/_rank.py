@@ -241,7 +241,7 @@ def rank_true_logits(
     *,
     keep: Sequence[np.ndarray] | None = None,
     batch_size: int,
-    progress: bool = False,
+    progress: bool | None = False,
 ) -> list[np.ndarray]:
     """The true-logit of each text's candidates, one scoring pass for all.
 
@@ -257,7 +257,8 @@ def rank_true_logits(
         Which candidates each text scores (:func:`shortlist_keep`); the
         others get ``-inf``.
     batch_size : int
-    progress : bool, default=False
+    progress : bool or None, default=False
+        As ``ZeroShotStatementClassifier(progress_bar=)`` (None: tqdm's rule).
 
     Returns
     -------
