@@ -5,7 +5,7 @@ For any generated input the answer is either a clear ``ValueError`` /
 finite, in [0, 1], one row per example and one column per class, rows
 summing to 1 (unless multi-label), and predictions taken from ``classes_``.
 Any other exception type fails the test. Models are loaded once per test
-(module fixtures); only the inputs vary. About 1,250 cases run by default.
+(module fixtures); only the inputs vary. About 1,450 cases run by default.
 """
 
 from __future__ import annotations
@@ -205,6 +205,11 @@ def test_zero_shot_fit_any_labels(
         clf.fit(None if y is None else X, y)
         classes = clf.classes_.tolist()
         assert classes == sorted(classes) and len(set(classes)) == len(classes)
+        if not classes:  # an open template fitted without labels: rank only
+            assert labels is None and not clf.template_.labels
+            with pytest.raises(ValueError, match="open label set"):
+                clf.predict_proba(X)
+            return
         assert len(classes) >= (1 if multi_label else 2)
         fields = clf._fields()
         if len(fields) != 1:
@@ -216,6 +221,34 @@ def test_zero_shot_fit_any_labels(
             assert pred.shape == (2, len(classes)) and set(np.unique(pred)) <= {0, 1}
         else:
             assert set(pred.tolist()) <= set(classes)
+
+
+@pytest.fixture(scope="module")
+def open_classifier(fitted_tiny_tuner):
+    return ZeroShotStatementClassifier(fitted_tiny_tuner, template="topic").fit()
+
+
+@_settings(150)
+@given(
+    rows=st.one_of(
+        st.lists(GOOD_LABELS, min_size=3, max_size=3),  # valid: results get checked
+        st.lists(st.lists(LABEL, min_size=1, max_size=3), min_size=3, max_size=3),
+        st.lists(st.one_of(GOOD_LABELS, st.lists(LABEL, max_size=4)), max_size=4),
+        st.lists(st.one_of(st.none(), TEXT, st.sets(LABEL, max_size=2)), max_size=3),
+        VALUE,
+    ),
+)
+def test_rank_any_candidate_lists(open_classifier, rows):
+    """Any candidate lists: a clear error, or one ranking per text of its own labels."""
+    X = ["the dog is good.", "a sad man.", "x"]
+    with _clear_error():
+        ranked = open_classifier.rank(X, rows)
+        assert len(ranked) == len(X) == len(rows)
+        for result, row in zip(ranked, rows):
+            assert sorted(map(str, result["labels"])) == sorted(map(str, row))
+            scores = np.asarray(result["scores"])
+            assert np.isfinite(scores).all() and (np.diff(scores) <= 0).all()
+            assert scores.sum() == pytest.approx(1.0)
 
 
 # ---------------------------------------------------------------- EmbeddingZeroShotClassifier

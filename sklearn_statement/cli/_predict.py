@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from typing import Any
@@ -50,7 +51,9 @@ DESCRIPTION = (
     "Classify every row of a table zero-shot. The input format "
     "follows the extension (.csv, .tsv, .jsonl, .json, .parquet; .txt and stdin: "
     "one text or JSON object per line). Without --output, one JSON line per row "
-    "(row, label, probabilities) goes to stdout; the input is never echoed."
+    "(row, label, probabilities) goes to stdout; the input is never echoed. With "
+    "--labels-column, each row is scored against its own candidate labels (rank) "
+    "and gets label (the top one), labels (sorted, highest first) and scores."
 )
 #: The shared options (``_options.parents``) it takes.
 PARENTS = ("scoring", "device", "overwrite")
@@ -105,6 +108,26 @@ def options(p: argparse.ArgumentParser) -> None:
         default=None,
         help="score only the K most similar labels per text (many labels)",
     )
+    _labels_column_options(p)
+
+
+def _labels_column_options(p: argparse.ArgumentParser) -> None:
+    """Candidate labels per row (``ZeroShotStatementClassifier.rank``)."""
+    column = (
+        "column holding each row's own candidate labels: a JSON list string "
+        '(\'["sports", "politics"]\') in CSV/TSV/text, a list in JSONL/JSON/Parquet, '
+        "or 'a|b|c' with --labels-sep; output: label (the top one), labels and "
+        "scores (JSON lists, highest first)"
+    )
+    sep = (
+        "with --labels-column: cells that are not JSON lists are split on SEP "
+        "(e.g. '|'); without it such a cell is an error"
+    )
+    for flag, metavar, text in (
+        ("--labels-column", "COLUMN", column),
+        ("--labels-sep", "SEP", sep),
+    ):
+        p.add_argument(flag, default=None, metavar=metavar, help=text)
 
 
 #: ``predict`` shows a progress bar from this many rows on (unless --no-progress).
@@ -115,8 +138,8 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def _examples(args: argparse.Namespace) -> list[dict[str, Any]]:
-    """The input table's rows as template field values."""
+def _examples(args: argparse.Namespace) -> tuple[list[dict[str, Any]], Any]:
+    """The input table's rows as template field values, and their candidate labels."""
     from ..utils import examples_from_table, read_table
     from ..zero_shot import scoring_templates
 
@@ -125,13 +148,51 @@ def _examples(args: argparse.Namespace) -> list[dict[str, Any]]:
     field_columns = dict(args.field)
     if len(field_columns) != len(args.field):
         raise ValueError("--field names a template field twice")
-    return examples_from_table(
+    name = "stdin" if args.input == "-" else args.input
+    examples = examples_from_table(
         frame,
         fields,
         text_column=args.text_column,
         field_columns=field_columns,
-        name="stdin" if args.input == "-" else args.input,
+        name=name,
     )
+    if args.labels_column is None:
+        return examples, None
+    if args.labels_column not in frame.columns:
+        raise ValueError(
+            f"--labels-column {args.labels_column}: {name} has no column "
+            f"{args.labels_column!r}; it has {list(frame.columns)}"
+        )
+    cells = frame[args.labels_column].tolist()
+    where = f"{name} column {args.labels_column!r}"
+    return examples, [
+        _candidates(cell, f"{where}, row {i + 1}", args.labels_sep)
+        for i, cell in enumerate(cells)
+    ]
+
+
+def _candidates(cell: Any, where: str, sep: str | None) -> list[Any]:
+    """One cell of --labels-column as a list of labels (see its help)."""
+    forms = 'a JSON list (["sports", "politics"])' + (
+        "" if sep else ", or labels joined by a separator with --labels-sep '|'"
+    )
+    if hasattr(cell, "tolist") and not isinstance(cell, str):  # Parquet: an array
+        cell = cell.tolist()
+    if isinstance(cell, (list, tuple)):
+        return list(cell)
+    if not isinstance(cell, str) or not cell.strip():
+        raise ValueError(f"{where} holds {cell!r}, not candidate labels; write {forms}")
+    text = cell.strip()
+    if text.startswith("["):
+        value = None
+        with contextlib.suppress(json.JSONDecodeError):
+            value = json.loads(text)
+        if isinstance(value, list):
+            return value
+        raise ValueError(f"{where} is not a valid JSON list: {text[:80]!r}")
+    if sep is None:
+        raise ValueError(f"{where} holds {text[:80]!r}; write {forms}")
+    return [part.strip() for part in text.split(sep)]
 
 
 def _write(args, out_format, classes, proba, chosen) -> None:
@@ -171,17 +232,61 @@ def _print(args, classes, proba, chosen) -> None:
         print(json.dumps(line, ensure_ascii=False))
 
 
+def _check_labels_column(args: argparse.Namespace) -> None:
+    if args.labels_column is None:
+        if args.labels_sep is not None:
+            raise ValueError("--labels-sep goes with --labels-column")
+        return
+    if args.labels is not None:
+        raise ValueError(
+            "--labels-column gives every row its own candidate labels; drop --labels"
+        )
+    if args.threshold is not None:
+        raise ValueError(
+            "--threshold picks labels from fixed ones; with --labels-column every row "
+            "gets its labels sorted by score (P(true) each with --multi-label)"
+        )
+
+
+def _rank(args, out_format, clf, examples, candidates) -> None:
+    """One row per example: the top label, then labels and scores, highest first."""
+    ranked = clf.rank(examples, candidates)
+    if out_format is None:
+        for i, result in enumerate(ranked):
+            line = {
+                "row": i,
+                "label": result["labels"][0],
+                "labels": result["labels"],
+                "scores": [round(s, 4) for s in result["scores"]],
+            }
+            print(json.dumps(line, ensure_ascii=False))
+        return
+    import pandas as pd
+
+    from ..utils import write_table
+
+    table = {
+        "row": list(range(len(ranked))),
+        "label": [r["labels"][0] for r in ranked],
+        "labels": [json.dumps(r["labels"], ensure_ascii=False) for r in ranked],
+        "scores": [json.dumps(r["scores"]) for r in ranked],
+    }
+    write_table(pd.DataFrame(table), args.output, out_format)
+    print(f"wrote {len(ranked)} rankings to {args.output}")
+
+
 def run(args: argparse.Namespace) -> int:
     from ..utils import check_output_path
     from ..zero_shot import ZeroShotStatementClassifier
 
     if args.threshold is not None and not args.multi_label:
         raise ValueError("--threshold goes with --multi-label")
+    _check_labels_column(args)
     out_format = None
     if args.output is not None:  # before any model is loaded
         out_format = check_output_path(args.output, args.overwrite)
     check_model_path(args.model)
-    examples = _examples(args)
+    examples, candidates = _examples(args)
     clf = ZeroShotStatementClassifier(
         args.model,
         template=args.template,
@@ -197,6 +302,9 @@ def run(args: argparse.Namespace) -> int:
         shortlist=args.shortlist,
         progress_bar=not args.no_progress and len(examples) >= PROGRESS_ROWS,
     ).fit(examples)
+    if candidates is not None:
+        _rank(args, out_format, clf, examples, candidates)
+        return 0
     proba = clf.predict_proba(examples)
     classes = [_plain(c) for c in clf.classes_]
     if args.multi_label:

@@ -2,7 +2,8 @@
 
 - :class:`ZeroShotStatementClassifier` (``_classifier``), with few-shot tuning
   (``_few_shot``), the embedding hybrid and label shortlists
-  (:class:`Shortlist`, ``_shortlist``);
+  (:class:`Shortlist`, ``_shortlist``), and each text's own candidate labels
+  (``rank``, ``_rank``);
 - :class:`EmbeddingZeroShotClassifier`: the sentence-embedding baseline on
   the same templates (``_embedding``);
 - what they share: candidate labels and ``classes_`` (``_labels``), the

@@ -27,6 +27,15 @@ from ._few_shot import few_shot_statements, few_shot_tuner
 from ._hybrid import fit_embedding, hybrid_logits
 from ._labels import check_distinct_statements, fit_labels
 from ._probabilities import sigmoid, softmax
+from ._rank import (
+    check_candidate_labels,
+    fit_labels_or_open,
+    rank_embedding,
+    rank_similarities,
+    rank_true_logits,
+    ranked,
+    shortlist_keep,
+)
 from ._shortlist import Shortlist, fit_shortlist, place, shortlisted_ids
 from ._templates import check_inputs, scoring_templates, template_fields
 
@@ -167,6 +176,9 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
         The labels, sorted (as ``np.unique`` sorts them): the column order
         of ``predict_proba``, ``true_logits`` and a multi-label ``predict``.
+        Empty when an open template (``"topic"``) is fitted with neither
+        ``labels`` nor ``y``: then only :meth:`rank`, which takes each
+        text's own candidate labels, works (it never reads ``classes_``).
     template_labels_ : tuple
         The same labels in the order they were given (``labels``, else the
         template's order; sorted when they come from ``y``).
@@ -191,6 +203,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
     --------
     StatementTuner : train a statement model.
     template_registry.get_template : registered templates.
+    ZeroShotStatementClassifier.rank : each text's own candidate labels.
 
     Examples
     --------
@@ -373,7 +386,9 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             template. Required (with ``y``) for ``few_shot=True``.
         y : array-like of shape (n_samples,), optional
             Labels; when ``labels`` is None, ``classes_`` is their sorted
-            set. Every label needs a statement in the template.
+            set. Every label needs a statement in the template. With
+            neither ``labels`` nor ``y``, an open template (``"topic"``)
+            gets an empty ``classes_``: only :meth:`rank` can use it.
 
         Returns
         -------
@@ -403,13 +418,14 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
                 "multi_label=True or leave threshold=None"
             )
         templates = scoring_templates(self.template, self.language, self.ensemble)
-        given, labels, self.templates_, y = fit_labels(
-            templates, self.labels, y, X, multi_label=self.multi_label
-        )
+        given, labels, self.templates_, y = fit_labels_or_open(
+            templates, self.labels, y, self.multi_label
+        ) or fit_labels(templates, self.labels, y, X, multi_label=self.multi_label)
         self.template_ = self.templates_[0]
         examples = check_inputs(self.templates_, X)
         self._load_model()
-        check_distinct_statements(self.templates_, labels, self.tokenizer_)
+        if labels:  # none for an open template fitted without labels (rank)
+            check_distinct_statements(self.templates_, labels, self.tokenizer_)
         self.template_labels_ = tuple(given)
         self.classes_ = np.asarray(labels)
         self.shortlist_ = fit_shortlist(self.shortlist, self.template_, self._scorer())
@@ -481,9 +497,12 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
         sklearn.exceptions.NotFittedError
             If ``fit`` was not called.
         ValueError, TypeError
-            For invalid input (see :func:`check_examples`).
+            For invalid input (see :func:`check_examples`); a ValueError
+            when ``classes_`` is empty (an open template fitted without
+            labels: use :meth:`rank`, or fit with ``labels``).
         """
         check_is_fitted(self, "classes_")
+        self._check_classes()
         examples = check_examples(X, self._fields())
         k, n = len(self.classes_), len(examples)
         scorer = self._scorer()
@@ -546,7 +565,10 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             Columns in ``classes_`` order. Rows sum to 1 unless
             ``multi_label=True`` (then: independent P(true) per label).
         """
-        z = self._logits(X)
+        return self._probabilities(self._logits(X))
+
+    def _probabilities(self, z: np.ndarray) -> np.ndarray:
+        """Scores (n, k) -> probabilities: ``multi_label``, ``normalize``."""
         if self.multi_label:
             return sigmoid(z)
         if self.normalize == "softmax":
@@ -570,3 +592,134 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             threshold = 0.5 if self.threshold is None else self.threshold
             return (sigmoid(z) > threshold).astype(np.int64)
         return self.classes_[np.argmax(z, axis=1)]
+
+    def _check_classes(self) -> None:
+        """The fixed-label methods need ``classes_``; an open template fitted without
+        labels has none (only :meth:`rank` works then)."""
+        if len(self.classes_):
+            return
+        fix = "labels=[...]" if self.multi_label else "labels=[...] (or y to fit)"
+        raise ValueError(
+            f"{self.template_!r} has an open label set and fit was given no labels, so "
+            f"classes_ is empty: pass {fix} for true_logits/predict/predict_proba/"
+            "decision_function, or give each text its own labels with "
+            "rank(X, candidate_labels)"
+        )
+
+    # ---------------------------------------------------------------- rank
+    def rank(self, X: Any, candidate_labels: Any) -> list[dict[str, Any]]:
+        """Rank each text's own candidate labels, most probable first.
+
+        Where ``predict_proba`` scores every text against the same
+        ``classes_``, ``rank`` takes one list of labels per text (support
+        tickets, product categories, intents, each with its own candidates;
+        lengths may differ). All (text, label) statements of all texts are
+        scored in one batched pass and split back per text. The output has
+        the shape of transformers' zero-shot pipeline (``"sequence"``,
+        ``"labels"``, ``"scores"``), so code written for the pipeline reads
+        it unchanged.
+
+        ``classes_`` plays no part: it stays what ``fit`` set (the labels of
+        ``predict_proba``), and the template decides which labels can be
+        written. An open template (``"topic"``) writes any label into its
+        ``{label}`` slot, so it may be fitted without labels (``classes_`` is
+        then empty and only ``rank`` works); a closed one (``"sib200"``,
+        ``"xnli"``, a dict) takes candidates among its labels.
+
+        Parameters
+        ----------
+        X : list of str, list of dict, DataFrame or datasets.Dataset
+            Examples with the template's fields.
+        candidate_labels : sequence of sequences of labels
+            ``candidate_labels[i]``: the candidates of ``X[i]``, each listed
+            once (a list, tuple or array; at least one).
+
+        Returns
+        -------
+        list of dict, one per text, in ``X``'s order
+            ``{"sequence": ..., "labels": [...], "scores": [...]}``:
+            ``sequence`` is the text (one-field templates) or the example
+            (a dict of the template's fields); ``labels`` the text's
+            candidates sorted by ``scores`` (Python floats), highest first,
+            ties in the given order. Scores are what ``predict_proba`` of a
+            classifier fitted with ``labels=candidate_labels[i]`` gives
+            ``X[i]``: softmax over that text's true-logits (plus the hybrid's
+            weighted similarities), so they sum to 1 per text; with
+            ``normalize="sum"`` P(true) divided by their sum; with
+            ``multi_label=True`` independent P(true) per label (not summing
+            to 1). With ``shortlist`` (k), a text with more than k candidates
+            scores the k whose description is closest to it; the others get
+            0 and come last.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If ``fit`` was not called.
+        ValueError
+            Naming the text (index from 0) and the fix: a number of lists
+            other than the number of texts, an empty or None list, a None,
+            NaN or empty label, a label listed twice for one text (or twice up
+            to whitespace), a label the template has no statement for, a
+            number written into a registered open template; invalid ``X``.
+        TypeError
+            A string or set instead of a text's list, a label that is not a
+            string or number, strings mixed with numbers.
+
+        See Also
+        --------
+        predict_proba : the same labels for every text, in ``classes_`` order.
+
+        Examples
+        --------
+        >>> clf = ZeroShotStatementClassifier("path/to/statement-model",
+        ...                                   template="topic").fit()  # doctest: +SKIP
+        >>> clf.rank(["Messi scored twice.", "The vaccine works."],
+        ...          [["sports", "politics"], ["health", "travel", "sports"]])  # doctest: +SKIP
+        [{'sequence': 'Messi scored twice.', 'labels': ['sports', 'politics'],
+          'scores': [0.93, 0.07]},
+         {'sequence': 'The vaccine works.', 'labels': ['health', 'sports', 'travel'],
+          'scores': [0.88, 0.07, 0.05]}]
+        """
+        check_is_fitted(self, "classes_")
+        examples = check_examples(X, self._fields())
+        rows = check_candidate_labels(candidate_labels, len(examples), self.templates_)
+        scorer = self._scorer()
+        keep = shortlist_keep(
+            self.shortlist,
+            getattr(self, "shortlist_", None),
+            self.template_,
+            examples,
+            rows,
+            scorer,
+        )
+        z = rank_true_logits(
+            self.templates_,
+            examples,
+            rows,
+            scorer,
+            keep=keep,
+            batch_size=self.batch_size,
+            progress=self.progress_bar,
+        )
+        embedding = rank_embedding(
+            self.embedding_model,
+            getattr(self, "embedding_", None),
+            self.template_,
+            rows,
+            batch_size=self.batch_size,
+            device=self.device,
+            multi_label=self.multi_label,
+            normalize=self.normalize,
+        )
+        if embedding is not None:
+            similarities = rank_similarities(embedding, examples, rows)
+            z = [a + self.embedding_weight * s for a, s in zip(z, similarities)]
+        probabilities = [self._probabilities(a[None, :])[0] for a in z]
+        return ranked(self._sequences(examples), rows, probabilities)
+
+    def _sequences(self, examples: list[Any]) -> list[Any]:
+        """What ``rank`` returns as each ``"sequence"``: the text, or the example."""
+        fields = self._fields()
+        if len(fields) == 1:
+            return [ex[fields[0]] for ex in examples]
+        return [{f: ex[f] for f in fields} for ex in examples]

@@ -29,6 +29,9 @@ def fit_embedding(
 ) -> Any:
     """The hybrid's fitted embedding classifier, or None without ``embedding_model``.
 
+    Also None without ``classes`` (an open template fitted without labels):
+    ``rank`` then fits one for each call's candidate labels.
+
     Raises
     ------
     ValueError
@@ -43,6 +46,8 @@ def fit_embedding(
             "the summed scores); it cannot give independent P(true) per label: use "
             "it with multi_label=False and normalize='softmax'"
         )
+    if not len(classes):
+        return None
     from ._embedding import EmbeddingZeroShotClassifier
 
     return EmbeddingZeroShotClassifier(
