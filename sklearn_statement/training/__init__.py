@@ -6,8 +6,8 @@
 - batches: :class:`StatementCollator` (per-batch tokenization, dynamic
   padding), :class:`ExampleBatchSampler` (an example's statements in one
   batch) (``_batching``);
-- objectives: the paper's binary loss and :func:`listwise_loss`
-  (``_objectives``);
+- objectives: the paper's binary loss, :func:`listwise_loss` and its
+  soft-target form :func:`soft_listwise_loss` (``_objectives``);
 - callbacks: :class:`WarmupLinearSchedule`, :class:`ResumableCheckpoint`
   (``_callbacks``).
 
@@ -24,6 +24,7 @@ from ._objectives import (
     check_objective_data,
     listwise_loss,
     objective_loss,
+    soft_listwise_loss,
 )
 from ._tuner import DEFAULT_MODEL, StatementTuner
 
@@ -40,4 +41,5 @@ __all__ = [
     "check_objective_data",
     "listwise_loss",
     "objective_loss",
+    "soft_listwise_loss",
 ]
