@@ -126,9 +126,9 @@ class FewShotStatementClassifier(ClassifierMixin, BaseEstimator):
     - **contrastive label smoothing** (``label_smoothing``, ``contrastive``):
       the target gives the gold label ``1 - eps`` and spreads ``eps`` over
       the other labels by the softmax (temperature ``smoothing_temperature``)
-      of their label descriptions' cosine similarity to the gold label's
-      (:func:`smoothed_targets`); ``contrastive=False`` spreads it uniformly,
-      ``label_smoothing=0`` not at all;
+      of their label descriptions' cosine similarity to the gold label's;
+      ``contrastive=False`` spreads it uniformly, ``label_smoothing=0`` not
+      at all;
     - **prompt penalty** (``prompt_penalty``): ``prompt_penalty *
       ||P - P0||_F^2``, the squared distance of the virtual-token embeddings
       ``P`` from their initial values (L2-SP, Li et al., 2018); 0 turns it off;

@@ -336,6 +336,15 @@ def test_predict_proba_columns_follow_sorted_classes(prompted):
     assert prompted.decision_function(TEXTS).shape == (len(TEXTS), 4)
 
 
+def test_tags_declare_text_input_and_required_labels():
+    from sklearn.utils import get_tags
+
+    tags = get_tags(FewShotStatementClassifier())
+    assert tags.input_tags.string and not tags.input_tags.two_d_array
+    assert tags.target_tags.required and tags.non_deterministic
+    assert not get_tags(FewShotStatementClassifier(random_state=0)).non_deterministic
+
+
 def test_clone_params_pickle_and_not_fitted(prompted, tiny_statement_model):
     unfitted = few(tiny_statement_model, languages=("en", "de"), label_smoothing=0.2)
     copy = clone(unfitted)
