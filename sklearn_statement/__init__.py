@@ -37,6 +37,7 @@ _EXPORTS = {
     "BiEncoderStatementTuner": ".training",
     "EmbeddingZeroShotClassifier": ".zero_shot",
     "ExportGateError": ".export",
+    "FewShotStatementClassifier": ".zero_shot",
     "Shortlist": ".zero_shot",
     "StatementTuner": ".training",
     "WarmupLinearSchedule": ".training",
@@ -66,6 +67,7 @@ if TYPE_CHECKING:  # static analysers see the names (a test keeps this = _EXPORT
     from .training import StatementTuner as StatementTuner
     from .training import WarmupLinearSchedule as WarmupLinearSchedule
     from .zero_shot import EmbeddingZeroShotClassifier as EmbeddingZeroShotClassifier
+    from .zero_shot import FewShotStatementClassifier as FewShotStatementClassifier
     from .zero_shot import Shortlist as Shortlist
     from .zero_shot import ZeroShotStatementClassifier as ZeroShotStatementClassifier
 

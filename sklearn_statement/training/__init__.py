@@ -8,8 +8,8 @@
 - batches: :class:`StatementCollator` (per-batch tokenization, dynamic
   padding), :class:`ExampleBatchSampler` (an example's statements in one
   batch) (``_batching``);
-- objectives: the paper's binary loss and :func:`listwise_loss`
-  (``_objectives``);
+- objectives: the paper's binary loss, :func:`listwise_loss` and its
+  soft-target form :func:`soft_listwise_loss` (``_objectives``);
 - callbacks: :class:`WarmupLinearSchedule`, :class:`ResumableCheckpoint`
   (``_callbacks``).
 
@@ -27,6 +27,7 @@ from ._objectives import (
     check_objective_data,
     listwise_loss,
     objective_loss,
+    soft_listwise_loss,
 )
 from ._tuner import DEFAULT_MODEL, StatementTuner
 
@@ -46,4 +47,5 @@ __all__ = [
     "description_triplets",
     "listwise_loss",
     "objective_loss",
+    "soft_listwise_loss",
 ]

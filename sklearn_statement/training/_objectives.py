@@ -24,6 +24,7 @@ __all__ = [
     "check_objective_data",
     "listwise_loss",
     "objective_loss",
+    "soft_listwise_loss",
 ]
 
 
@@ -86,6 +87,34 @@ def listwise_loss(
     log_partition = torch.log(total) + peak
     true_z = torch.zeros(n, dtype=z.dtype, device=z.device).scatter_add(0, group, z * y)
     return (log_partition - true_z).mean()
+
+
+def soft_listwise_loss(
+    true_logits: torch.Tensor, targets: torch.Tensor
+) -> torch.Tensor:
+    """Cross-entropy of each example's candidate distribution with a target distribution.
+
+    The listwise loss (:func:`listwise_loss`) with the candidates of an
+    example laid out in a row and a target *distribution* over them instead
+    of one true candidate: ``-sum_j q_ij log softmax(z_i)_j``, averaged over
+    examples. With one-hot targets it is :func:`listwise_loss`; a smoothed
+    target (label smoothing, Szegedy et al., 2016, Sec. 7) spreads some mass
+    over the false candidates.
+
+    Parameters
+    ----------
+    true_logits : torch.Tensor of shape (n_examples, n_candidates)
+        True-logit of each candidate statement of each example.
+    targets : torch.Tensor of shape (n_examples, n_candidates)
+        Rows of non-negative weights summing to 1.
+
+    Returns
+    -------
+    torch.Tensor
+        Scalar: the mean over examples.
+    """
+    log_p = torch.log_softmax(true_logits.float(), dim=1)
+    return -(targets.to(log_p.dtype) * log_p).sum(dim=1).mean()
 
 
 def check_example_ids(example_id: Any, n: int) -> np.ndarray:

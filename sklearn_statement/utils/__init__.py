@@ -21,6 +21,7 @@ Importing it loads no torch: the command line builds its parser from it.
 from ._constants import (
     BACKENDS,
     EXPORT_BACKENDS,
+    FEW_SHOT_METHODS,
     INPUT_FORMATS,
     NORMALIZE,
     OBJECTIVES,
@@ -67,6 +68,7 @@ __all__ = [
     "BACKENDS",
     "EXPORT_BACKENDS",
     "EXTRAS",
+    "FEW_SHOT_METHODS",
     "INPUT_FORMATS",
     "INT8_KERNELS",
     "NORMALIZE",

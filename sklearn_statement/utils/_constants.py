@@ -11,6 +11,7 @@ __all__ = [
     "PROGRESS_STATEMENTS",
     "BACKENDS",
     "EXPORT_BACKENDS",
+    "FEW_SHOT_METHODS",
     "INPUT_FORMATS",
     "NORMALIZE",
     "OBJECTIVES",
@@ -28,6 +29,8 @@ PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 OBJECTIVES = ("binary", "listwise")
 #: Parameter-efficient fine-tuning methods (``peft=``).
 PEFT_METHODS = ("lora", "qlora", "prompt")
+#: What few-shot adaptation trains (``FewShotStatementClassifier(method=)``).
+FEW_SHOT_METHODS = ("prompt", "full")
 #: What runs a statement model at prediction time (``backend=``).
 BACKENDS = ("torch", "onnx", "openvino")
 #: The backends a saved model can be exported for.

@@ -4,6 +4,9 @@
   (``_few_shot``), the embedding hybrid and label shortlists
   (:class:`Shortlist`, ``_shortlist``), and each text's own candidate labels
   (``rank``, ``_rank``);
+- :class:`FewShotStatementClassifier` (``_few_shot_classifier``): k examples
+  per class train a soft prompt of the frozen model (``_prompt``, with
+  contrastive label smoothing from ``_smoothing``) or the whole model;
 - :class:`EmbeddingZeroShotClassifier`: the sentence-embedding baseline on
   the same templates (``_embedding``);
 - what they share: candidate labels and ``classes_`` (``_labels``), the
@@ -18,11 +21,13 @@ from template_registry import label_description, label_descriptions
 
 from ._classifier import ZeroShotStatementClassifier
 from ._embedding import EmbeddingZeroShotClassifier
+from ._few_shot_classifier import FewShotStatementClassifier
 from ._shortlist import Shortlist
 from ._templates import scoring_templates
 
 __all__ = [
     "EmbeddingZeroShotClassifier",
+    "FewShotStatementClassifier",
     "Shortlist",
     "ZeroShotStatementClassifier",
     "label_description",

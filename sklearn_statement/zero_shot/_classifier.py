@@ -202,6 +202,8 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
     See Also
     --------
     StatementTuner : train a statement model.
+    FewShotStatementClassifier : train a soft prompt (or the whole model) from
+        k labeled examples per class.
     template_registry.get_template : registered templates.
     ZeroShotStatementClassifier.rank : each text's own candidate labels.
 

@@ -1,24 +1,177 @@
-"""Few-shot adaptation: statement-tune a copy of the model on labeled examples.
+"""Few-shot adaptation: the labeled examples, their templates, and full-model tuning.
 
 The few-shot setting of Statement-Tuning (arXiv 2404.12897, Sec. 5.3): the k
 labeled examples of a new task are turned into statements with the task's
 template (the gold label's statement is true, every other label's is false)
-and statement tuning continues on them.
+and statement tuning continues on them (:func:`few_shot_statements`,
+:func:`few_shot_tuner`: ``ZeroShotStatementClassifier(few_shot=True)`` and
+``FewShotStatementClassifier(method="full")``). What the soft-prompt variant
+shares with it is here too: the k examples per class (:func:`select_shots`),
+the templates of several languages (:func:`few_shot_templates`) and the seed
+(:func:`few_shot_seed`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import torch
 from sklearn.utils import check_random_state
 
-from template_registry import Template, render_statements
+from template_registry import (
+    Template,
+    get_template,
+    list_templates,
+    normalize_language,
+    render_statements,
+)
 
-__all__ = ["few_shot_statements", "few_shot_tuner"]
+from ._templates import scoring_templates
+
+__all__ = [
+    "few_shot_seed",
+    "few_shot_statements",
+    "few_shot_templates",
+    "few_shot_tuner",
+    "seeded",
+    "select_shots",
+]
+
+
+@contextlib.contextmanager
+def seeded(seed: int | None) -> Iterator[None]:
+    """Run a block with torch's generators (CPU and CUDA) seeded, then restore them.
+
+    Dropout and the example order of few-shot training draw from torch's
+    global generators; seeding them inside this block makes a fit
+    reproducible without changing the caller's random state. None: not
+    seeded (but still restored).
+    """
+    devices = (
+        list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
+    )
+    with torch.random.fork_rng(devices=devices):
+        if seed is not None:
+            torch.manual_seed(seed)
+        yield
+
+
+def few_shot_seed(random_state: Any) -> int | None:
+    """An integer seed from ``random_state`` (an int stays as it is; None stays None)."""
+    if random_state is None or isinstance(random_state, (int, np.integer)):
+        return None if random_state is None else int(random_state)
+    return int(check_random_state(random_state).randint(2**31 - 1))
+
+
+def few_shot_templates(template: Any, languages: Any) -> list[Template]:
+    """The templates of a few-shot classifier: a task's template in each language.
+
+    Parameters
+    ----------
+    template : str, Template, dict or list of them
+        A registered task name gives its (first) template in each of
+        ``languages``; anything else is taken as it is (a list: averaged).
+    languages : sequence of str
+        Language codes (ISO 639-1/639-3 or FLORES-200, normalised; repeats
+        dropped).
+
+    Returns
+    -------
+    list of Template
+        One per language for a task name.
+
+    Raises
+    ------
+    TypeError
+        If ``languages`` is a single string.
+    ValueError
+        If ``languages`` is empty, a language has no native template of the
+        task (the message lists those that do), or several languages come
+        with a ``Template``, dict or list.
+    """
+    if isinstance(languages, (str, bytes)):
+        raise TypeError(
+            f"languages must be a list of language codes, got the string {languages!r}; "
+            f"e.g. languages=[{languages!r}]"
+        )
+    codes = list(dict.fromkeys(normalize_language(str(code)) for code in languages))
+    if not codes:
+        raise ValueError("languages is empty; give at least one language, e.g. ['en']")
+    if not isinstance(template, str):
+        if len(codes) > 1:
+            raise ValueError(
+                f"languages={codes} picks a registered task's template per language, "
+                f"but template is a {type(template).__name__}; pass the task name, or "
+                "a list of templates (one per language: their true-logits are averaged)"
+            )
+        return scoring_templates(template, codes[0])
+    out = []
+    for code in codes:
+        found = get_template(template, language=code)
+        if found.language != code:
+            native = sorted({t.language for t in list_templates(template)})
+            raise ValueError(
+                f"the task {template!r} has no template in language {code!r} (it would "
+                f"fall back to English); languages with one: {native}"
+            )
+        out.append(found)
+    return out
+
+
+def select_shots(
+    y: np.ndarray, classes: Sequence[Any], shots: int | None, seed: int | None
+) -> np.ndarray:
+    """Indices of ``shots`` examples of each class, drawn with ``seed``, in input order.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Checked labels.
+    classes : sequence
+        The classifier's classes (at least two).
+    shots : int or None
+        Examples per class; a class with more is subsampled (without
+        replacement). None keeps every example.
+    seed : int or None
+
+    Returns
+    -------
+    ndarray of int64
+        Sorted indices into ``y``.
+
+    Raises
+    ------
+    ValueError
+        If there are fewer than two classes, ``y`` holds a label that is not
+        a class, or a class has fewer than ``shots`` examples (or none).
+    """
+    if len(classes) < 2:
+        raise ValueError(
+            f"few-shot classification needs at least two classes, got {list(classes)}"
+        )
+    known = set(classes)
+    unknown = sorted({repr(v) for v in y.tolist() if v not in known})
+    if unknown:
+        raise ValueError(
+            f"y has label(s) {unknown} that are not classes {list(classes)}"
+        )
+    rng = np.random.default_rng(seed)
+    need = 1 if shots is None else shots
+    chosen = []
+    for label in classes:
+        rows = np.flatnonzero(y == label)
+        if len(rows) < need:
+            raise ValueError(
+                f"class {label!r} has {len(rows)} labeled example(s); shots={shots} "
+                "needs that many of every class (lower shots, or give more examples)"
+            )
+        chosen.append(rows if shots is None else rng.choice(rows, shots, replace=False))
+    return np.sort(np.concatenate(chosen)).astype(np.int64)
 
 
 def few_shot_statements(
@@ -113,9 +266,7 @@ def few_shot_tuner(
     """
     from ..training import StatementTuner
 
-    seed = random_state
-    if seed is not None and not isinstance(seed, (int, np.integer)):
-        seed = int(check_random_state(seed).randint(2**31 - 1))
+    seed = few_shot_seed(random_state)
     params = {"max_epochs": epochs, "lr": lr, "verbose": 0, "random_state": seed}
     if isinstance(model, StatementTuner):
         tuner = copy.deepcopy(model)

@@ -10,6 +10,7 @@ from sklearn_statement.training import (
     ExampleBatchSampler,
     check_example_ids,
     listwise_loss,
+    soft_listwise_loss,
 )
 from sklearn_statement.training._data import training_data
 
@@ -94,6 +95,34 @@ def test_listwise_loss_refuses_incomplete_examples(y, ids, message):
 
 
 # ---------------------------------------------------------------- example ids in fit
+def test_soft_listwise_loss_with_smoothed_targets_by_hand():
+    # one example, 3 candidates, gold = 0, eps = 0.2 spread 0.15 / 0.05
+    z = torch.tensor([[1.0, 0.0, -1.0]])
+    q = torch.tensor([[0.8, 0.15, 0.05]])
+    partition = np.log(np.exp(1.0) + np.exp(0.0) + np.exp(-1.0))
+    by_hand = -(
+        0.8 * (1.0 - partition) + 0.15 * (0.0 - partition) + 0.05 * (-1.0 - partition)
+    )
+    assert float(soft_listwise_loss(z, q)) == pytest.approx(by_hand, rel=1e-6)
+    # the mean over examples
+    z2 = torch.tensor([[1.0, 0.0, -1.0], [0.0, 0.0, 0.0]])
+    q2 = torch.tensor([[0.8, 0.15, 0.05], [0.0, 1.0, 0.0]])
+    assert float(soft_listwise_loss(z2, q2)) == pytest.approx(
+        (by_hand + np.log(3.0)) / 2, rel=1e-6
+    )
+
+
+def test_soft_listwise_loss_with_one_hot_targets_is_the_listwise_loss():
+    z = torch.tensor([[2.0, -1.0, 0.4], [0.3, 0.1, -0.7]])
+    gold = torch.tensor([2, 0])
+    one_hot = F.one_hot(gold, 3).float()
+    flat_targets = one_hot.reshape(-1).long()
+    ids = torch.tensor([0, 0, 0, 1, 1, 1])
+    assert float(soft_listwise_loss(z, one_hot)) == pytest.approx(
+        float(listwise_loss(z.reshape(-1), flat_targets, ids)), rel=1e-6
+    )
+
+
 def test_check_example_ids_codes_and_errors():
     codes = check_example_ids(["b", "a", "b", 3, np.int64(3)], 5)
     assert codes.tolist() == [0, 1, 0, 2, 2]
