@@ -172,8 +172,10 @@ class Recipe:
 
         parts, offset = [], 0
         for part in self._parts(data_dir, random_state):
-            shift = offset
-            parts.append(part.map(lambda r: {"example_id": r["example_id"] + shift}))
+            ids = [int(i) + offset for i in part["example_id"]]
+            parts.append(
+                part.remove_columns("example_id").add_column("example_id", ids)
+            )
             offset = max(parts[-1]["example_id"]) + 1
         table = datasets.concatenate_datasets(parts)
         return table.shuffle(seed=random_state) if shuffle else table

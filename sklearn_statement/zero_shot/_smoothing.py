@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ._descriptions import label_descriptions
+from template_registry import label_descriptions
 
 __all__ = ["label_similarity", "smoothed_targets"]
 
