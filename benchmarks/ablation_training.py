@@ -141,10 +141,10 @@ def run(args) -> None:
     import torch
 
     from sklearn_statement import StatementTuner
-    from sklearn_statement.recipes import default_model_path
+    from sklearn_statement.recipes import minilm_model_path
 
     torch.set_num_threads(args.threads)
-    model_path = default_model_path()
+    model_path = minilm_model_path()
     suite = load_suite(args.data_dir)
     sims, base = embedding_similarities(suite, model_path)
     print("embedding baseline:", {k: round(100 * v, 1) for k, v in base.items()})
@@ -214,9 +214,9 @@ def model_path(name: str) -> str:
 
         return str(offline_model())
     if name == "minilm":
-        from sklearn_statement.recipes import default_model_path
+        from sklearn_statement.recipes import minilm_model_path
 
-        return default_model_path()
+        return minilm_model_path()
     return name
 
 

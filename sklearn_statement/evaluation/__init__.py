@@ -10,7 +10,7 @@
   ``_plots``).
 """
 
-from ..utils import UNKNOWN_FAMILIES, format_table
+from ..utils import UNKNOWN_FAMILIES, average_rows, format_averages, format_table
 from ._evaluate import (
     PAPER_REPORTED,
     PAPER_SUITE,
@@ -28,6 +28,8 @@ __all__ = [
     "bootstrap_ci",
     "dataset_averages",
     "evaluate_zero_shot",
+    "average_rows",
+    "format_averages",
     "format_table",
     "recorded_families",
     "report_files",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,25 +17,30 @@ __all__ = ["write_report", "dataset_averages", "report_files"]
 
 
 def dataset_averages(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
-    """Macro-average over languages per dataset (accuracy, majority, random), in %.
+    """Macro-average over languages per dataset, in % (:func:`~sklearn_statement.utils.average_rows`).
 
     Returns
     -------
     dict
-        ``{dataset: {"accuracy": %, "majority": %, "random": %, "languages": int}}``,
-        the figure the paper reports per dataset (an average over languages).
+        ``{dataset: {"accuracy": %, "majority": %, "random": %, "languages": int}}``
+        (and ``statement_accuracy``, ``embedding_accuracy``,
+        ``baseline_accuracy`` where every row of the dataset has them), the
+        figure the paper reports per dataset (an average over languages).
     """
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[row["dataset"]].append(row)
-    out = {}
-    for name, group in groups.items():
-        out[name] = {
-            key: round(100 * sum(r[key] for r in group) / len(group), 2)
-            for key in ("accuracy", "majority", "random")
+    from ..utils import average_rows
+
+    return {
+        m["dataset"]: {
+            **{
+                k: round(100 * v, 2)
+                for k, v in m.items()
+                if k not in ("dataset", "languages")
+            },
+            "languages": m["languages"],
         }
-        out[name]["languages"] = len(group)
-    return out
+        for m in average_rows(rows)
+        if m["dataset"] != "all rows"
+    }
 
 
 def report_files(

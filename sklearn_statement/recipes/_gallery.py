@@ -54,13 +54,13 @@ def gallery_model() -> Path:
         return directory
     from datasets_builders import sample_data_dir
 
-    from ._demo import default_model_path
+    from ._demo import minilm_model_path
 
     recipe = GALLERY_RECIPE
     statements, labels, ids, _, families = recipe.statements(
         data_dir=sample_data_dir(), random_state=0, shuffle=False
     )
-    tuner = recipe.tuner(default_model_path(), device="cpu", random_state=0, verbose=0)
+    tuner = recipe.tuner(minilm_model_path(), device="cpu", random_state=0, verbose=0)
     tuner.fit(statements, labels, example_id=ids)
     tuner.save_pretrained(
         directory,

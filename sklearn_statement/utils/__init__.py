@@ -43,7 +43,12 @@ from ._cpu import (
     parse_cpuinfo,
 )
 from ._device import autocast, resolve_device, resolve_precision
-from ._evaluation_table import UNKNOWN_FAMILIES, format_table
+from ._evaluation_table import (
+    UNKNOWN_FAMILIES,
+    average_rows,
+    format_averages,
+    format_table,
+)
 from ._optional import EXTRAS, require
 from ._quiet import quiet_transformers
 from ._tables import (
@@ -91,6 +96,8 @@ __all__ = [
     "cpu_model",
     "cpu_summary",
     "examples_from_table",
+    "average_rows",
+    "format_averages",
     "format_table",
     "format_of",
     "has_native_bf16",

@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["UNKNOWN_FAMILIES", "format_table"]
+__all__ = [
+    "AVERAGED",
+    "UNKNOWN_FAMILIES",
+    "average_rows",
+    "format_averages",
+    "format_table",
+]
 
 #: The footnote of a table whose "unseen task family" column has a "?".
 UNKNOWN_FAMILIES = (
@@ -93,3 +99,80 @@ def format_table(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:
     if any(r.get("held_out") is None for r in rows):
         lines += ["", UNKNOWN_FAMILIES]
     return "\n".join(lines)
+
+
+#: The columns of :func:`average_rows`: a row's key and its heading.
+AVERAGED = (
+    ("accuracy", "accuracy"),
+    ("statement_accuracy", "statement model alone"),
+    ("embedding_accuracy", "embedding model alone"),
+    ("baseline_accuracy", "embedding baseline"),
+    ("majority", "majority"),
+    ("random", "random"),
+)
+
+
+def average_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each dataset's unweighted mean over its languages, then over all rows.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        Evaluation rows (``evaluate_zero_shot``): ``dataset``, ``language``
+        and the accuracies of :data:`AVERAGED` that they have (fractions).
+
+    Returns
+    -------
+    list of dict
+        One per dataset in order of first appearance, then ``"all rows"``:
+        ``dataset``, ``languages`` (count), and the mean of each key of
+        :data:`AVERAGED` present in every row of that group (fractions).
+    """
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault(r["dataset"], []).append(r)
+    groups["all rows"] = list(rows)
+    out = []
+    for name, group in groups.items():
+        mean = {"dataset": name, "languages": len(group)}
+        for key, _ in AVERAGED:
+            values = [r.get(key) for r in group]
+            if values and all(v is not None for v in values):
+                mean[key] = sum(values) / len(values)
+        out.append(mean)
+    return out
+
+
+def format_averages(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:
+    """Render :func:`average_rows` of evaluation rows as a (markdown) table (%).
+
+    The embedding model alone is shown when it differs from the baseline's
+    encoder (a tuned bi-encoder), as in :func:`format_table`.
+    """
+    means = average_rows(rows)
+    keys = [
+        (key, head)
+        for key, head in AVERAGED
+        if key != "random"
+        and all(key in m for m in means)
+        and not (
+            key == "embedding_accuracy"
+            and all(m[key] == m.get("baseline_accuracy") for m in means)
+        )
+    ]
+    head = ["dataset", "languages"] + [h for _, h in keys]
+    body = [
+        [m["dataset"], str(m["languages"])] + [f"{100 * m[k]:.1f}" for k, _ in keys]
+        for m in means
+    ]
+    widths = [max([len(h)] + [len(b[i]) for b in body]) for i, h in enumerate(head)]
+
+    def line(cells: list[str]) -> str:
+        if markdown:
+            return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths))
+
+    lines = [line(head)]
+    if markdown:
+        lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines + [line(b) for b in body])

@@ -123,3 +123,43 @@ def test_hybrid_rows_give_each_part_alone(fitted_tiny_tuner, tiny_models, sample
         **common,
     )
     assert zero["accuracy"] == zero["statement_accuracy"] == row["statement_accuracy"]
+
+
+def test_average_rows_and_format_averages():
+    from sklearn_statement.evaluation import average_rows, format_averages
+
+    def row(dataset, language, acc, alone, base, embedding=None):
+        return {
+            "dataset": dataset,
+            "language": language,
+            "accuracy": acc,
+            "statement_accuracy": alone,
+            "embedding_accuracy": base if embedding is None else embedding,
+            "baseline_accuracy": base,
+            "majority": 0.5,
+            "random": 0.5,
+        }
+
+    rows = [
+        row("xnli", "en", 0.6, 0.4, 0.5),
+        row("xnli", "de", 0.4, 0.2, 0.3),
+        row("sib200", "en", 0.9, 0.7, 0.8),
+    ]
+    means = average_rows(rows)
+    assert [m["dataset"] for m in means] == ["xnli", "sib200", "all rows"]
+    assert [m["languages"] for m in means] == [2, 1, 3]
+    assert means[0]["accuracy"] == pytest.approx(0.5)
+    assert means[0]["statement_accuracy"] == pytest.approx(0.3)
+    assert means[2]["baseline_accuracy"] == pytest.approx((0.5 + 0.3 + 0.8) / 3)
+    text = format_averages(rows)
+    lines = text.splitlines()
+    assert "embedding model alone" not in lines[0]  # the same as the baseline here
+    assert "| xnli " in lines[2] and "50.0" in lines[2] and "30.0" in lines[2]
+    assert lines[-1].startswith("| all rows")
+    # a tuned bi-encoder differs from the untuned baseline: its column is shown
+    rows[0]["embedding_accuracy"] = 0.9
+    assert "embedding model alone" in format_averages(rows).splitlines()[0]
+    # a key missing from a row is left out of its group's mean, not counted as 0
+    del rows[2]["statement_accuracy"]
+    assert "statement_accuracy" not in average_rows(rows)[1]
+    assert dataset_averages(rows)["xnli"]["statement_accuracy"] == pytest.approx(30.0)
