@@ -138,6 +138,12 @@ def test_demo_quick(tmp_path):
         "xwinograd",
         "sib200",
     }
+    assert summary["averages"][-1]["dataset"] == "all rows"
+    assert (tmp_path / "model" / "config.json").is_file()
+    assert (tmp_path / "bi_encoder" / "modules.json").is_file()  # the hybrid's other half
+    assert all(
+        r["embedding_accuracy"] is not None for r in summary["results"]
+    )  # the tuned bi-encoder alone, beside the untuned baseline
 
 
 def test_build_writes_statements_and_stats(sample_dir, tmp_path, capsys):

@@ -10,8 +10,10 @@ import pytest
 from sklearn_statement import StatementTuner
 from sklearn_statement.recipes import (
     DEMO_RECIPE,
+    FULL_RECIPE,
     GALLERY_RECIPE,
     QUICK_RECIPE,
+    RECIPES,
     Recipe,
     preset_recipe,
 )
@@ -23,9 +25,50 @@ def test_the_recipes_are_one_frozen_type():
         assert type(recipe) is Recipe
     with pytest.raises(dataclasses.FrozenInstanceError):
         DEMO_RECIPE.lr = 1.0
-    assert DEMO_RECIPE.exclude_families == ("nli", "copa", "winograd")
+    assert DEMO_RECIPE.exclude_families == ("nli", "copa", "winograd", "emotion")
     assert QUICK_RECIPE.n_per_task < DEMO_RECIPE.n_per_task
-    assert _recipe(True, {"lr": 3e-4, "max_epochs": None}).lr == 3e-4
+    quick = _recipe("demo", True, {"lr": 3e-4, "max_epochs": None})
+    assert quick.lr == 3e-4 and quick.name == "demo-quick"
+    assert quick.max_epochs == DEMO_RECIPE.max_epochs  # None leaves the recipe's
+    assert quick.n_per_task == QUICK_RECIPE.n_per_task
+
+
+def test_the_named_recipes():
+    assert RECIPES == {"demo": DEMO_RECIPE, "full": FULL_RECIPE}
+    assert _recipe("full", False, {}) == FULL_RECIPE
+    # the full recipe trains on more datasets, never on an evaluated family
+    assert set(DEMO_RECIPE.tasks) < set(FULL_RECIPE.tasks)
+    assert FULL_RECIPE.exclude_families == DEMO_RECIPE.exclude_families
+    custom = Recipe("mine", tasks=("sst2",))
+    assert _recipe(custom, False, {"lr": 1e-3}).lr == 1e-3
+    with pytest.raises(ValueError, match="named recipes are"):
+        _recipe("fast", False, {})
+
+
+def test_the_bi_encoder_tuner_takes_the_recipes_settings():
+    from sklearn_statement import BiEncoderStatementTuner
+
+    bi = DEMO_RECIPE.bi_encoder_tuner("some/model", device="cpu", random_state=3)
+    assert isinstance(bi, BiEncoderStatementTuner)
+    assert (bi.lr, bi.max_epochs, bi.batch_size) == (
+        DEMO_RECIPE.bi_lr,
+        DEMO_RECIPE.bi_max_epochs,
+        DEMO_RECIPE.batch_size,
+    )
+    assert bi.freeze_embeddings is DEMO_RECIPE.freeze_embeddings
+    assert bi.random_state == 3 and bi.device == "cpu"
+
+
+def test_the_table_keeps_example_ids_unique_across_parts(sample_dir):
+    recipe = Recipe(
+        "mt", tasks=("sst2",), n_per_task=10, mt_languages=("de",), n_mt=6
+    )
+    table = recipe.table(data_dir=sample_dir, shuffle=False)
+    parts = np.asarray(table["task"])
+    ids = np.asarray(table["example_id"])
+    assert set(parts) == {"sst2", "tatoeba"}
+    assert not set(ids[parts == "sst2"]) & set(ids[parts == "tatoeba"])
+    assert {"input", "description"} <= set(table.column_names)
 
 
 def test_a_preset_recipe_names_its_preset_fields_alike():
