@@ -26,7 +26,9 @@ def quickstart() -> str:
 
 
 def _run(code: str, capsys) -> tuple[float, float, float]:
-    exec(compile(code, "README.md (Quickstart)", "exec"), {"__name__": "__quickstart__"})
+    exec(
+        compile(code, "README.md (Quickstart)", "exec"), {"__name__": "__quickstart__"}
+    )
     out = capsys.readouterr().out
     found = re.search(
         r"statement model ([\d.]+), hybrid ([\d.]+), majority ([\d.]+)", out

@@ -65,7 +65,6 @@ def candidates_loss(model: Any, scale: float = 20.0) -> Any:
         true descriptions, then the false ones.
     """
     import torch
-    from sentence_transformers.base.losses.merged_forward import embed_columns
 
     class CandidatesLoss(torch.nn.Module):
         def __init__(self) -> None:
@@ -74,7 +73,8 @@ def candidates_loss(model: Any, scale: float = 20.0) -> Any:
             self.scale = scale
 
         def forward(self, sentence_features: Any, labels: Any) -> Any:
-            reps = embed_columns(self.model, sentence_features)
+            reps = [self.model(sentence_features[0])["sentence_embedding"]]
+            reps += embed_unique(self.model, sentence_features[1:])
             unit = [torch.nn.functional.normalize(r, dim=-1) for r in reps]
             candidates = torch.stack(unit[1:], dim=1)
             logits = self.scale * torch.einsum("bd,bcd->bc", unit[0], candidates)
@@ -82,6 +82,62 @@ def candidates_loss(model: Any, scale: float = 20.0) -> Any:
             return torch.nn.functional.cross_entropy(logits, target)
 
     return CandidatesLoss()
+
+
+def embed_unique(model: Any, features_list: list[dict[str, Any]]) -> list[Any]:
+    """Embed candidate columns in one forward pass over their *distinct* rows.
+
+    Label descriptions repeat across a batch (a handful of labels, each
+    example's true and false ones): each distinct tokenized description is
+    encoded once and its embedding reused, so a step costs ``batch_size``
+    input encodings plus the number of distinct descriptions instead of
+    ``batch_size x (1 + n_candidates)``. Gradients flow to every use (the
+    indexing is differentiable); with dropout, repeats share one dropout
+    sample.
+
+    Parameters
+    ----------
+    model : sentence_transformers.SentenceTransformer
+    features_list : list of dict
+        The tokenized candidate columns (sentence-transformers' features).
+
+    Returns
+    -------
+    list of torch.Tensor
+        One ``(batch_size, dim)`` embedding tensor per column, as
+        sentence-transformers' ``embed_columns`` returns.
+    """
+    import torch
+    from sentence_transformers.base.losses.merged_forward import (
+        embed_columns,
+        merge_feature_batches,
+    )
+
+    merged = merge_feature_batches(features_list) if len(features_list) > 1 else None
+    if merged is None:
+        return embed_columns(model, features_list, separate_first=False)
+    ids = merged["input_ids"]
+    rows = ids.shape[0]
+    distinct, inverse = torch.unique(ids, dim=0, return_inverse=True)
+    order = torch.arange(rows, device=ids.device)
+    first = torch.full((len(distinct),), rows, dtype=torch.long, device=ids.device)
+    first = first.scatter_reduce(0, inverse, order, reduce="amin")
+    width = int(merged["attention_mask"][first].sum(dim=1).max())
+    features = {}
+    for key, value in merged.items():
+        if (
+            isinstance(value, torch.Tensor)
+            and value.ndim >= 1
+            and value.shape[0] == rows
+        ):
+            value = value[first]
+            features[key] = value[:, :width] if value.ndim >= 2 else value
+        else:
+            features[key] = value
+    embeddings = model(features)["sentence_embedding"][inverse]
+    return list(
+        embeddings.reshape(len(features_list), -1, embeddings.shape[-1]).unbind(0)
+    )
 
 
 def description_triplets(

@@ -140,7 +140,9 @@ def test_demo_quick(tmp_path):
     }
     assert summary["averages"][-1]["dataset"] == "all rows"
     assert (tmp_path / "model" / "config.json").is_file()
-    assert (tmp_path / "bi_encoder" / "modules.json").is_file()  # the hybrid's other half
+    assert (
+        tmp_path / "bi_encoder" / "modules.json"
+    ).is_file()  # the hybrid's other half
     assert all(
         r["embedding_accuracy"] is not None for r in summary["results"]
     )  # the tuned bi-encoder alone, beside the untuned baseline

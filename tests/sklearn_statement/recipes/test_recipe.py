@@ -60,9 +60,7 @@ def test_the_bi_encoder_tuner_takes_the_recipes_settings():
 
 
 def test_the_table_keeps_example_ids_unique_across_parts(sample_dir):
-    recipe = Recipe(
-        "mt", tasks=("sst2",), n_per_task=10, mt_languages=("de",), n_mt=6
-    )
+    recipe = Recipe("mt", tasks=("sst2",), n_per_task=10, mt_languages=("de",), n_mt=6)
     table = recipe.table(data_dir=sample_dir, shuffle=False)
     parts = np.asarray(table["task"])
     ids = np.asarray(table["example_id"])

@@ -161,3 +161,38 @@ def test_saved_and_shared_encoder_score_alike(tiny_models, tmp_path):
     np.testing.assert_allclose(
         tuner.transform(texts)[0] @ tuner.transform(texts)[0], 1.0, rtol=1e-5
     )
+
+
+def test_embed_unique_encodes_each_distinct_description_once(tiny_models):
+    """The same embeddings and gradients as one forward per row, fewer rows encoded."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.base.losses.merged_forward import embed_columns
+
+    from sklearn_statement.training._bi_encoder import embed_unique
+
+    model = SentenceTransformer(tiny_models["bert"], device="cpu").eval()
+    positives = [
+        "this is good.",
+        "this is bad.",
+        "this is good.",
+        "a longer text here.",
+    ]
+    negatives = ["this is bad.", "this is good.", "this is bad.", "this is good."]
+    features = [model.tokenize(positives), model.tokenize(negatives)]
+    seen = []
+    hook = model[0].register_forward_hook(
+        lambda m, args, out: seen.append(args[0]["input_ids"].shape[0])
+    )
+    fast = embed_unique(model, features)
+    hook.remove()
+    assert seen == [3]  # 8 rows, 3 distinct descriptions
+    slow = embed_columns(model, features, separate_first=False)
+    for a, b in zip(fast, slow):
+        torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-4)
+    weight = next(model.parameters())
+    grads = []
+    for embed in (embed_unique, lambda m, f: embed_columns(m, f, separate_first=False)):
+        model.zero_grad()
+        torch.stack(embed(model, features)).pow(2).sum().backward()
+        grads.append(weight.grad.clone())
+    torch.testing.assert_close(grads[0], grads[1], atol=1e-5, rtol=1e-4)
