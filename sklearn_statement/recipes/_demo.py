@@ -22,6 +22,7 @@ tuning, evaluation, saving, the summary.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
@@ -287,11 +288,10 @@ def _tune(
     return tuner, bi, seconds
 
 
-def _report_row(row: dict[str, Any]) -> None:
+def _report_row(row: dict[str, Any], *, bi_encoder: bool = False) -> None:
     alone = (
         f"bi-encoder alone {100 * row['embedding_accuracy']:5.1f}  "
-        if row.get("embedding_accuracy") is not None
-        and row.get("embedding_accuracy") != row.get("baseline_accuracy")
+        if bi_encoder and row.get("embedding_accuracy") is not None
         else ""
     )
     _print(
@@ -327,7 +327,7 @@ def _evaluate(tuner: Any, bi: Any, model: str, recipe: Recipe, **options: Any) -
         embedding_model=bi.encoder_ if bi is not None else encoder,
         embedding_weight=recipe.embedding_weight,
         baseline=encoder,
-        callback=_report_row,
+        callback=functools.partial(_report_row, bi_encoder=bi is not None),
         max_length=256,
         **options,
     )
