@@ -40,7 +40,7 @@ def options(p: argparse.ArgumentParser) -> None:
         choices=("demo", "full"),
         default="demo",
         help="the named recipe: demo (training about 5 minutes on 2 CPU cores) or full "
-        "(ten training datasets)",
+        "(the best recipe found for a larger budget; so far the demo's own)",
     )
     p.add_argument(
         "--quick",
