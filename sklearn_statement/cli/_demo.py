@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..utils import RECIPE_NAMES
 from ._options import HUB, data_dir, positive_float, positive_int
 
 NAME = "demo"
@@ -37,7 +38,7 @@ def options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--recipe",
-        choices=("demo", "full"),
+        choices=RECIPE_NAMES,
         default="demo",
         help="the named recipe: demo (training about 5 minutes on 2 CPU cores) or full "
         "(the best recipe found for a larger budget; so far the demo's own)",

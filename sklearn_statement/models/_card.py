@@ -50,10 +50,12 @@ PIPELINE_TAG = "text-classification"
 EVALUATION_COLUMNS = ("dataset", "language", "n", "accuracy", "majority", "macro_f1")
 #: What "accuracy" is in a hybrid's rows (they have "statement model alone").
 HYBRID = (
-    " \"accuracy\" is the hybrid's: this model's true-logits plus the untuned "
-    "encoder's cosine (ZeroShotStatementClassifier(embedding_model=...)); "
+    " \"accuracy\" is the hybrid's: this model's true-logits plus the cosine of "
+    "{embedding} (ZeroShotStatementClassifier(embedding_model=...)); "
     '"statement model alone" is this model without it.'
 )
+#: The hybrid's embedding model when the evaluation's ``meta`` does not name one.
+UNTUNED_ENCODER = "the untuned encoder"
 #: Where an unknown model id goes in the card's code.
 NO_MODEL_ID = "<hub id or directory>"
 
@@ -200,7 +202,11 @@ def _evaluation(info: Mapping[str, Any]) -> str:
         "classifier (cosine between the text and each label's statement). "
         '"unseen task family": the dataset\'s task family was held out of '
         "training."
-        + (HYBRID if any("statement_accuracy" in r for r in evaluation["rows"]) else "")
+        + (
+            HYBRID.format(embedding=meta.get("embedding_model") or UNTUNED_ENCODER)
+            if any("statement_accuracy" in r for r in evaluation["rows"])
+            else ""
+        )
         + (f" Run: {where}." if where else "")
         + "\n\n"
         + format_table(evaluation["rows"])

@@ -46,6 +46,7 @@ __all__ = [
     "demo_statements",
     "demo_tuner",
     "environment",
+    "minilm_model_path",
     "run_demo",
 ]
 
@@ -311,7 +312,7 @@ def _evaluate(tuner: Any, bi: Any, model: str, recipe: Recipe, **options: Any) -
     suite = [
         (name, lang, split) for name, langs, split in DEMO_EVAL_SUITE for lang in langs
     ]
-    encoder = load_sentence_encoder(model, options.pop("device"))
+    encoder = load_sentence_encoder(model, options["device"])
     start = time.perf_counter()
     results = evaluate_zero_shot(
         tuner,
@@ -415,7 +416,17 @@ def _recipe(recipe: str | Recipe, quick: bool, changes: dict[str, Any]) -> Recip
             )
         recipe = RECIPES[recipe]
     if quick:
-        recipe = replace(recipe, name=f"{recipe.name}-quick", n_per_task=200, n_mt=20)
+        recipe = replace(
+            recipe,
+            name=f"{recipe.name}-quick",
+            n_per_task=QUICK_RECIPE.n_per_task,
+            n_mt=QUICK_RECIPE.n_mt,
+        )
+    if changes.get("n_mt") is not None and not recipe.mt_languages:
+        raise ValueError(
+            f"n_mt is given but the recipe {recipe.name!r} has no MT languages "
+            "(mt_languages); leave n_mt out, or pass a Recipe with mt_languages"
+        )
     return replace(recipe, **{k: v for k, v in changes.items() if v is not None})
 
 
@@ -539,7 +550,16 @@ def run_demo(
         recipe=recipe,
         evaluation={
             "rows": results,
-            "meta": {"suite": "demo", "max_samples": max_samples},
+            "meta": {
+                "suite": "demo",
+                "max_samples": max_samples,
+                "embedding_model": (
+                    f"the bi-encoder tuned beside it (saved to {out / 'bi_encoder'}), "
+                    f"weight {recipe.embedding_weight:g}"
+                    if bi is not None
+                    else f"the untuned encoder, weight {recipe.embedding_weight:g}"
+                ),
+            },
         },
     )
     if bi is not None:

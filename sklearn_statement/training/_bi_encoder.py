@@ -116,13 +116,17 @@ def embed_unique(model: Any, features_list: list[dict[str, Any]]) -> list[Any]:
     merged = merge_feature_batches(features_list) if len(features_list) > 1 else None
     if merged is None:
         return embed_columns(model, features_list, separate_first=False)
-    ids = merged["input_ids"]
+    ids, mask = merged["input_ids"], merged["attention_mask"].bool()
     rows = ids.shape[0]
-    distinct, inverse = torch.unique(ids, dim=0, return_inverse=True)
+    # padding differs by column (the tokenizer's pad id, then merging's 0): compare tokens only
+    tokens = ids.masked_fill(~mask, 0)
+    distinct, inverse = torch.unique(tokens, dim=0, return_inverse=True)
     order = torch.arange(rows, device=ids.device)
     first = torch.full((len(distinct),), rows, dtype=torch.long, device=ids.device)
     first = first.scatter_reduce(0, inverse, order, reduce="amin")
-    width = int(merged["attention_mask"][first].sum(dim=1).max())
+    keep = mask[first].any(
+        dim=0
+    )  # positions a kept row attends to (either padding side)
     features = {}
     for key, value in merged.items():
         if (
@@ -131,7 +135,7 @@ def embed_unique(model: Any, features_list: list[dict[str, Any]]) -> list[Any]:
             and value.shape[0] == rows
         ):
             value = value[first]
-            features[key] = value[:, :width] if value.ndim >= 2 else value
+            features[key] = value[:, keep] if value.ndim >= 2 else value
         else:
             features[key] = value
     embeddings = model(features)["sentence_embedding"][inverse]

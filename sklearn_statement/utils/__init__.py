@@ -32,6 +32,7 @@ from ._constants import (
     PRECISIONS,
     PROGRESS_STATEMENTS,
     QUANTIZE,
+    RECIPE_NAMES,
 )
 from ._cpu import (
     INT8_KERNELS,
@@ -79,6 +80,7 @@ __all__ = [
     "NORMALIZE",
     "OBJECTIVES",
     "OFFLINE_MODELS",
+    "RECIPE_NAMES",
     "ON_FAIL",
     "OUTPUT_FORMATS",
     "PEFT_METHODS",

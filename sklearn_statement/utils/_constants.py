@@ -21,6 +21,7 @@ __all__ = [
     "PEFT_METHODS",
     "PRECISIONS",
     "QUANTIZE",
+    "RECIPE_NAMES",
 ]
 
 #: Autocast precisions (``precision=``): "auto" is bf16 on GPUs that support it.
@@ -39,6 +40,8 @@ EXPORT_BACKENDS = ("onnx", "openvino")
 NORMALIZE = ("softmax", "sum")
 #: Models :func:`~sklearn_statement.offline_model` builds from installed packages.
 OFFLINE_MODELS = ("multilingual-e5-small",)
+#: The named recipes of ``sklearn-statement demo --recipe`` (``recipes.RECIPES``' keys).
+RECIPE_NAMES = ("demo", "full")
 #: Export quantization (None: fp32 only).
 QUANTIZE = (None, "int8")
 #: What an export does with a file that fails its accuracy gate.

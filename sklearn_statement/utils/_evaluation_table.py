@@ -27,6 +27,21 @@ UNKNOWN_FAMILIES = (
 )
 
 
+def _render(head: list[str], body: list[list[str]], markdown: bool) -> list[str]:
+    """The lines of a table: markdown (``| a | b |`` and a rule) or aligned text."""
+    widths = [max([len(h)] + [len(b[i]) for b in body]) for i, h in enumerate(head)]
+
+    def line(cells: list[str]) -> str:
+        if markdown:
+            return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths))
+
+    lines = [line(head)]
+    if markdown:
+        lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return lines + [line(b) for b in body]
+
+
 def format_table(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:
     """Render evaluation rows as a (markdown) table.
 
@@ -85,17 +100,7 @@ def format_table(rows: Sequence[dict[str, Any]], markdown: bool = True) -> str:
             {True: "yes", False: "no", None: "?"}[r.get("held_out")],
         ]
         body.append(cells)
-    widths = [max([len(h)] + [len(b[i]) for b in body]) for i, h in enumerate(head)]
-
-    def line(cells: list[str]) -> str:
-        if markdown:
-            return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths))
-
-    lines = [line(head)]
-    if markdown:
-        lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    lines += [line(b) for b in body]
+    lines = _render(head, body, markdown)
     if any(r.get("held_out") is None for r in rows):
         lines += ["", UNKNOWN_FAMILIES]
     return "\n".join(lines)
@@ -165,14 +170,4 @@ def format_averages(rows: Sequence[dict[str, Any]], markdown: bool = True) -> st
         [m["dataset"], str(m["languages"])] + [f"{100 * m[k]:.1f}" for k, _ in keys]
         for m in means
     ]
-    widths = [max([len(h)] + [len(b[i]) for b in body]) for i, h in enumerate(head)]
-
-    def line(cells: list[str]) -> str:
-        if markdown:
-            return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths))
-
-    lines = [line(head)]
-    if markdown:
-        lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(lines + [line(b) for b in body])
+    return "\n".join(_render(head, body, markdown))

@@ -34,7 +34,10 @@ def test_the_recipes_are_one_frozen_type():
 
 
 def test_the_named_recipes():
+    from sklearn_statement.utils import RECIPE_NAMES
+
     assert RECIPES == {"demo": DEMO_RECIPE, "full": FULL_RECIPE}
+    assert tuple(RECIPES) == RECIPE_NAMES  # the CLI's choices
     assert _recipe("full", False, {}) == FULL_RECIPE
     # the full recipe never trains on an evaluated family
     assert FULL_RECIPE.name == "full"
@@ -43,6 +46,8 @@ def test_the_named_recipes():
     assert _recipe(custom, False, {"lr": 1e-3}).lr == 1e-3
     with pytest.raises(ValueError, match="named recipes are"):
         _recipe("fast", False, {})
+    with pytest.raises(ValueError, match="no MT languages"):
+        _recipe("demo", False, {"n_mt": 5})
 
 
 def test_the_bi_encoder_tuner_takes_the_recipes_settings():

@@ -163,14 +163,15 @@ def test_saved_and_shared_encoder_score_alike(tiny_models, tmp_path):
     )
 
 
-def test_embed_unique_encodes_each_distinct_description_once(tiny_models):
+@pytest.mark.parametrize("arch", ["bert", "xlm-roberta"])  # pad ids 0 and 1
+def test_embed_unique_encodes_each_distinct_description_once(tiny_models, arch):
     """The same embeddings and gradients as one forward per row, fewer rows encoded."""
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.base.losses.merged_forward import embed_columns
 
     from sklearn_statement.training._bi_encoder import embed_unique
 
-    model = SentenceTransformer(tiny_models["bert"], device="cpu").eval()
+    model = SentenceTransformer(tiny_models[arch], device="cpu").eval()
     positives = [
         "this is good.",
         "this is bad.",
