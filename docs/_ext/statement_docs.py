@@ -253,7 +253,9 @@ def _coverage(templates: list[Any]) -> tuple[list[str], list[str], dict]:
 
 def _literal(text: Any) -> str:
     text = str(text).replace("\n", " ")
-    return f"``{text}``" if "``" not in text and text.strip() else repr(text)
+    # an inline literal cannot start or end with a space ("query: ", e5's prompt)
+    plain = "``" not in text and text.strip() == text and text
+    return f"``{text}``" if plain else repr(text)
 
 
 TEMPLATE_DIR = "gen_modules/templates"
