@@ -126,6 +126,11 @@ def average_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         Evaluation rows (``evaluate_zero_shot``): ``dataset``, ``language``
         and the accuracies of :data:`AVERAGED` that they have (fractions).
 
+    Raises
+    ------
+    ValueError
+        If ``rows`` is empty or None, or a row has no ``dataset`` or ``accuracy``.
+
     Returns
     -------
     list of dict
@@ -133,6 +138,18 @@ def average_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         ``dataset``, ``languages`` (count), and the mean of each key of
         :data:`AVERAGED` present in every row of that group (fractions).
     """
+    if rows is None or isinstance(rows, (str, dict)) or not len(rows):
+        raise ValueError(
+            "rows must be a non-empty sequence of evaluation rows (evaluate_zero_shot's "
+            f"output), got {rows!r:.80}"
+        )
+    missing = [
+        i for i, r in enumerate(rows) if "dataset" not in r or "accuracy" not in r
+    ]
+    if missing:
+        raise ValueError(
+            f"rows {missing[:5]} have no 'dataset' or 'accuracy': pass evaluate_zero_shot's rows"
+        )
     groups: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         groups.setdefault(r["dataset"], []).append(r)

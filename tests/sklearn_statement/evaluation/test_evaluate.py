@@ -163,3 +163,13 @@ def test_average_rows_and_format_averages():
     del rows[2]["statement_accuracy"]
     assert "statement_accuracy" not in average_rows(rows)[1]
     assert dataset_averages(rows)["xnli"]["statement_accuracy"] == pytest.approx(30.0)
+
+
+@pytest.mark.parametrize("rows", [[], None, [{"dataset": "x"}]])
+def test_average_rows_refuses_what_is_not_evaluation_rows(rows):
+    from sklearn_statement.evaluation import average_rows, format_averages
+
+    with pytest.raises(ValueError, match="rows"):
+        average_rows(rows)
+    with pytest.raises(ValueError, match="rows"):
+        format_averages(rows)
