@@ -415,6 +415,10 @@ def _recipe(recipe: str | Recipe, quick: bool, changes: dict[str, Any]) -> Recip
                 f"unknown recipe {recipe!r}; the named recipes are {sorted(RECIPES)}"
             )
         recipe = RECIPES[recipe]
+    if not isinstance(recipe, Recipe):
+        raise TypeError(
+            f"recipe must be a name of {sorted(RECIPES)} or a Recipe, got {recipe!r:.80}"
+        )
     if quick:
         recipe = replace(
             recipe,
@@ -497,6 +501,8 @@ def run_demo(
         ``overwrite`` is False.
     ValueError
         If ``recipe`` is not a name of :data:`RECIPES`.
+    TypeError
+        If ``recipe`` is neither a name nor a :class:`Recipe`.
     """
     out = Path(output_dir)
     for sub in ("model", "bi_encoder"):

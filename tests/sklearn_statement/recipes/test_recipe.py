@@ -46,6 +46,8 @@ def test_the_named_recipes():
     assert _recipe(custom, False, {"lr": 1e-3}).lr == 1e-3
     with pytest.raises(ValueError, match="named recipes are"):
         _recipe("fast", False, {})
+    with pytest.raises(TypeError, match="or a Recipe"):
+        _recipe(None, False, {})
     with pytest.raises(ValueError, match="no MT languages"):
         _recipe("demo", False, {"n_mt": 5})
 
