@@ -138,3 +138,10 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    # close the process group before exit, as accelerate's end_training() does: a
+    # worker exiting with gloo's threads alive can abort ("terminate called without
+    # an active exception")
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
