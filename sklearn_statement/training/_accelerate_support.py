@@ -48,6 +48,14 @@ def on_main_process(accelerator: Any, fn: Callable[[], T]) -> T | None:
 
         status = [None if error is None else f"{type(error).__name__}: {error}"]
         broadcast_object_list(status)
+        # a barrier after the broadcast: gloo's worker thread releases the
+        # broadcast's tensors after the caller has moved on, and needs the GIL
+        # to do so; a process that exits right after this call (save_pretrained
+        # as a script's last line) could be finalizing by then, and that
+        # thread aborts the process ("terminate called without an active
+        # exception", SIGABRT; torch 2.13, pytorch/pytorch#190489). The barrier's round trip
+        # gives it the time, and the barrier itself holds no Python tensors.
+        accelerator.wait_for_everyone()
         if error is None and status[0] is not None:
             raise RuntimeError(f"the main process failed: {status[0]}")
     if error is not None:
