@@ -469,6 +469,7 @@ class ZeroShotStatementClassifier(ClassifierMixin, BaseEstimator):
             device=self.device,
             precision=self.precision,
             max_length=self.max_length_,
+            n_examples=len(examples),
         )
         self.model_, self.tokenizer_ = self.tuner_.module_, self.tuner_.tokenizer_
 

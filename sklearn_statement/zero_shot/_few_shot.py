@@ -242,6 +242,7 @@ def few_shot_tuner(
     device: Any,
     precision: str,
     max_length: int,
+    n_examples: int | None = None,
 ) -> Any:
     """Statement-tune a copy of ``model`` on few-shot statements.
 
@@ -258,11 +259,22 @@ def few_shot_tuner(
         For a model loaded from a directory (a tuner keeps its own).
     max_length : int
         Token budget, for a model loaded from a directory.
+    n_examples : int, optional
+        Number of labeled examples, when ``statements`` holds each example's
+        statements as one block, in :func:`few_shot_statements`' order:
+        every block becomes one ``example_id``, so that an example's true and
+        false statements share a batch (the tuner's example-grouped
+        batching). Without it the statements are batched at random.
 
     Returns
     -------
     StatementTuner
         A fitted tuner; the model given is left untouched.
+
+    Raises
+    ------
+    ValueError
+        If ``len(statements)`` is not a multiple of ``n_examples``.
     """
     from ..training import StatementTuner
 
@@ -280,4 +292,13 @@ def few_shot_tuner(
             precision=precision,
             **params,
         )
-    return tuner.fit(list(statements), targets)
+    example_id = None
+    if n_examples is not None:
+        per_example, rest = divmod(len(statements), n_examples)
+        if rest or not per_example:
+            raise ValueError(
+                f"{len(statements)} statements are not {n_examples} blocks of equal "
+                "size; pass the statements of few_shot_statements unchanged"
+            )
+        example_id = np.repeat(np.arange(n_examples), per_example)
+    return tuner.fit(list(statements), targets, example_id=example_id)

@@ -428,6 +428,7 @@ class FewShotStatementClassifier(ClassifierMixin, BaseEstimator):
                 device=self.device,
                 precision=self.precision,
                 max_length=base.max_length_,
+                n_examples=len(examples),
             )
 
     def _fit_prompt(

@@ -406,3 +406,50 @@ def test_full_method_is_the_few_shot_continuation(fitted_tiny_tuner):
     )
     assert full.tuner_ is not fitted_tiny_tuner and full.tuner_.peft is None
     assert not hasattr(full, "history_")
+
+
+def test_few_shot_continuations_batch_each_example_whole(
+    fitted_tiny_tuner, monkeypatch
+):
+    # both few-shot paths pass each example's statements as one example_id, so
+    # the tuner batches them together and has no "without example ids" to say
+    import warnings
+
+    from sklearn_statement.training import _data
+
+    seen = []
+    fit = type(fitted_tiny_tuner).fit
+
+    def spy(self, X, y=None, example_id=None, **params):
+        seen.append(None if example_id is None else np.asarray(example_id))
+        return fit(self, X, y, example_id=example_id, **params)
+
+    monkeypatch.setattr(type(fitted_tiny_tuner), "fit", spy)
+    monkeypatch.setattr(_data, "_WARNED", set())
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*without example ids")
+        few(fitted_tiny_tuner, method="full", shots=2, epochs=1, random_state=0).fit(
+            TEXTS, TOPICS
+        )
+        ZeroShotStatementClassifier(
+            fitted_tiny_tuner, template="sib200", labels=LABELS, few_shot=True,
+            few_shot_epochs=1, random_state=0, precision="fp32",
+        ).fit(TEXTS, TOPICS)  # fmt: skip
+    n_shots = 2 * len(LABELS)  # 2 shots per class
+    np.testing.assert_array_equal(seen[0], np.repeat(np.arange(n_shots), len(LABELS)))
+    np.testing.assert_array_equal(
+        seen[1], np.repeat(np.arange(len(TEXTS)), len(LABELS))
+    )
+
+
+def test_few_shot_tuner_refuses_statements_that_are_not_equal_blocks(
+    tiny_statement_model,
+):
+    from sklearn_statement.zero_shot._few_shot import few_shot_tuner
+
+    with pytest.raises(ValueError, match="not 2 blocks of equal size"):
+        few_shot_tuner(
+            tiny_statement_model, ["a.", "b.", "c."], np.array([1, 0, 0]),
+            epochs=1, lr=1e-3, random_state=0, device="cpu", precision="fp32",
+            max_length=32, n_examples=2,
+        )  # fmt: skip
