@@ -163,6 +163,9 @@ def markdown(d: dict) -> str:
         f"`{env['command']}` on {cpu.get('model')}, {cpu.get('cores')} cores, flags {', '.join(cpu.get('flags', []))}; "
         f"torch {env.get('torch')}; {env.get('date')}. Statement model: {d['model']}.",
         "",
+        *([] if "gold_translations" not in d else [
+            "Label pool: " + ("with" if d["gold_translations"] else "without")
+            + " other languages' names of the gold topics (see the script's docstring).", ""]),
         "| method | " + " | ".join(f"K={k}: ms/text, cost/cost(8), accuracy (vs full)" for k in ks) + " |",
         "|---|" + "---|" * len(ks),
     ]  # fmt: skip
