@@ -113,8 +113,7 @@ def main() -> None:
 
     from datasets_builders import build_multitask
     from sklearn_statement import export_statement_model
-    from sklearn_statement.export import gate_report
-    from sklearn_statement.export._export import ONNX_INT8, _quantize_onnx
+    from sklearn_statement.export import ONNX_INT8, gate_report, quantize_int8
     from sklearn_statement.utils import cpu_summary, int8_kernel
 
     print("command:", " ".join(sys.argv))
@@ -145,16 +144,14 @@ def main() -> None:
         import openvino as ov
 
         from datasets_builders import sample_data_dir
-        from sklearn_statement.export._export import _calibration_batches, _openvino_int8
 
         fp32 = target / "openvino" / "openvino_model.xml"
         nodes = {op.get_friendly_name() for op in ov.Core().read_model(str(fp32)).get_ops()
                  if op.get_type_name() in QUANTIZABLE}  # fmt: skip
-        calibration = build_multitask(args.calibration_tasks, n_per_task=200, data_dir=sample_data_dir(),
-                                      splits=("train",), random_state=1)["statement"]  # fmt: skip
-        batches = _calibration_batches(tokenizer, list(calibration), max_length)
+        calibration = list(build_multitask(args.calibration_tasks, n_per_task=200, data_dir=sample_data_dir(),
+                                           splits=("train",), random_state=1)["statement"])  # fmt: skip
         settings = {"nncf": "ModelType.TRANSFORMER, OverflowFix " + ("DISABLE" if kernel == "avx512_vnni" else "ENABLE"),
-                    "calibration": f"{len(batches)} statements of {args.calibration_tasks} (train)"}  # fmt: skip
+                    "calibration": f"{min(300, len(calibration))} statements of {args.calibration_tasks} (train)"}  # fmt: skip
     reference, fp32_seconds = true_logits(args.backend, fp32, config, encoded, tokenizer.pad_token_id, args.threads)
     groups = node_groups(config.num_hidden_layers)
     rows = []
@@ -165,14 +162,14 @@ def main() -> None:
         if patterns and not exclude:
             raise SystemExit(f"{name}: no node matches {patterns}; nodes look like {sorted(nodes)[:5]}")
         if args.backend == "onnx":
-            out = work / f"int8_{len(rows)}.onnx"
-            _quantize_onnx(fp32, out, False, {"nodes_to_exclude": exclude} if exclude else {}, kernel)
+            out = quantize_int8(fp32, work / f"int8_{len(rows)}.onnx", backend="onnx",
+                                quantize_options={"nodes_to_exclude": exclude} if exclude else None)  # fmt: skip
         else:
             import nncf
 
-            out = work / f"int8_{len(rows)}.xml"
-            options = {"ignored_scope": nncf.IgnoredScope(names=exclude)} if exclude else {}
-            _openvino_int8(fp32, out, batches, options, kernel)
+            options = {"ignored_scope": nncf.IgnoredScope(names=exclude)} if exclude else None
+            out = quantize_int8(fp32, work / f"int8_{len(rows)}.xml", backend="openvino", quantize_options=options,
+                                calibration=calibration, tokenizer=tokenizer, max_length=max_length)  # fmt: skip
         z, seconds = true_logits(args.backend, out, config, encoded, tokenizer.pad_token_id, args.threads)
         gate = gate_report(reference, z, labels, ids)
         row = {

@@ -69,6 +69,7 @@ from ._gate import (  # noqa: F401 - re-exported: the gate belongs to the export
 __all__ = [
     "ExportGateError",
     "export_statement_model",
+    "quantize_int8",
     "gate_report",
     "validation_statements",
     "QUANTIZE",
@@ -221,6 +222,19 @@ def _quantize_onnx(
         },
     }
     kwargs.update(options)
+    if kwargs.get("nodes_to_exclude"):
+        # quantize_dynamic turns a Gemm into a MatMul named "<gemm>_MatMul" before it
+        # reads nodes_to_exclude: an excluded Gemm (pooler, classifier) would be
+        # quantized anyway, so its new name is excluded too
+        gemm = {
+            n.name
+            for n in onnx.load(str(source), load_external_data=False).graph.node
+            if n.op_type == "Gemm"
+        }
+        excluded = list(kwargs["nodes_to_exclude"])
+        kwargs["nodes_to_exclude"] = excluded + [
+            f"{name}_MatMul" for name in excluded if name in gemm
+        ]
     with _quiet():
         quantize_dynamic(str(source), str(out), **kwargs)
 
@@ -258,6 +272,81 @@ def _openvino_int8(
         model = ov.Core().read_model(str(fp32_xml))
         quantized = nncf.quantize(model, nncf.Dataset(calibration), **kwargs)
         ov.save_model(quantized, str(out), compress_to_fp16=False)
+
+
+def quantize_int8(
+    source: str | os.PathLike,
+    out: str | os.PathLike,
+    *,
+    backend: str = "onnx",
+    quantize_options: Mapping[str, Any] | None = None,
+    calibration: Sequence[str] | None = None,
+    tokenizer: Any = None,
+    max_length: int = 512,
+) -> Path:
+    """Quantize an fp32 export to int8 with :func:`export_statement_model`'s settings, without its gate.
+
+    For studies that compare several quantizations of one model (which
+    layers to keep in fp32: ``benchmarks/int8_sensitivity.py``); a file
+    meant for use should go through :func:`export_statement_model`, whose
+    gate scores it against the fp32 torch model.
+
+    Parameters
+    ----------
+    source : str or PathLike
+        The fp32 file ``export_statement_model(..., quantize=None)`` wrote:
+        ``onnx/model.onnx`` or ``openvino/openvino_model.xml``.
+    out : str or PathLike
+        The int8 file to write (``.onnx`` or ``.xml``); an existing file is
+        replaced (this writes study files, not a user's model directory).
+    backend : {"onnx", "openvino"}, default="onnx"
+        ONNX Runtime dynamic int8 with the settings of this CPU's int8 kernel
+        family (``ONNX_INT8``), or NNCF static int8 (``ModelType.TRANSFORMER``).
+    quantize_options : mapping, optional
+        Overrides for ``quantize_dynamic`` (e.g. ``nodes_to_exclude``) or
+        ``nncf.quantize`` (e.g. ``ignored_scope=nncf.IgnoredScope(names=...)``).
+    calibration : sequence of str, optional
+        OpenVINO only (required there): statements whose activations set the
+        int8 ranges (at most 300 are used).
+    tokenizer : transformers tokenizer, optional
+        OpenVINO only (required there): the model's tokenizer.
+    max_length : int, default=512
+        OpenVINO only: token budget of the calibration statements.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``source`` does not exist.
+    ValueError
+        If ``backend`` is unknown, or OpenVINO is asked for without
+        ``calibration`` and ``tokenizer``.
+    """
+    source, out = Path(source), Path(out)
+    if not source.is_file():
+        raise FileNotFoundError(
+            f"{source} does not exist; write it first with "
+            "export_statement_model(directory, backend=..., quantize=None, validation=...)"
+        )
+    kernel = int8_kernel()
+    options = dict(quantize_options or {})
+    if backend == "onnx":
+        _quantize_onnx(source, out, False, options, kernel)
+    elif backend == "openvino":
+        if calibration is None or tokenizer is None:
+            raise ValueError(
+                "OpenVINO int8 is calibrated: pass calibration=[statements...] and "
+                "tokenizer=AutoTokenizer.from_pretrained(directory)"
+            )
+        batches = _calibration_batches(tokenizer, list(calibration), max_length)
+        _openvino_int8(source, out, batches, options, kernel)
+    else:
+        raise ValueError(f"backend must be 'onnx' or 'openvino', got {backend!r}")
+    return out
 
 
 def _write_manifest(sub: Path, manifest: dict[str, Any]) -> None:

@@ -351,7 +351,12 @@ def test_few_shot_tunes_a_copy(fitted):
     ).fit(TEXTS, SENTIMENT)
     assert few.tuner_ is not fitted and few.model_ is not fitted.module_
     # 6 examples x 2 labels
-    assert few.tuner_.training_stats_ == {"n_statements": 12, "n_true": 6}
+    # each example's statements form one example (grouped batches)
+    assert few.tuner_.training_stats_ == {
+        "n_statements": 12,
+        "n_true": 6,
+        "n_examples": 6,
+    }
     assert not np.allclose(few.true_logits(TEXTS), zero.true_logits(TEXTS))
     # the given model is untouched
     for key, value in fitted.module_.state_dict().items():

@@ -560,3 +560,40 @@ def test_fp32_export_of_the_recommended_architectures(arch, tmp_path):
     np.testing.assert_allclose(
         z, _clf(directory, "torch").true_logits(texts), atol=1e-5
     )
+
+
+def test_quantize_int8_keeps_the_excluded_nodes_in_fp32(model_dir, tmp_path):
+    pytest.importorskip("onnxruntime")
+    from sklearn_statement.export import quantize_int8
+
+    export_statement_model(model_dir, quantize=None, validation=_validation())
+    fp32 = model_dir / "onnx" / "model.onnx"
+    everything = quantize_int8(fp32, tmp_path / "all.onnx")
+    assert {"DynamicQuantizeLinear", "MatMulInteger"} <= _op_types(everything)
+    # every MatMul and fused Attention of the graph left in fp32: nothing to quantize
+    import onnx
+
+    names = [
+        n.name
+        for n in onnx.load(str(fp32)).graph.node
+        if n.op_type in ("MatMul", "Attention", "Gemm")
+    ]
+    # Gemm nodes (pooler, classifier) too, although quantize_dynamic renames them
+    kept = quantize_int8(
+        fp32, tmp_path / "none.onnx", quantize_options={"nodes_to_exclude": names}
+    )
+    assert "MatMulInteger" not in _op_types(kept)
+    assert "MatMul" in _op_types(kept)
+
+
+def test_quantize_int8_errors_name_the_fix(model_dir, tmp_path):
+    from sklearn_statement.export import quantize_int8
+
+    with pytest.raises(FileNotFoundError, match="quantize=None"):
+        quantize_int8(tmp_path / "missing.onnx", tmp_path / "q.onnx")
+    source = tmp_path / "model.xml"
+    source.write_text("<net/>")
+    with pytest.raises(ValueError, match="calibration=.*tokenizer="):
+        quantize_int8(source, tmp_path / "q.xml", backend="openvino")
+    with pytest.raises(ValueError, match="'onnx' or 'openvino'"):
+        quantize_int8(source, tmp_path / "q.x", backend="tensorrt")

@@ -412,11 +412,7 @@ def test_few_shot_continuations_batch_each_example_whole(
     fitted_tiny_tuner, monkeypatch
 ):
     # both few-shot paths pass each example's statements as one example_id, so
-    # the tuner batches them together and has no "without example ids" to say
-    import warnings
-
-    from sklearn_statement.training import _data
-
+    # the tuner batches them together (they were batched at random)
     seen = []
     fit = type(fitted_tiny_tuner).fit
 
@@ -425,16 +421,13 @@ def test_few_shot_continuations_batch_each_example_whole(
         return fit(self, X, y, example_id=example_id, **params)
 
     monkeypatch.setattr(type(fitted_tiny_tuner), "fit", spy)
-    monkeypatch.setattr(_data, "_WARNED", set())
-    with warnings.catch_warnings():
-        warnings.filterwarnings("error", message=".*without example ids")
-        few(fitted_tiny_tuner, method="full", shots=2, epochs=1, random_state=0).fit(
-            TEXTS, TOPICS
-        )
-        ZeroShotStatementClassifier(
-            fitted_tiny_tuner, template="sib200", labels=LABELS, few_shot=True,
-            few_shot_epochs=1, random_state=0, precision="fp32",
-        ).fit(TEXTS, TOPICS)  # fmt: skip
+    few(fitted_tiny_tuner, method="full", shots=2, epochs=1, random_state=0).fit(
+        TEXTS, TOPICS
+    )
+    ZeroShotStatementClassifier(
+        fitted_tiny_tuner, template="sib200", labels=LABELS, few_shot=True,
+        few_shot_epochs=1, random_state=0, precision="fp32",
+    ).fit(TEXTS, TOPICS)  # fmt: skip
     n_shots = 2 * len(LABELS)  # 2 shots per class
     np.testing.assert_array_equal(seen[0], np.repeat(np.arange(n_shots), len(LABELS)))
     np.testing.assert_array_equal(
