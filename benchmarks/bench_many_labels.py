@@ -209,8 +209,11 @@ def main(argv=None) -> dict:
     p.add_argument("--backend", default="torch")
     p.add_argument("--data-dir", default=None)
     p.add_argument("--out-dir", default=None)
-    p.add_argument("--gold-translations", action="store_true",
-                   help="keep other languages' names of the SIB-200 topics in the pool (two right answers per text)")
+    p.add_argument(
+        "--gold-translations",
+        action="store_true",
+        help="keep other languages' names of the SIB-200 topics in the pool (two right answers per text)",
+    )
     args = p.parse_args(argv)  # fmt: skip
     from sklearn_statement import offline_model
     from template_registry import get_template

@@ -73,8 +73,14 @@ def node_groups(n_layers: int) -> dict[str, list[str]]:
 QUANTIZABLE = {"MatMul", "Attention", "Gemm"}
 
 
-def true_logits(backend: str, path: Path, config, encoded, pad_id: int, threads: int) -> tuple:
-    from sklearn_statement.backends import OnnxRuntimeModel, OpenVINOModel, forward_true_logits
+def true_logits(
+    backend: str, path: Path, config, encoded, pad_id: int, threads: int
+) -> tuple:
+    from sklearn_statement.backends import (
+        OnnxRuntimeModel,
+        OpenVINOModel,
+        forward_true_logits,
+    )
 
     cls = OnnxRuntimeModel if backend == "onnx" else OpenVINOModel
     model = cls(path, config, threads=threads)
@@ -95,18 +101,33 @@ def versions() -> dict[str, str]:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--model", required=True, help="a saved statement model directory")
     p.add_argument("--backend", choices=["onnx", "openvino"], default="onnx")
-    p.add_argument("--calibration-tasks", nargs="+", default=["sst2", "agnews", "mrpc"],
-                   help="OpenVINO: calibration statements (train split of the bundled sample, as bench_inference.py)")
+    p.add_argument(
+        "--calibration-tasks",
+        nargs="+",
+        default=["sst2", "agnews", "mrpc"],
+        help="OpenVINO: calibration statements (train split of the bundled sample, as bench_inference.py)",
+    )
     p.add_argument("--tasks", nargs="+", default=["sib200", "xnli", "pawsx"])
     p.add_argument("--languages", nargs="+", default=["en", "de", "zh", "ar", "sw"])
-    p.add_argument("--n-per-task", type=int, default=40, help="examples per (task, language)")
-    p.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
+    p.add_argument(
+        "--n-per-task", type=int, default=40, help="examples per (task, language)"
+    )
+    p.add_argument(
+        "--data-dir",
+        default=str(Path(__file__).resolve().parents[2] / "shared" / "data"),
+    )
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--variants", nargs="*", help="names of node_groups() to run (default all)")
-    p.add_argument("--out", help="default: benchmarks/results/int8_sensitivity_<backend>")
+    p.add_argument(
+        "--variants", nargs="*", help="names of node_groups() to run (default all)"
+    )
+    p.add_argument(
+        "--out", help="default: benchmarks/results/int8_sensitivity_<backend>"
+    )
     args = p.parse_args()  # fmt: skip
 
     from transformers import AutoConfig, AutoTokenizer
@@ -120,14 +141,23 @@ def main() -> None:
     print("machine:", cpu_summary(), "|", versions())
     val = build_multitask(args.tasks, languages=args.languages, n_per_task=args.n_per_task, data_dir=args.data_dir,
                           splits=("validation",), balance=False, random_state=0)  # fmt: skip
-    statements, labels, ids = list(val["statement"]), np.asarray(val["label"]), np.asarray(val["example_id"])
+    statements, labels, ids = (
+        list(val["statement"]),
+        np.asarray(val["label"]),
+        np.asarray(val["example_id"]),
+    )
     print(f"validation: {len(statements)} statements, {len(set(ids.tolist()))} examples "
           f"({', '.join(args.tasks)} x {', '.join(args.languages)})", flush=True)  # fmt: skip
 
     work = Path(tempfile.mkdtemp(prefix="int8_sensitivity_"))
     target = work / "model"
     shutil.copytree(args.model, target)
-    export_statement_model(target, backend=args.backend, quantize=None, validation=(statements, labels, ids))
+    export_statement_model(
+        target,
+        backend=args.backend,
+        quantize=None,
+        validation=(statements, labels, ids),
+    )
     config = AutoConfig.from_pretrained(target)
     tokenizer = AutoTokenizer.from_pretrained(target)
     max_length = config.max_position_embeddings - 2
@@ -152,25 +182,35 @@ def main() -> None:
                                            splits=("train",), random_state=1)["statement"])  # fmt: skip
         settings = {"nncf": "ModelType.TRANSFORMER, OverflowFix " + ("DISABLE" if kernel == "avx512_vnni" else "ENABLE"),
                     "calibration": f"{min(300, len(calibration))} statements of {args.calibration_tasks} (train)"}  # fmt: skip
-    reference, fp32_seconds = true_logits(args.backend, fp32, config, encoded, tokenizer.pad_token_id, args.threads)
+    reference, fp32_seconds = true_logits(
+        args.backend, fp32, config, encoded, tokenizer.pad_token_id, args.threads
+    )
     groups = node_groups(config.num_hidden_layers)
     rows = []
     for name, patterns in groups.items():
         if args.variants and name not in args.variants:
             continue
-        exclude = sorted(n for n in nodes if any(re.fullmatch(pat, n) for pat in patterns))
+        exclude = sorted(
+            n for n in nodes if any(re.fullmatch(pat, n) for pat in patterns)
+        )
         if patterns and not exclude:
-            raise SystemExit(f"{name}: no node matches {patterns}; nodes look like {sorted(nodes)[:5]}")
+            raise SystemExit(
+                f"{name}: no node matches {patterns}; nodes look like {sorted(nodes)[:5]}"
+            )
         if args.backend == "onnx":
             out = quantize_int8(fp32, work / f"int8_{len(rows)}.onnx", backend="onnx",
                                 quantize_options={"nodes_to_exclude": exclude} if exclude else None)  # fmt: skip
         else:
             import nncf
 
-            options = {"ignored_scope": nncf.IgnoredScope(names=exclude)} if exclude else None
+            options = (
+                {"ignored_scope": nncf.IgnoredScope(names=exclude)} if exclude else None
+            )
             out = quantize_int8(fp32, work / f"int8_{len(rows)}.xml", backend="openvino", quantize_options=options,
                                 calibration=calibration, tokenizer=tokenizer, max_length=max_length)  # fmt: skip
-        z, seconds = true_logits(args.backend, out, config, encoded, tokenizer.pad_token_id, args.threads)
+        z, seconds = true_logits(
+            args.backend, out, config, encoded, tokenizer.pad_token_id, args.threads
+        )
         gate = gate_report(reference, z, labels, ids)
         row = {
             "variant": name, "fp32_nodes": len(exclude), "agreement": gate["agreement"],
