@@ -3,7 +3,7 @@
 The RoSPrompt setting (Philippy et al., 2025, arXiv 2503.19469) on this
 project's statement model: ``--shots`` labelled examples per class from
 SIB-200 English *train* (which ones: the seed), then SIB-200 *test* in
-``--languages`` (23 by default, 11 scripts), every row scored by every
+``--languages`` (24 by default), every row scored by every
 variant:
 
 - majority class;

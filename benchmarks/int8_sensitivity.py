@@ -1,12 +1,14 @@
-"""Which layers of a statement model can ONNX Runtime's dynamic int8 take, on validation data?
+"""Which layers of a statement model can int8 take (ONNX Runtime or OpenVINO/NNCF), on validation data?
 
-Exports a saved statement model to ONNX fp32 once (``export_statement_model``,
-``quantize=None``), then quantizes that graph with ONNX Runtime's
-``quantize_dynamic`` several times, each time keeping one group of nodes in
-fp32 (``nodes_to_exclude``, as ``export_statement_model(...,
-quantize_options=...)`` passes it on), and reports for each variant its
-agreement with the fp32 graph on zero-shot decisions, its accuracy, and its
-statements/s on the same statements.
+Exports a saved statement model to fp32 once (``export_statement_model``,
+``quantize=None``; ``--backend onnx`` or ``openvino``), then quantizes that
+file several times with :func:`sklearn_statement.export.quantize_int8` (the
+export's own int8 settings: ONNX Runtime dynamic int8, or NNCF static int8
+calibrated on train statements), each time keeping one group of nodes in fp32
+(``nodes_to_exclude`` for ONNX Runtime, ``nncf.IgnoredScope(names=...)`` for
+NNCF), and reports for each variant its agreement with the fp32 file on
+zero-shot decisions, its accuracy, and its statements/s on the same
+statements.
 
 The statements are **validation** splits (``--tasks`` in ``--languages``,
 ``build_multitask(..., splits=("validation",))``), so the variant chosen here

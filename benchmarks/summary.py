@@ -4,8 +4,11 @@ Usage::
 
     python benchmarks/summary.py
 
-The README's performance section is this script's output; nothing in it is
-typed in by hand. Two sections: multilingual-e5-small (``bench_inference``,
+Every figure it prints comes from those files; the README's performance
+section picks from this output (its MiniLM part is the output verbatim), and
+the studies with their own ``.md`` (``int8_sensitivity_*``,
+``bench_many_labels_clean_pool``, ``bench_few_shot*``) are cited there
+directly. Two sections: multilingual-e5-small (``bench_inference``,
 ``bench_training``, ``bench_many_labels``, ``bench_rank``), then the older
 MiniLM-L6 runs (``*_minilm.json``, and ``*_gpu.json`` where present). Where a
 benchmark script renders its own ``.md`` from its json (``markdown(d)``), that

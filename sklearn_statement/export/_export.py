@@ -222,19 +222,21 @@ def _quantize_onnx(
         },
     }
     kwargs.update(options)
-    if kwargs.get("nodes_to_exclude"):
+    named = [
+        key for key in ("nodes_to_exclude", "nodes_to_quantize") if kwargs.get(key)
+    ]
+    if named:
         # quantize_dynamic turns a Gemm into a MatMul named "<gemm>_MatMul" before it
-        # reads nodes_to_exclude: an excluded Gemm (pooler, classifier) would be
-        # quantized anyway, so its new name is excluded too
+        # reads these lists: a Gemm named there (pooler, classifier) would be missed,
+        # so its new name is added too
         gemm = {
             n.name
             for n in onnx.load(str(source), load_external_data=False).graph.node
             if n.op_type == "Gemm"
         }
-        excluded = list(kwargs["nodes_to_exclude"])
-        kwargs["nodes_to_exclude"] = excluded + [
-            f"{name}_MatMul" for name in excluded if name in gemm
-        ]
+        for key in named:
+            names = list(kwargs[key])
+            kwargs[key] = names + [f"{n}_MatMul" for n in names if n in gemm]
     with _quiet():
         quantize_dynamic(str(source), str(out), **kwargs)
 
@@ -323,10 +325,19 @@ def quantize_int8(
     FileNotFoundError
         If ``source`` does not exist.
     ValueError
-        If ``backend`` is unknown, or OpenVINO is asked for without
-        ``calibration`` and ``tokenizer``.
+        If ``backend`` is unknown or does not match ``source``'s suffix, or
+        OpenVINO is asked for without ``calibration`` statements and a
+        ``tokenizer``.
     """
     source, out = Path(source), Path(out)
+    suffix = {"onnx": ".onnx", "openvino": ".xml"}.get(backend)
+    if suffix is None:
+        raise ValueError(f"backend must be 'onnx' or 'openvino', got {backend!r}")
+    if source.suffix != suffix:
+        raise ValueError(
+            f"backend={backend!r} quantizes a {suffix} file, got {source.name}; "
+            "pass the backend the file was exported for"
+        )
     if not source.is_file():
         raise FileNotFoundError(
             f"{source} does not exist; write it first with "
@@ -335,17 +346,21 @@ def quantize_int8(
     kernel = int8_kernel()
     options = dict(quantize_options or {})
     if backend == "onnx":
-        _quantize_onnx(source, out, False, options, kernel)
-    elif backend == "openvino":
-        if calibration is None or tokenizer is None:
+        import onnx
+
+        graph = onnx.load(str(source), load_external_data=False).graph
+        large = any(
+            t.data_location == onnx.TensorProto.EXTERNAL for t in graph.initializer
+        )
+        _quantize_onnx(source, out, large, options, kernel)
+    else:
+        if not calibration or tokenizer is None:
             raise ValueError(
-                "OpenVINO int8 is calibrated: pass calibration=[statements...] and "
-                "tokenizer=AutoTokenizer.from_pretrained(directory)"
+                "OpenVINO int8 is calibrated: pass calibration=[statements...] "
+                "(not empty) and tokenizer=AutoTokenizer.from_pretrained(directory)"
             )
         batches = _calibration_batches(tokenizer, list(calibration), max_length)
         _openvino_int8(source, out, batches, options, kernel)
-    else:
-        raise ValueError(f"backend must be 'onnx' or 'openvino', got {backend!r}")
     return out
 
 

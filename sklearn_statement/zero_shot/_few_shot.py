@@ -278,6 +278,17 @@ def few_shot_tuner(
     """
     from ..training import StatementTuner
 
+    example_id = None
+    if n_examples is not None:
+        per_example, rest = (
+            divmod(len(statements), n_examples) if n_examples >= 1 else (0, 1)
+        )
+        if rest or not per_example:
+            raise ValueError(
+                f"{len(statements)} statements are not {n_examples} blocks of equal "
+                "size; pass the statements of few_shot_statements unchanged"
+            )
+        example_id = np.repeat(np.arange(n_examples), per_example)
     seed = few_shot_seed(random_state)
     params = {"max_epochs": epochs, "lr": lr, "verbose": 0, "random_state": seed}
     if isinstance(model, StatementTuner):
@@ -292,13 +303,4 @@ def few_shot_tuner(
             precision=precision,
             **params,
         )
-    example_id = None
-    if n_examples is not None:
-        per_example, rest = divmod(len(statements), n_examples)
-        if rest or not per_example:
-            raise ValueError(
-                f"{len(statements)} statements are not {n_examples} blocks of equal "
-                "size; pass the statements of few_shot_statements unchanged"
-            )
-        example_id = np.repeat(np.arange(n_examples), per_example)
     return tuner.fit(list(statements), targets, example_id=example_id)

@@ -440,6 +440,12 @@ def test_few_shot_tuner_refuses_statements_that_are_not_equal_blocks(
 ):
     from sklearn_statement.zero_shot._few_shot import few_shot_tuner
 
+    with pytest.raises(ValueError, match="not 0 blocks"):
+        few_shot_tuner(
+            tiny_statement_model, ["a.", "b."], np.array([1, 0]),
+            epochs=1, lr=1e-3, random_state=0, device="cpu", precision="fp32",
+            max_length=32, n_examples=0,
+        )  # fmt: skip
     with pytest.raises(ValueError, match="not 2 blocks of equal size"):
         few_shot_tuner(
             tiny_statement_model, ["a.", "b.", "c."], np.array([1, 0, 0]),
