@@ -88,6 +88,10 @@ ONNX_INT8 = {
 }
 
 
+#: Calibration statements NNCF reads at most (its ``subset_size``).
+MAX_CALIBRATION = 300
+
+
 def file_name(backend: str, quantize: str | None, kernel: str | None = None) -> str:
     """The exported file's name (:func:`sklearn_statement.models.export_file`).
 
@@ -534,21 +538,21 @@ def export_statement_model(
             gate(fp32, None, {"fused": fused})
             if quantize == "int8":
                 q_path = sub / file_name("onnx", "int8", kernel)
-                _quantize_onnx(fp32, q_path, large, options, kernel)
+                quantize_int8(fp32, q_path, backend="onnx", quantize_options=options)
                 gate(q_path, "int8", {"fused": fused, **int8})
         else:
             _openvino_fp32(raw, fp32)
             gate(fp32, None, {})
             if quantize == "int8":
                 texts = list(calibration) if calibration is not None else statements
-                batches = _calibration_batches(tokenizer, texts, max_length)
                 q_path = sub / file_name("openvino", "int8")
-                _openvino_int8(fp32, q_path, batches, options, kernel)
+                quantize_int8(fp32, q_path, backend="openvino", quantize_options=options,
+                              calibration=texts, tokenizer=tokenizer, max_length=max_length)  # fmt: skip
                 given = "validation" if calibration is None else "given"
                 extra = {
                     **int8,
                     "calibration": f"{given} statements",
-                    "calibration_size": len(batches),
+                    "calibration_size": min(len(texts), MAX_CALIBRATION),
                 }
                 gate(q_path, "int8", extra)
     return gate.records[file_name(backend, quantize, kernel)]
@@ -604,14 +608,14 @@ def _start_manifest(
 def _calibration_batches(
     tokenizer: Any, texts: Sequence[str], max_length: int
 ) -> list[dict[str, np.ndarray]]:
-    """One-statement numpy batches of (at most 300) calibration statements."""
+    """One-statement numpy batches of (at most :data:`MAX_CALIBRATION`) calibration statements."""
     from ..backends import encode_statements, pad_batch
 
     if not texts:
         raise ValueError("calibration is empty; give statements or None")
     return [
         {k: v.numpy() for k, v in pad_batch([seq], tokenizer.pad_token_id).items()}
-        for seq in encode_statements(tokenizer, texts[:300], max_length)
+        for seq in encode_statements(tokenizer, texts[:MAX_CALIBRATION], max_length)
     ]
 
 
