@@ -125,7 +125,10 @@ def main() -> None:
     )
     p.add_argument("--threads", type=int, default=2)
     p.add_argument(
-        "--variants", nargs="*", help="names of node_groups() to run (default all)"
+        "--variants",
+        nargs="*",
+        choices=list(node_groups(2)),  # the names do not depend on the depth
+        help="names of node_groups() to run (default all)",
     )
     p.add_argument(
         "--out", help="default: benchmarks/results/int8_sensitivity_<backend>"
