@@ -124,8 +124,14 @@ def load_suite(
     return rows
 
 
-def cosine_similarities(rows: list[Row], encoder: Any, **kw: Any) -> dict[str, Any]:
-    """The untuned encoder's cosine similarities per row, columns in ``classes_`` order."""
+def cosine_similarities(
+    rows: list[Row], encoder: Any, *, language: str | None = None, **kw: Any
+) -> dict[str, Any]:
+    """The encoder's cosine similarities per row, columns in ``classes_`` order.
+
+    ``language``: the templates' language (None: each row's own language, with
+    the registry's English fallback where it has none; ``"en"``: English everywhere).
+    """
     from sentence_transformers import SentenceTransformer
 
     from sklearn_statement import EmbeddingZeroShotClassifier
@@ -135,20 +141,25 @@ def cosine_similarities(rows: list[Row], encoder: Any, **kw: Any) -> dict[str, A
     out = {}
     for row in rows:
         clf = EmbeddingZeroShotClassifier(
-            encoder, template=row.task, language=row.language, **kw
+            encoder, template=row.task, language=language or row.language, **kw
         ).fit(row.data)
         out[row.key] = (clf.classes_, clf.similarities(row.data))
     return out
 
 
-def true_logits(rows: list[Row], model: Any, **kw: Any) -> dict[str, Any]:
-    """The statement model's true-logits per row, columns in ``classes_`` order."""
+def true_logits(
+    rows: list[Row], model: Any, *, language: str | None = None, **kw: Any
+) -> dict[str, Any]:
+    """The statement model's true-logits per row, columns in ``classes_`` order.
+
+    ``language``: as in :func:`cosine_similarities`.
+    """
     from sklearn_statement import ZeroShotStatementClassifier
 
     out = {}
     for row in rows:
         clf = ZeroShotStatementClassifier(
-            model, template=row.task, language=row.language, **kw
+            model, template=row.task, language=language or row.language, **kw
         ).fit(row.data)
         out[row.key] = (clf.classes_, clf.true_logits(row.data))
     return out

@@ -260,13 +260,29 @@ def keep_scores(args, scores, seed=None) -> None:
 
 
 def head_lr(args) -> dict:
-    """A larger learning rate for the new head (classifier + pooler) than the encoder."""
-    if not args.head_lr:
-        return {}
-    groups = [
-        (pattern, {"lr": args.head_lr}) for pattern in ("classifier.*", "*pooler*")
-    ]
-    return {"optimizer__param_groups": groups}
+    """skorch ``optimizer__param_groups`` of ``--head-lr`` and ``--layer-decay``.
+
+    ``--head-lr``: a larger learning rate for the new head (classifier +
+    pooler) than the encoder. ``--layer-decay d``: layer-wise learning-rate
+    decay (Howard & Ruder, 2018, "discriminative fine-tuning"; Clark et al.,
+    2020, ELECTRA, appendix): the top encoder layer trains at ``--lr``, each
+    layer below at ``d`` times the one above, the embeddings at ``d`` times
+    the bottom layer; the head keeps ``--lr``. skorch puts a parameter in the
+    first group whose pattern matches its name.
+    """
+    groups = []
+    if args.head_lr:
+        groups += [(pattern, {"lr": args.head_lr}) for pattern in ("classifier.*", "*pooler*")]
+    if getattr(args, "layer_decay", None):
+        from transformers import AutoConfig
+
+        n_layers = AutoConfig.from_pretrained(model_path(args.model)).num_hidden_layers
+        groups += [
+            (f"*encoder.layer.{i}.*", {"lr": args.lr * args.layer_decay ** (n_layers - 1 - i)})
+            for i in range(n_layers)
+        ]
+        groups.append(("*embeddings*", {"lr": args.lr * args.layer_decay**n_layers}))
+    return {"optimizer__param_groups": groups} if groups else {}
 
 
 def score_run(rows, tuner, sims, args, calibration=None):
@@ -500,6 +516,8 @@ def multilingual_table(log: Path = ML_LOG, scorer: str = "statement") -> str:
     records = [
         json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()
     ]
+    latest = {(r["name"], r["seed"]): r for r in records}  # a rerun replaces its record
+    records = [r for r in records if latest[(r["name"], r["seed"])] is r]
     names = list(dict.fromkeys(r["name"] for r in records))
     head = [
         "config",
@@ -578,7 +596,12 @@ def main(argv=None) -> None:
     )
     p.add_argument("--freeze-embeddings", action="store_true")
     p.add_argument(
-        "--head-lr", type=float, default=None, help="learning rate of the new head"
+        "--head-lr", type=float, default=None, help="learning rate of the new head")
+    p.add_argument(
+        "--layer-decay",
+        type=float,
+        default=None,
+        help="layer-wise learning-rate decay: each encoder layer trains at this times the lr of the one above"
     )
     p.add_argument(
         "--kind",

@@ -30,7 +30,11 @@ Methods, each at every K (``--ks``):
 - ``embedding``: ``EmbeddingZeroShotClassifier`` alone (cosine similarity of
   the text and each label description; N + K encodings, no statement pass),
   on the untuned e5 and, with ``--bi-encoder DIR`` (the demo's
-  ``statement_demo_output/bi_encoder``), on the statement-tuned bi-encoder.
+  ``statement_demo_output/bi_encoder``), on the statement-tuned bi-encoder;
+- ``shortlist (bi-encoder)``, with ``--bi-encoder DIR``: the shortlist
+  above with the statement-tuned bi-encoder as its encoder (it ranks the
+  gold topic higher than the untuned e5 does), then the cross-encoder
+  scores the ``k`` kept labels.
 
 Written per method and K: seconds per text (best of ``--repeats``, after a
 warm-up), cost(K) / cost(8) (target <= 4x at K = 64 and 128), accuracy,
@@ -150,6 +154,9 @@ def methods(args, e5: str) -> list[tuple[str, object]]:
     ]  # fmt: skip
     if args.bi_encoder:
         out.append(("embedding (bi-encoder)", embedding(args.bi_encoder)))
+        out.append((f"shortlist {args.shortlist_k} (bi-encoder)",
+                    lambda labels: cross(labels, Shortlist(args.shortlist_k, encoder=args.bi_encoder,
+                                                           batch_size=args.batch_size))))  # fmt: skip
     return out
 
 
