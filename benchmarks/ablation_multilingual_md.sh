@@ -26,5 +26,13 @@ for seed in 1 2; do
   echo
   python benchmarks/combine_scores.py --cross cross-demo-lr1e-4-frozen-emb --bi bi-pkg-demo-lr2e-5-frozen-emb --seed $seed
 done
+echo
+echo "## Templates in the evaluation languages vs English only"
+echo
+tail -n +3 benchmarks/results/ablation_template_language.md
+echo
+echo "## WiSE-FT (weight-space interpolation of the bi-encoder toward the untuned e5)"
+echo
+tail -n +3 benchmarks/results/ablation_wise.md
 } > $OUT
 echo written $OUT

@@ -62,6 +62,36 @@ def interpolated(base, tuned, alpha: float):
     return out
 
 
+def write(env: dict, args, runs: dict, quiet: bool = False) -> dict:
+    """Write the json and md of ``runs`` (scorer -> seed -> rows and means) so far."""
+    out = {"environment": env, "bi": args.bi, "seeds": args.seeds, "cross": args.cross}
+    out["runs"] = runs
+    lines = [
+        "# WiSE-FT: the bi-encoder's weights interpolated toward the untuned e5 (validation suite)",
+        "",
+        f"`{env['command']}`; {env['date']}. alpha = 0 is the untuned e5 (with its prompt), "
+        "alpha = 1 the tuned bi-encoder. Accuracy (%), mean over languages; mean ± population sd "
+        "over the seeds scored.",
+        "",
+        "| scorer | seeds | " + " | ".join(SETS) + " |",
+        "|---|---|" + "---|" * len(SETS),
+    ]
+    for name, by_seed in runs.items():
+        cells = []
+        for s in SETS:
+            v = 100 * np.array([r["means"][s] for r in by_seed.values()])
+            cells.append(
+                f"{v.mean():.1f}" + (f" ± {v.std():.1f}" if len(v) > 1 else "")
+            )
+        lines.append(f"| {name} | {len(by_seed)} | " + " | ".join(cells) + " |")
+    md = "\n".join(lines) + "\n"
+    path = write_results("ablation_wise", out, args.out_dir)
+    path.with_suffix(".md").write_text(md, encoding="utf-8")
+    if not quiet:
+        print("\n" + md)
+    return out
+
+
 def main(argv=None) -> dict:
     from sentence_transformers import SentenceTransformer
 
@@ -103,35 +133,8 @@ def main(argv=None) -> dict:
                     f"  seed {seed} {name:<30} all rows {100 * averages(acc)['all rows']:.1f}",
                     flush=True,
                 )
-    out = {
-        "environment": env,
-        "bi": args.bi,
-        "seeds": args.seeds,
-        "cross": args.cross,
-        "runs": runs,
-    }
-    lines = [
-        "# WiSE-FT: the bi-encoder's weights interpolated toward the untuned e5 (validation suite)",
-        "",
-        f"`{env['command']}`; {env['date']}. alpha = 0 is the untuned e5 (with its prompt), alpha = 1 the tuned "
-        "bi-encoder. Accuracy (%), mean over languages; mean ± population sd over the seeds.",
-        "",
-        "| scorer | seeds | " + " | ".join(SETS) + " |",
-        "|---|---|" + "---|" * len(SETS),
-    ]
-    for name, by_seed in runs.items():
-        cells = []
-        for s in SETS:
-            v = 100 * np.array([r["means"][s] for r in by_seed.values()])
-            cells.append(
-                f"{v.mean():.1f}" + (f" ± {v.std():.1f}" if len(v) > 1 else "")
-            )
-        lines.append(f"| {name} | {len(by_seed)} | " + " | ".join(cells) + " |")
-    md = "\n".join(lines) + "\n"
-    path = write_results("ablation_wise", out, args.out_dir)
-    path.with_suffix(".md").write_text(md, encoding="utf-8")
-    print("\n" + md)
-    return out
+            write(env, args, runs, quiet=True)  # a partial run keeps what it measured
+    return write(env, args, runs)
 
 
 if __name__ == "__main__":
