@@ -5,9 +5,8 @@ row's own-language templates (the registry's translations of the topic, NLI,
 paraphrase, COPA and Winograd templates in 15 languages, and their label
 words; English where a language has none: SIB-200's yo, ta and TweetEval are
 English either way) and once with the English templates for every language,
-the setting the Statement-Tuning paper found enough (Elshabrawy et al., 2024,
-"Statement-Tuning Enables Efficient Cross-lingual Generalization in
-Encoder-only Models", section 5). Nothing is trained; the models are the
+the setting the multilingual Statement-Tuning paper found as good as
+translated templates (arXiv 2506.01592, ACL 2025). Nothing is trained; the models are the
 demo's (``sklearn-statement demo`` writes them to ``statement_demo_output/``).
 
 Columns: the untuned e5 cosine (with its ``"query: "`` prompt), the tuned

@@ -1,7 +1,7 @@
 """Weight-space ensembles of a statement-tuned bi-encoder and its untuned encoder (issue 22).
 
 WiSE-FT (Wortsman et al., 2022, "Robust fine-tuning of zero-shot models",
-CVPR, section 3): after fine-tuning, interpolate every weight between the
+CVPR): after fine-tuning, interpolate every weight between the
 zero-shot model and the tuned one, ``theta = (1 - alpha) * theta_0 + alpha *
 theta_tuned``. On distribution shift the interpolation often beats both ends:
 it keeps the pretrained prior that the tuning forgets (here: the emotion,
