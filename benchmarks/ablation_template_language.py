@@ -37,7 +37,7 @@ from _study import (  # noqa: E402
     load_suite,
     true_logits,
 )
-from ablation_training import model_path  # noqa: E402
+from ablation_training import ML_SETS, model_path  # noqa: E402
 
 SETS = (
     "sib200",

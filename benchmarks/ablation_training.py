@@ -623,6 +623,8 @@ def main(argv=None) -> None:
     p.add_argument("--log", type=Path, default=LOG, help="the log --table reads")
     p.add_argument("--save-model", default=None, help="keep the tuned models here")
     args = p.parse_args(argv)
+    if args.layer_decay is not None and not 0 < args.layer_decay <= 1:
+        p.error(f"--layer-decay must be in (0, 1], got {args.layer_decay}")
     if args.table:
         if args.suite == "validation":
             for scorer in ("statement", "hybrid10", "hybrid_calibrated"):

@@ -33,7 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import environment, write_results  # noqa: E402
 from _study import accuracies, averages, combine, cosine_similarities, load_suite  # noqa: E402
-from ablation_training import SCORES, model_path  # noqa: E402
+from ablation_training import ML_SETS, SCORES, model_path  # noqa: E402
 
 SETS = (
     "sib200",

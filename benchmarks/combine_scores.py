@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _study import accuracies, averages, combine, load_suite  # noqa: E402
-from ablation_training import SCORES, cached_cosine, model_path  # noqa: E402
+from ablation_training import ML_SETS, SCORES, cached_cosine, model_path  # noqa: E402
 
 SETS = (
     "sib200",
