@@ -39,15 +39,7 @@ from _study import (  # noqa: E402
 )
 from ablation_training import ML_SETS, model_path  # noqa: E402
 
-SETS = (
-    "sib200",
-    "xnli",
-    "pawsx",
-    "xcopa",
-    "xwinograd",
-    "tweeteval_emotion",
-    "all rows",
-)
+SETS = (*ML_SETS, "all rows")
 #: The demo's hybrid weight (``recipes.DEMO_RECIPE``).
 HYBRID_WEIGHT = 10.0
 

@@ -35,15 +35,7 @@ from _common import environment, write_results  # noqa: E402
 from _study import accuracies, averages, combine, cosine_similarities, load_suite  # noqa: E402
 from ablation_training import ML_SETS, SCORES, model_path  # noqa: E402
 
-SETS = (
-    "sib200",
-    "xnli",
-    "pawsx",
-    "xcopa",
-    "xwinograd",
-    "tweeteval_emotion",
-    "all rows",
-)
+SETS = (*ML_SETS, "all rows")
 
 
 def interpolated(base, tuned, alpha: float):

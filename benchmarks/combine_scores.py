@@ -22,15 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _study import accuracies, averages, combine, load_suite  # noqa: E402
 from ablation_training import ML_SETS, SCORES, cached_cosine, model_path  # noqa: E402
 
-SETS = (
-    "sib200",
-    "xnli",
-    "pawsx",
-    "xcopa",
-    "xwinograd",
-    "tweeteval_emotion",
-    "all rows",
-)
+SETS = (*ML_SETS, "all rows")
 
 
 def load(name: str, seed: int):
