@@ -52,7 +52,8 @@ Usage (2 CPU cores: one run at a time)::
 
     python benchmarks/bench_quality.py                       # demo x 3 seeds, full x 1
     python benchmarks/bench_quality.py --recipes demo --seeds 0 1 2
-    python benchmarks/bench_quality.py --recipes full --full-seeds 0 --no-nli
+    python benchmarks/bench_quality.py --recipes full --full-seeds 0 --no-nli \\
+        --merge benchmarks/results/bench_quality.json   # add full beside demo and (b)
     python benchmarks/bench_quality.py --quick --out-dir /tmp/bq   # functional check
 
 Writes ``benchmarks/results/bench_quality.json``, ``bench_quality.md`` and
@@ -147,7 +148,7 @@ def quarters(losses: list[float]) -> list[float]:
 
 
 def train_recipe(recipe, path: str, data_dir: Path, seed: int, precision: str):
-    """The recipe's cross-encoder and (if it has one) bi-encoder, on its statement table."""
+    """The recipe's cross-encoder and (if it has one) bi-encoder, on their statement tables."""
     table = recipe.table(data_dir=data_dir, random_state=seed)
     params = dict(device="cpu", precision=precision, random_state=seed, verbose=0)
     cross = recipe.tuner(path, **params)
@@ -165,9 +166,11 @@ def train_recipe(recipe, path: str, data_dir: Path, seed: int, precision: str):
     }
     bi = None
     if recipe.bi_encoder:
+        bi_table = recipe.bi_table(data_dir=data_dir, random_state=seed)
+        info["bi_statements"] = len(bi_table)
         bi = recipe.bi_encoder_tuner(path, **params)
         start = time.perf_counter()
-        bi.fit(table)
+        bi.fit(bi_table)
         info["bi_seconds"] = round(time.perf_counter() - start, 1)
         info["bi_loss_by_quarter"] = quarters(
             [h["loss"] for h in bi.history_ if "loss" in h]
@@ -513,6 +516,106 @@ def check_targets(averages: dict, recipes: list[str]) -> list[dict]:
     return out
 
 
+# ------------------------------------------------------------------ --merge
+def check_merge(path: Path, quick: bool, expected: dict, recipes: dict) -> dict:
+    """Read an earlier run for ``--merge`` and check its recipes before any training.
+
+    ``expected`` maps each recipe name to the recipe this run would train
+    under that name (``--quick`` applied); the earlier run's recipes that this
+    run does not train must equal it (fields added since must hold their
+    defaults).
+
+    Raises
+    ------
+    ValueError
+        If the earlier run is of the other mode (``--quick``) or a recipe to
+        merge has changed.
+    """
+    import dataclasses
+
+    from sklearn_statement.recipes import Recipe
+
+    old = json.loads(Path(path).read_text(encoding="utf-8"))
+    if old.get("quick") != quick:
+        raise ValueError(f"{path}: quick={old.get('quick')}, this run quick={quick}")
+    defaults = {f.name: f.default for f in dataclasses.fields(Recipe)}
+    for name, settings in old["recipes"].items():
+        if name in recipes:
+            continue
+        then = {k: settings.get(k, defaults[k]) for k in defaults}
+        now = json.loads(json.dumps(asdict(expected[name])))
+        changed = {
+            k: (then[k], v)
+            for k, v in now.items()
+            if json.loads(json.dumps(then[k])) != v
+        }
+        if changed:
+            raise ValueError(
+                f"{path}: recipe {name!r} has changed since that run "
+                f"(field: (then, now) {changed}); rerun it instead of merging"
+            )
+    return old
+
+
+def merge_previous(old: dict, payload: dict) -> dict:
+    """Add the columns of an earlier run (``--merge``, read by :func:`check_merge`).
+
+    Exact, not an approximation: the per-row intervals resample the rows with
+    seeds fixed per row (:func:`bootstrap_means`), and the averages are means
+    of per-row figures, so an earlier run's columns are what this run would
+    have computed for them, provided the rows are the same. That is checked
+    here: every (dataset, language, n, majority) and the deterministic cosine
+    (a) column must be identical.
+
+    Raises
+    ------
+    ValueError
+        If the rows or the cosine column differ.
+    """
+    from sklearn_statement.recipes import RECIPES
+
+    if len(old["rows"]) != len(payload["rows"]):
+        raise ValueError(
+            f"the merged run has {len(old['rows'])} rows, this one {len(payload['rows'])}"
+        )
+    keys = ("dataset", "language", "n", "majority", COSINE)
+    for a, b in zip(old["rows"], payload["rows"]):
+        if any(a[k] != b[k] for k in keys):
+            raise ValueError(
+                f"row {a['dataset']}/{a['language']} of the merged run differs from "
+                f"this run's ({ {k: a[k] for k in keys} } vs { {k: b[k] for k in keys} }); "
+                "merge only runs on the same rows"
+            )
+    taken = [c for c in old["columns"] if c not in payload["columns"]]
+    order = [COSINE, NLI] + [column(n, s) for n in RECIPES for s in RECIPE_COLUMNS]
+    extra = [n for n in old["recipes"] if n not in payload["recipes"]]
+    return {
+        **payload,
+        "columns": [c for c in order if c in payload["columns"] or c in taken],
+        "rows": [
+            {**new, **{c: row.get(c) for c in taken}}
+            for row, new in zip(old["rows"], payload["rows"])
+        ],
+        "averages": {
+            **payload["averages"],
+            **{c: old["averages"][c] for c in taken},
+        },
+        "recipes": {
+            **{n: old["recipes"][n] for n in extra},
+            **payload["recipes"],
+        },
+        "seeds": {**old["seeds"], **payload["seeds"]},
+        "training": {**old["training"], **payload["training"]},
+        "merged_from": {
+            "columns": taken,
+            "command": old["environment"]["command"],
+            "date": old["environment"].get("date"),
+            "sklearn_statement": old["environment"].get("sklearn_statement"),
+            "seconds": old["seconds"],
+        },
+    }
+
+
 # ------------------------------------------------------------------ report
 def cell(v: dict | None) -> str:
     if v is None:
@@ -665,6 +768,14 @@ def main(argv=None) -> None:
         help="functional check: 2 languages per dataset, 6 rows, 16 statements per task",
     )
     p.add_argument("--out-dir", type=Path, default=None)
+    p.add_argument(
+        "--merge",
+        type=Path,
+        default=None,
+        help="an earlier bench_quality.json on the same rows: keep its columns "
+        "that this run does not score (e.g. the demo's and (b) when only "
+        "--recipes full runs); checked to be the same rows and recipes",
+    )
     args = p.parse_args(argv)
 
     info = environment()
@@ -672,14 +783,25 @@ def main(argv=None) -> None:
     path = model_path(args.model)
     prompt = encoder_prompt(path)
     seeds = {"demo": args.seeds, "full": args.full_seeds}
-    recipes = {name: RECIPES[name] for name in args.recipes}
+    expected = dict(RECIPES)
     if args.quick:
-        recipes = {
-            n: replace(r, n_per_task=QUICK["n_per_task"], n_mt=QUICK["n_mt"])
-            for n, r in recipes.items()
+        expected = {
+            n: replace(
+                r,
+                n_per_task=QUICK["n_per_task"],
+                n_mt=QUICK["n_mt"],
+                bi_n_per_task=None if r.bi_n_per_task is None else QUICK["n_per_task"],
+            )
+            for n, r in RECIPES.items()
         }
         seeds = {n: s[:1] for n, s in seeds.items()}
         args.rows = QUICK["rows"]
+    recipes = {name: expected[name] for name in args.recipes}
+    previous = (
+        None
+        if args.merge is None
+        else check_merge(args.merge, args.quick, expected, recipes)
+    )
     nli_recipe = (
         replace(RECIPES["demo"], n_per_task=QUICK["n_per_task"])
         if args.quick
@@ -745,48 +867,6 @@ def main(argv=None) -> None:
 
     columns = [c for c, v in results.items() if v]
     table, averages = summarize(rows, {c: results[c] for c in columns})
-    targets = check_targets(averages, list(recipes))
-    spread = (
-        "; full: one seed, its variance taken as the demo's seed spread"
-        if "full" in recipes and len(seeds["full"]) == 1
-        else ""
-    )
-    header = "\n".join(
-        [
-            "# bench_quality: zero-shot accuracy on the multilingual test suite"
-            + (" (--quick: functional check, not a result)" if args.quick else ""),
-            "",
-            f"Command: `{info['command']}` ({info['date']}, {info.get('cpu_model', '')}, "
-            f"{info['cpu_count']} CPUs, torch {info['torch']}, transformers {info['transformers']}).",
-            f"Model: `{Path(path).name}`, prompt {prompt!r}. Seeds: "
-            + ", ".join(f"{n} {seeds[n]}" for n in recipes)
-            + spread
-            + ("" if args.no_nli else f"; NLI (b) {nli_seeds}")
-            + ".",
-            "Recipes: "
-            + "; ".join(
-                f"{n} ({r.description}; {training[n][0]['statements']} statements, "
-                f"cross-encoder {np.mean([t['cross_seconds'] for t in training[n]]):.0f}s"
-                + (
-                    f", bi-encoder {np.mean([t['bi_seconds'] for t in training[n]]):.0f}s"
-                    if r.bi_encoder
-                    else ""
-                )
-                + f", hybrid weight {r.embedding_weight:g})"
-                for n, r in recipes.items()
-            )
-            + ".",
-            ""
-            if args.no_nli
-            else (
-                f"NLI (b): {training['nli'][0]['pairs']} English NLI pairs (the demo's "
-                "statement budget), not scored on XNLI (its training family)."
-            ),
-            f"Total {time.perf_counter() - start:.0f}s.",
-        ]
-    )
-    text = markdown(table, averages, targets, columns, header)
-    print(text, flush=True)
     payload = {
         "environment": info,
         "model": path,
@@ -797,28 +877,96 @@ def main(argv=None) -> None:
             **{n: seeds[n] for n in recipes},
             **({} if args.no_nli else {"nli": nli_seeds}),
         },
-        "notes": spread.lstrip("; "),
+        "notes": "",
         "columns": columns,
         "training": training,
         "rows": table,
         "averages": averages,
-        "targets": targets,
         "seconds": round(time.perf_counter() - start, 1),
     }
+    if previous is not None:
+        payload = merge_previous(previous, payload)
+        payload["merged_from"]["path"] = str(args.merge)
+    names = [n for n in RECIPES if n in payload["recipes"]]
+    all_seeds = payload["seeds"]
+    payload["targets"] = check_targets(payload["averages"], names)
+    spread = (
+        "full: one seed, its variance taken as the demo's seed spread"
+        if "full" in names and len(all_seeds["full"]) == 1
+        else ""
+    )
+    payload["notes"] = spread
+    merged = payload.get("merged_from")
+    header = "\n".join(
+        [
+            "# bench_quality: zero-shot accuracy on the multilingual test suite"
+            + (" (--quick: functional check, not a result)" if args.quick else ""),
+            "",
+            f"Command: `{info['command']}` ({info['date']}, {info.get('cpu_model', '')}, "
+            f"{info['cpu_count']} CPUs, torch {info['torch']}, transformers {info['transformers']}).",
+            ""
+            if merged is None
+            else (
+                f"Columns {', '.join(merged['columns'])} merged from `{merged['path']}`: "
+                f"`{merged['command']}` ({merged['date']}, sklearn-statement "
+                f"{merged['sklearn_statement']}, {merged['seconds']:.0f}s), on the same "
+                "rows (checked: every row's n, majority and cosine (a) identical; "
+                "the merged recipes' settings unchanged)."
+            ),
+            f"Model: `{Path(path).name}`, prompt {prompt!r}. Seeds: "
+            + ", ".join(f"{n} {all_seeds[n]}" for n in names)
+            + (f"; {spread}" if spread else "")
+            + (f"; NLI (b) {all_seeds['nli']}" if "nli" in all_seeds else "")
+            + ".",
+            "Recipes: "
+            + "; ".join(
+                f"{n} ({RECIPES[n].description}; "
+                f"{payload['training'][n][0]['statements']} statements, "
+                "cross-encoder "
+                f"{np.mean([t['cross_seconds'] for t in payload['training'][n]]):.0f}s"
+                + (
+                    f", bi-encoder {payload['training'][n][0].get('bi_statements', payload['training'][n][0]['statements'])} "
+                    f"statements, {np.mean([t['bi_seconds'] for t in payload['training'][n]]):.0f}s"
+                    if RECIPES[n].bi_encoder
+                    else ""
+                )
+                + f", hybrid weight {RECIPES[n].embedding_weight:g})"
+                for n in names
+            )
+            + ".",
+            ""
+            if "nli" not in payload["training"]
+            else (
+                f"NLI (b): {payload['training']['nli'][0]['pairs']} English NLI pairs "
+                "(the demo's statement budget), not scored on XNLI (its training family)."
+            ),
+            f"Total {time.perf_counter() - start:.0f}s"
+            + ("" if merged is None else " (this run)")
+            + ".",
+        ]
+    )
+    text = markdown(
+        payload["rows"],
+        payload["averages"],
+        payload["targets"],
+        payload["columns"],
+        header,
+    )
+    print(text, flush=True)
     out = Path(args.out_dir or RESULTS)
     stem = "bench_quality_quick" if args.quick else "bench_quality"
     write_results(stem, payload, out)
     (out / f"{stem}.md").write_text(text + "\n", encoding="utf-8")
     plotted = [
         c
-        for c in columns
-        if c in PLOTTED or any(c == column(n, s) for n in recipes for s in PLOTTED)
+        for c in payload["columns"]
+        if c in PLOTTED or any(c == column(n, s) for n in names for s in PLOTTED)
     ]
     for task in dict.fromkeys(r.task for r in rows):
         plot(
             task,
-            table,
-            averages,
+            payload["rows"],
+            payload["averages"],
             plotted,
             f"{task}: zero-shot accuracy, {Path(path).name}, 95% bootstrap CI",
             out / f"{stem}_{task}.png",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 __all__ = ["Recipe", "preset_recipe"]
@@ -54,6 +54,13 @@ class Recipe:
         (:class:`~sklearn_statement.BiEncoderStatementTuner`) on the same
         statements (their ``input`` and ``description`` columns); the
         classifier is then the hybrid of both tuned models.
+    bi_tasks : tuple of str
+        The bi-encoder's training datasets when they differ from ``tasks``
+        (empty, the default: the same statements as the cross-encoder). The
+        other statement settings (languages, families held out, pairing,
+        machine translation) are shared.
+    bi_n_per_task : int, mapping or None
+        Statements per (task, language) of the bi-encoder; None: ``n_per_task``.
     bi_lr, bi_max_epochs
         The bi-encoder's learning rate and epochs.
     embedding_weight : float
@@ -63,6 +70,15 @@ class Recipe:
         else the untuned encoder's.
     description : str
         One line on what the recipe is for and how it was chosen.
+
+    Raises
+    ------
+    TypeError
+        If a tuple field (``tasks``, ``languages``, ``exclude_families``,
+        ``mt_languages``, ``bi_tasks``) is given as one string.
+    ValueError
+        If ``exclude_families`` names an unknown family, or ``bi_tasks`` /
+        ``bi_n_per_task`` come with a ``preset``.
     """
 
     name: str
@@ -81,6 +97,8 @@ class Recipe:
     max_length: int = 128
     freeze_embeddings: bool = False
     bi_encoder: bool = False
+    bi_tasks: tuple[str, ...] = ()
+    bi_n_per_task: int | Mapping[str, int] | None = None
     bi_lr: float = 2e-5
     bi_max_epochs: int = 1
     embedding_weight: float = 20.0
@@ -89,13 +107,24 @@ class Recipe:
     def __post_init__(self) -> None:
         from template_registry import list_tasks
 
-        for name in ("tasks", "languages", "exclude_families", "mt_languages"):
+        for name in (
+            "tasks",
+            "languages",
+            "exclude_families",
+            "mt_languages",
+            "bi_tasks",
+        ):
             value = getattr(self, name)
             if isinstance(value, str):
                 raise TypeError(
                     f"{name} must be a tuple of str, got the string {value!r}"
                 )
             object.__setattr__(self, name, tuple(value))
+        if self.bi_separate and self.preset is not None:
+            raise ValueError(
+                f"recipe {self.name!r}: bi_tasks / bi_n_per_task cannot be combined "
+                "with a preset (its statements are the preset's); leave them out"
+            )
         families = set(list_tasks().values())  # template_registry: dataset -> family
         unknown = [f for f in self.exclude_families if f not in families]
         if unknown and self.preset is None:
@@ -200,6 +229,46 @@ class Recipe:
             [int(i) for i in table["example_id"]],
             list(table["task"]),
             list(table["family"]),
+        )
+
+    @property
+    def bi_separate(self) -> bool:
+        """Whether the bi-encoder trains on other statements than the cross-encoder."""
+        return bool(self.bi_tasks) or self.bi_n_per_task is not None
+
+    def bi_recipe(self) -> Recipe:
+        """The recipe whose :meth:`table` the bi-encoder trains on.
+
+        ``self`` unless ``bi_tasks`` or ``bi_n_per_task`` is set; then a copy
+        with those as its ``tasks`` and ``n_per_task``.
+        """
+        if not self.bi_separate:
+            return self
+        return replace(
+            self,
+            name=f"{self.name}-bi-encoder",
+            tasks=self.bi_tasks or self.tasks,
+            n_per_task=self.n_per_task
+            if self.bi_n_per_task is None
+            else self.bi_n_per_task,
+            bi_tasks=(),
+            bi_n_per_task=None,
+        )
+
+    def bi_table(
+        self,
+        *,
+        data_dir: str | os.PathLike | None,
+        random_state: int = 0,
+        shuffle: bool = True,
+    ) -> Any:
+        """The bi-encoder's training statements (:meth:`table` of :meth:`bi_recipe`).
+
+        Same arguments and columns as :meth:`table`; the same table when
+        ``bi_tasks`` and ``bi_n_per_task`` are left out.
+        """
+        return self.bi_recipe().table(
+            data_dir=data_dir, random_state=random_state, shuffle=shuffle
         )
 
     def tuner(self, model: str, **params: Any) -> Any:

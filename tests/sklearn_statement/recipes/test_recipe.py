@@ -42,6 +42,13 @@ def test_the_named_recipes():
     # the full recipe never trains on an evaluated family
     assert FULL_RECIPE.name == "full"
     assert FULL_RECIPE.exclude_families == DEMO_RECIPE.exclude_families
+    # its bi-encoder trains on the demo's statements, its cross-encoder on more
+    assert FULL_RECIPE.bi_recipe().tasks == DEMO_RECIPE.tasks
+    assert FULL_RECIPE.bi_recipe().n_per_task == DEMO_RECIPE.n_per_task
+    assert set(DEMO_RECIPE.tasks) < set(FULL_RECIPE.tasks)
+    # --quick shrinks both statement sets
+    quick = _recipe("full", True, {})
+    assert quick.n_per_task == quick.bi_n_per_task == QUICK_RECIPE.n_per_task
     custom = Recipe("mine", tasks=("sst2",))
     assert _recipe(custom, False, {"lr": 1e-3}).lr == 1e-3
     with pytest.raises(ValueError, match="named recipes are"):
@@ -74,6 +81,35 @@ def test_the_table_keeps_example_ids_unique_across_parts(sample_dir):
     assert set(parts) == {"sst2", "tatoeba"}
     assert not set(ids[parts == "sst2"]) & set(ids[parts == "tatoeba"])
     assert {"input", "description"} <= set(table.column_names)
+
+
+def test_the_bi_encoder_trains_on_its_own_statements_when_told(sample_dir):
+    both = Recipe("both", tasks=("sst2", "agnews"), n_per_task=8, bi_encoder=True)
+    assert not both.bi_separate and both.bi_recipe() is both
+    same = both.bi_table(data_dir=sample_dir, random_state=1)
+    assert (
+        same["statement"]
+        == both.table(data_dir=sample_dir, random_state=1)["statement"]
+    )
+    split = dataclasses.replace(both, bi_tasks=("sst2",), bi_n_per_task=6)
+    assert split.bi_separate
+    bi = split.bi_table(data_dir=sample_dir, random_state=1)
+    assert set(bi["task"]) == {"sst2"} and len(bi) == 6
+    cross = split.table(data_dir=sample_dir, random_state=1)
+    assert set(cross["task"]) == {"sst2", "agnews"} and len(cross) == 16
+    # the bi-encoder's recipe shares the rest (held-out families, pairing)
+    assert split.bi_recipe().exclude_families == split.exclude_families
+    assert split.bi_recipe().balance is split.balance
+    # the same seed gives the demo's own bi-encoder statements
+    demo_like = dataclasses.replace(both, bi_tasks=("sst2", "agnews"))
+    assert (
+        demo_like.bi_table(data_dir=sample_dir)["statement"]
+        == both.table(data_dir=sample_dir)["statement"]
+    )
+    with pytest.raises(TypeError, match="tuple of str"):
+        Recipe("str", tasks=("sst2",), bi_tasks="sst2")
+    with pytest.raises(ValueError, match="preset"):
+        preset_recipe("paper", bi_tasks=("sst2",))
 
 
 def test_a_preset_recipe_names_its_preset_fields_alike():
