@@ -26,6 +26,12 @@ for seed in 1 2; do
   echo
   python benchmarks/combine_scores.py --cross cross-demo-lr1e-4-frozen-emb --bi bi-pkg-demo-lr2e-5-frozen-emb --seed $seed
 done
+for seed in 0 1 2; do
+  echo
+  echo "### \`python benchmarks/combine_scores.py --cross cross-wide10-62k-lr2e-5-frozen-emb --bi bi-pkg-demo-lr2e-5-frozen-emb --seed $seed\`"
+  echo
+  python benchmarks/combine_scores.py --cross cross-wide10-62k-lr2e-5-frozen-emb --bi bi-pkg-demo-lr2e-5-frozen-emb --seed $seed
+done
 echo
 echo "## Templates in the evaluation languages vs English only"
 echo

@@ -244,6 +244,34 @@ def _data_dir(data_dir: str | os.PathLike | None) -> Path | None:
     return None if os.fspath(data_dir) == HUB else Path(data_dir)
 
 
+def _check_sample_size(recipe: Recipe, table: Any, data_dir: Any) -> None:
+    """Refuse a recipe the bundled sample cannot hold instead of training a smaller one.
+
+    Raises
+    ------
+    ValueError
+        If ``data_dir`` is the bundled sample and it gives fewer than 90% of
+        the statements the recipe asks for (``n_per_task`` per task).
+    """
+    from datasets_builders import sample_data_dir
+
+    if data_dir is None or not isinstance(recipe.n_per_task, int):
+        return
+    if Path(data_dir).resolve() != Path(sample_data_dir()).resolve():
+        return  # build_multitask has warned about any shortfall
+    tasks = Counter(t for t in table["task"] if t != "tatoeba")
+    asked = recipe.n_per_task * len(tasks) * len(recipe.languages)
+    if sum(tasks.values()) < 0.9 * asked:
+        raise ValueError(
+            f"recipe {recipe.name!r} asks for {recipe.n_per_task} statements per task "
+            f"({asked} in all), but the bundled data sample holds "
+            f"{sum(tasks.values())} (at most 1,000 rows per dataset); a smaller run "
+            "would not be the recipe. Run it on the full data (--data-dir "
+            "../shared/data, or --data-dir hub), or ask for fewer on purpose "
+            "(--n-per-task, or --quick)"
+        )
+
+
 def _statements(recipe: Recipe, data_dir: Any, random_state: int) -> dict[str, Any]:
     """Step 1: the recipe's statement table, with its counts printed."""
     mt = (
@@ -258,6 +286,7 @@ def _statements(recipe: Recipe, data_dir: Any, random_state: int) -> dict[str, A
         + mt
     )
     table = recipe.table(data_dir=data_dir, random_state=random_state)
+    _check_sample_size(recipe, table, data_dir)
     counts = Counter(table["task"])
     for task, n in sorted(counts.items()):
         _print(f"  {task:<22} {n:>6} statements")
@@ -537,7 +566,9 @@ def run_demo(
         If ``output_dir/model`` or ``output_dir/bi_encoder`` is not empty and
         ``overwrite`` is False.
     ValueError
-        If ``recipe`` is not a name of :data:`RECIPES`.
+        If ``recipe`` is not a name of :data:`RECIPES`, or ``data_dir`` is the
+        bundled sample and holds fewer than 90% of the statements the recipe
+        asks for (``full``: run it with ``data_dir="../shared/data"`` or ``"hub"``).
     TypeError
         If ``recipe`` is neither a name nor a :class:`Recipe`.
     """

@@ -154,6 +154,17 @@ def test_the_tuner_takes_the_recipes_settings_and_overrides():
     assert tuner.lr == 1e-3 and tuner.device == "cpu"
 
 
+def test_the_demo_refuses_a_recipe_the_sample_cannot_hold(sample_dir):
+    from sklearn_statement.recipes._demo import _statements
+
+    with pytest.raises(ValueError, match="--data-dir ../shared/data"):
+        _statements(FULL_RECIPE, sample_dir, 0)
+    small = dataclasses.replace(FULL_RECIPE, n_per_task=20, bi_n_per_task=20)
+    data = _statements(small, sample_dir, 0)
+    assert len(data["table"]) == 200 and len(data["bi_table"]) == 40
+    assert set(data["bi_table"]["task"]) == set(DEMO_RECIPE.tasks)
+
+
 def test_the_demo_reads_the_sample_unless_told(sample_dir, tmp_path):
     assert _data_dir(None) == sample_dir
     assert _data_dir("hub") is None and _data_dir(tmp_path) == tmp_path
