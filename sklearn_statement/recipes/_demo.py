@@ -107,8 +107,9 @@ FULL_TASKS = (
     "tweeteval_sentiment",
 )
 #: ``sklearn-statement demo --recipe full``: the best recipe the study found
-#: for a budget of about an hour on 2 CPU cores (the paper's direction, many
-#: tasks and tens of thousands of statements, Statement-Tuning section 4).
+#: for about 35 minutes of training on 2 CPU cores (the paper's direction, many
+#: tasks and tens of thousands of statements: Elshabrawy et al., 2024,
+#: arXiv 2404.12897, and its multilingual follow-up, arXiv 2506.01592).
 #: The cross-encoder trains on :data:`FULL_TASKS` x 6,400 statements (60,924
 #: exist in ``shared/data``) at the paper's lr 2e-5 (at 1e-4 such runs never
 #: leave the 0.693 loss plateau; at 16,000 statements 2e-5 is too few steps);
