@@ -53,7 +53,7 @@ Usage (2 CPU cores: one run at a time)::
     python benchmarks/bench_quality.py                       # demo x 3 seeds, full x 1
     python benchmarks/bench_quality.py --recipes demo --seeds 0 1 2
     python benchmarks/bench_quality.py --recipes full --full-seeds 0 --no-nli \\
-        --merge benchmarks/results/bench_quality.json   # add full beside demo and (b)
+        --rows 100 --merge benchmarks/results/bench_quality.json   # full beside demo, (b)
     python benchmarks/bench_quality.py --quick --out-dir /tmp/bq   # functional check
 
 Writes ``benchmarks/results/bench_quality.json``, ``bench_quality.md`` and
@@ -517,31 +517,62 @@ def check_targets(averages: dict, recipes: list[str]) -> list[dict]:
 
 
 # ------------------------------------------------------------------ --merge
-def check_merge(path: Path, quick: bool, expected: dict, recipes: dict) -> dict:
-    """Read an earlier run for ``--merge`` and check its recipes before any training.
+def check_merge(path: Path, setup: dict, expected: dict, recipes: dict) -> dict:
+    """Read an earlier run for ``--merge`` and check it before any training.
 
-    ``expected`` maps each recipe name to the recipe this run would train
-    under that name (``--quick`` applied); the earlier run's recipes that this
-    run does not train must equal it (fields added since must hold their
-    defaults).
+    Parameters
+    ----------
+    path : Path
+        The earlier run's ``bench_quality.json``.
+    setup : dict
+        This run's ``quick``, ``max_rows``, ``model`` and ``prompt``; the
+        earlier run's must be the same (``max_rows`` is read from its
+        command when the file predates the key).
+    expected : dict
+        Recipe name -> the recipe this run would train under that name
+        (``--quick`` applied); the earlier run's recipes that this run does
+        not train must equal it (fields added since must hold their
+        defaults).
+    recipes : dict
+        The recipes this run trains (their earlier columns are dropped).
+
+    Returns
+    -------
+    dict
+        The earlier run's payload.
 
     Raises
     ------
     ValueError
-        If the earlier run is of the other mode (``--quick``) or a recipe to
-        merge has changed.
+        If the set-up differs, a recipe to merge is unknown today or has
+        changed, or the earlier run's NLI (b) column was trained on another
+        budget than today's demo recipe gives.
     """
     import dataclasses
+    import shlex
 
     from sklearn_statement.recipes import Recipe
 
     old = json.loads(Path(path).read_text(encoding="utf-8"))
-    if old.get("quick") != quick:
-        raise ValueError(f"{path}: quick={old.get('quick')}, this run quick={quick}")
+    if "max_rows" not in old:  # files written before the key: read the command
+        words = shlex.split(old["environment"]["command"])
+        old["max_rows"] = (
+            int(words[words.index("--rows") + 1]) if "--rows" in words else None
+        )
+    for key, value in setup.items():
+        if old.get(key) != value:
+            raise ValueError(
+                f"{path}: {key}={old.get(key)!r}, this run {key}={value!r}; merge "
+                "only runs of the same set-up"
+            )
     defaults = {f.name: f.default for f in dataclasses.fields(Recipe)}
     for name, settings in old["recipes"].items():
         if name in recipes:
             continue
+        if name not in expected:
+            raise ValueError(
+                f"{path}: recipe {name!r} is not a recipe today ({sorted(expected)})"
+            )
         then = {k: settings.get(k, defaults[k]) for k in defaults}
         now = json.loads(json.dumps(asdict(expected[name])))
         changed = {
@@ -554,18 +585,48 @@ def check_merge(path: Path, quick: bool, expected: dict, recipes: dict) -> dict:
                 f"{path}: recipe {name!r} has changed since that run "
                 f"(field: (then, now) {changed}); rerun it instead of merging"
             )
+    if "nli" in old.get("training", {}) and "demo" not in old["recipes"]:
+        raise ValueError(
+            f"{path}: its NLI (b) column has no demo recipe beside it to check its "
+            "budget against; rerun (b)"
+        )
     return old
 
 
-def merge_previous(old: dict, payload: dict) -> dict:
-    """Add the columns of an earlier run (``--merge``, read by :func:`check_merge`).
+def check_merge_rows(old: dict, rows: list[Row], cosine_stats: list) -> None:
+    """The earlier run's rows must be this run's: (dataset, language, n, majority, cosine (a)).
+
+    Raises
+    ------
+    ValueError
+        If the number of rows or any row's figures differ.
+    """
+    if len(old["rows"]) != len(rows):
+        raise ValueError(
+            f"the merged run has {len(old['rows'])} rows, this one {len(rows)}"
+        )
+    keys = ("dataset", "language", "n", "majority", COSINE)
+    for a, b in zip(old["rows"], cosine_stats):
+        if any(a[k] != b[k] for k in keys):
+            raise ValueError(
+                f"row {a['dataset']}/{a['language']} of the merged run differs from "
+                f"this run's ({ {k: a[k] for k in keys} } vs { {k: b[k] for k in keys} }); "
+                "merge only runs on the same rows"
+            )
+
+
+def merge_previous(old: dict, payload: dict, path: str | None = None) -> dict:
+    """Add the columns of an earlier run (``--merge``) that this run's recipes do not produce.
 
     Exact, not an approximation: the per-row intervals resample the rows with
     seeds fixed per row (:func:`bootstrap_means`), and the averages are means
     of per-row figures, so an earlier run's columns are what this run would
-    have computed for them, provided the rows are the same. That is checked
-    here: every (dataset, language, n, majority) and the deterministic cosine
-    (a) column must be identical.
+    have computed for them, provided the rows are the same
+    (:func:`check_merge_rows`, checked again here) and the recipes too
+    (:func:`check_merge`). Columns of a recipe this run trains are never
+    taken from the earlier run. ``merged_from`` lists every earlier run a
+    column came from (``path``: where it was read; a merged file merged again
+    keeps its own list).
 
     Raises
     ------
@@ -574,21 +635,22 @@ def merge_previous(old: dict, payload: dict) -> dict:
     """
     from sklearn_statement.recipes import RECIPES
 
-    if len(old["rows"]) != len(payload["rows"]):
-        raise ValueError(
-            f"the merged run has {len(old['rows'])} rows, this one {len(payload['rows'])}"
-        )
-    keys = ("dataset", "language", "n", "majority", COSINE)
-    for a, b in zip(old["rows"], payload["rows"]):
-        if any(a[k] != b[k] for k in keys):
-            raise ValueError(
-                f"row {a['dataset']}/{a['language']} of the merged run differs from "
-                f"this run's ({ {k: a[k] for k in keys} } vs { {k: b[k] for k in keys} }); "
-                "merge only runs on the same rows"
-            )
-    taken = [c for c in old["columns"] if c not in payload["columns"]]
+    check_merge_rows(old, payload["rows"], payload["rows"])
+    own = {column(n, s) for n in payload["recipes"] for s in RECIPE_COLUMNS}
+    taken = [c for c in old["columns"] if c not in payload["columns"] and c not in own]
     order = [COSINE, NLI] + [column(n, s) for n in RECIPES for s in RECIPE_COLUMNS]
     extra = [n for n in old["recipes"] if n not in payload["recipes"]]
+    earlier = old.get("merged_from", [])
+    if isinstance(earlier, dict):  # files of the first --merge kept one dict
+        earlier = [earlier]
+    source = {
+        "path": path,
+        "columns": [c for c in taken if not any(c in e["columns"] for e in earlier)],
+        "command": old["environment"]["command"],
+        "date": old["environment"].get("date"),
+        "sklearn_statement": old["environment"].get("sklearn_statement"),
+        "seconds": old["seconds"],
+    }
     return {
         **payload,
         "columns": [c for c in order if c in payload["columns"] or c in taken],
@@ -604,15 +666,15 @@ def merge_previous(old: dict, payload: dict) -> dict:
             **{n: old["recipes"][n] for n in extra},
             **payload["recipes"],
         },
-        "seeds": {**old["seeds"], **payload["seeds"]},
-        "training": {**old["training"], **payload["training"]},
-        "merged_from": {
-            "columns": taken,
-            "command": old["environment"]["command"],
-            "date": old["environment"].get("date"),
-            "sklearn_statement": old["environment"].get("sklearn_statement"),
-            "seconds": old["seconds"],
+        "seeds": {
+            **{n: v for n, v in old["seeds"].items() if n in extra or n == "nli"},
+            **payload["seeds"],
         },
+        "training": {
+            **{n: v for n, v in old["training"].items() if n in extra or n == "nli"},
+            **payload["training"],
+        },
+        "merged_from": [*earlier, source] if source["columns"] else earlier,
     }
 
 
@@ -622,6 +684,58 @@ def cell(v: dict | None) -> str:
         return "n/a"
     sd = f" ± {v['sd']}" if len(v["seeds"]) > 1 else ""
     return f"{v['mean']}{sd} ({v['ci'][0]}–{v['ci'][1]})"
+
+
+def report_header(
+    info: dict, payload: dict, names: list[str], seconds: float, quick: bool
+) -> str:
+    """The markdown header: command, merged runs, model, seeds, recipes, (b), time."""
+    from sklearn_statement.recipes import RECIPES
+
+    seeds, training = payload["seeds"], payload["training"]
+
+    def recipe(n: str) -> str:
+        runs = training[n]
+        bi = (
+            f", bi-encoder {runs[0].get('bi_statements', runs[0]['statements'])} "
+            f"statements, {np.mean([t['bi_seconds'] for t in runs]):.0f}s"
+            if RECIPES[n].bi_encoder
+            else ""
+        )
+        return (
+            f"{n} ({RECIPES[n].description}; {runs[0]['statements']} statements, "
+            f"cross-encoder {np.mean([t['cross_seconds'] for t in runs]):.0f}s{bi}, "
+            f"hybrid weight {RECIPES[n].embedding_weight:g})"
+        )
+
+    merged = [
+        f"Columns {', '.join(m['columns'])} merged from `{m.get('path')}`: "
+        f"`{m['command']}` ({m['date']}, sklearn-statement {m['sklearn_statement']}, "
+        f"{m['seconds']:.0f}s), on the same rows and set-up (checked: every row's n, "
+        "majority and cosine (a) identical; the merged recipes' settings unchanged)."
+        for m in payload.get("merged_from", [])
+    ]
+    lines = [
+        "# bench_quality: zero-shot accuracy on the multilingual test suite"
+        + (" (--quick: functional check, not a result)" if quick else ""),
+        "",
+        f"Command: `{info['command']}` ({info['date']}, {info.get('cpu_model', '')}, "
+        f"{info['cpu_count']} CPUs, torch {info['torch']}, transformers {info['transformers']}).",
+        *merged,
+        f"Model: `{Path(payload['model']).name}`, prompt {payload['prompt']!r}. Seeds: "
+        + ", ".join(f"{n} {seeds[n]}" for n in names)
+        + (f"; {payload['notes']}" if payload["notes"] else "")
+        + (f"; NLI (b) {seeds['nli']}" if "nli" in seeds else "")
+        + ".",
+        "Recipes: " + "; ".join(recipe(n) for n in names) + ".",
+    ]
+    if "nli" in training:
+        lines.append(
+            f"NLI (b): {training['nli'][0]['pairs']} English NLI pairs (the demo's "
+            "statement budget), not scored on XNLI (its training family)."
+        )
+    lines.append(f"Total {seconds:.0f}s" + (" (this run)." if merged else "."))
+    return "\n".join(lines)
 
 
 def markdown(table, averages, targets, columns, header: str) -> str:
@@ -786,21 +900,21 @@ def main(argv=None) -> None:
     expected = dict(RECIPES)
     if args.quick:
         expected = {
-            n: replace(
-                r,
-                n_per_task=QUICK["n_per_task"],
-                n_mt=QUICK["n_mt"],
-                bi_n_per_task=None if r.bi_n_per_task is None else QUICK["n_per_task"],
-            )
-            for n, r in RECIPES.items()
+            n: r.resized(QUICK["n_per_task"], QUICK["n_mt"]) for n, r in RECIPES.items()
         }
         seeds = {n: s[:1] for n, s in seeds.items()}
         args.rows = QUICK["rows"]
     recipes = {name: expected[name] for name in args.recipes}
+    setup = {
+        "quick": args.quick,
+        "max_rows": args.rows,
+        "model": path,
+        "prompt": prompt,
+    }
     previous = (
         None
         if args.merge is None
-        else check_merge(args.merge, args.quick, expected, recipes)
+        else check_merge(args.merge, setup, expected, recipes)
     )
     nli_recipe = (
         replace(RECIPES["demo"], n_per_task=QUICK["n_per_task"])
@@ -820,6 +934,8 @@ def main(argv=None) -> None:
     label = f"test-rows{args.rows}" + ("-quick" if args.quick else "")
     cosine = cached_cosine(rows, path, label)
     results: dict[str, list[dict]] = {COSINE: [correctness(rows, cosine)]}
+    if previous is not None:  # before any training: the rows must be the same
+        check_merge_rows(previous, rows, summarize(rows, results)[0])
     print(
         f"{len(rows)} rows, {sum(len(r.data) for r in rows)} examples; (a) in "
         f"{time.perf_counter() - start:.0f}s",
@@ -872,6 +988,7 @@ def main(argv=None) -> None:
         "model": path,
         "prompt": prompt,
         "quick": args.quick,
+        "max_rows": args.rows,
         "recipes": {n: asdict(r) for n, r in recipes.items()},
         "seeds": {
             **{n: seeds[n] for n in recipes},
@@ -885,65 +1002,15 @@ def main(argv=None) -> None:
         "seconds": round(time.perf_counter() - start, 1),
     }
     if previous is not None:
-        payload = merge_previous(previous, payload)
-        payload["merged_from"]["path"] = str(args.merge)
+        payload = merge_previous(previous, payload, str(args.merge))
     names = [n for n in RECIPES if n in payload["recipes"]]
-    all_seeds = payload["seeds"]
     payload["targets"] = check_targets(payload["averages"], names)
-    spread = (
-        "full: one seed, its variance taken as the demo's seed spread"
-        if "full" in names and len(all_seeds["full"]) == 1
-        else ""
-    )
-    payload["notes"] = spread
-    merged = payload.get("merged_from")
-    header = "\n".join(
-        [
-            "# bench_quality: zero-shot accuracy on the multilingual test suite"
-            + (" (--quick: functional check, not a result)" if args.quick else ""),
-            "",
-            f"Command: `{info['command']}` ({info['date']}, {info.get('cpu_model', '')}, "
-            f"{info['cpu_count']} CPUs, torch {info['torch']}, transformers {info['transformers']}).",
-            ""
-            if merged is None
-            else (
-                f"Columns {', '.join(merged['columns'])} merged from `{merged['path']}`: "
-                f"`{merged['command']}` ({merged['date']}, sklearn-statement "
-                f"{merged['sklearn_statement']}, {merged['seconds']:.0f}s), on the same "
-                "rows (checked: every row's n, majority and cosine (a) identical; "
-                "the merged recipes' settings unchanged)."
-            ),
-            f"Model: `{Path(path).name}`, prompt {prompt!r}. Seeds: "
-            + ", ".join(f"{n} {all_seeds[n]}" for n in names)
-            + (f"; {spread}" if spread else "")
-            + (f"; NLI (b) {all_seeds['nli']}" if "nli" in all_seeds else "")
-            + ".",
-            "Recipes: "
-            + "; ".join(
-                f"{n} ({RECIPES[n].description}; "
-                f"{payload['training'][n][0]['statements']} statements, "
-                "cross-encoder "
-                f"{np.mean([t['cross_seconds'] for t in payload['training'][n]]):.0f}s"
-                + (
-                    f", bi-encoder {payload['training'][n][0].get('bi_statements', payload['training'][n][0]['statements'])} "
-                    f"statements, {np.mean([t['bi_seconds'] for t in payload['training'][n]]):.0f}s"
-                    if RECIPES[n].bi_encoder
-                    else ""
-                )
-                + f", hybrid weight {RECIPES[n].embedding_weight:g})"
-                for n in names
-            )
-            + ".",
-            ""
-            if "nli" not in payload["training"]
-            else (
-                f"NLI (b): {payload['training']['nli'][0]['pairs']} English NLI pairs "
-                "(the demo's statement budget), not scored on XNLI (its training family)."
-            ),
-            f"Total {time.perf_counter() - start:.0f}s"
-            + ("" if merged is None else " (this run)")
-            + ".",
-        ]
+    if "full" in names and len(payload["seeds"]["full"]) == 1:
+        payload["notes"] = (
+            "full: one seed, its variance taken as the demo's seed spread"
+        )
+    header = report_header(
+        info, payload, names, time.perf_counter() - start, args.quick
     )
     text = markdown(
         payload["rows"],

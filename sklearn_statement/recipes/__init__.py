@@ -5,7 +5,8 @@
   ``exclude_families``, or a ``datasets_builders`` preset) and the tuner's
   settings; :func:`preset_recipe` (``_recipe``);
 - the demo end to end: :func:`run_demo`, the named recipes :data:`RECIPES`
-  (:data:`DEMO_RECIPE`, :data:`FULL_RECIPE`), :data:`QUICK_RECIPE`,
+  (:data:`DEMO_RECIPE`, :data:`FULL_RECIPE` and its :data:`FULL_TASKS`),
+  :data:`QUICK_RECIPE`,
   :data:`DEMO_EVAL_SUITE`, :func:`default_model_path` (multilingual-e5-small,
   built offline), :func:`minilm_model_path`,
   :func:`environment` (``_demo``);
@@ -17,6 +18,7 @@ from ._demo import (
     DEMO_EVAL_SUITE,
     DEMO_RECIPE,
     FULL_RECIPE,
+    FULL_TASKS,
     QUICK_RECIPE,
     RECIPES,
     DemoRecipe,
@@ -34,6 +36,7 @@ __all__ = [
     "DEMO_EVAL_SUITE",
     "DEMO_RECIPE",
     "FULL_RECIPE",
+    "FULL_TASKS",
     "GALLERY_RECIPE",
     "QUICK_RECIPE",
     "RECIPES",

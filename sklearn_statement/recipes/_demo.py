@@ -7,7 +7,8 @@ English statements from the training tasks, each example's true statement
 paired with one false one in the same batch, the families of the evaluated
 tasks held out (NLI, COPA, Winograd, emotion). The encoder (by default
 multilingual-e5-small, built offline by :func:`~sklearn_statement.offline_model`)
-is statement-tuned twice on the same statements: as a cross-encoder
+is statement-tuned twice (on the same statements, or for ``full`` the
+bi-encoder on the demo's): as a cross-encoder
 (:class:`~sklearn_statement.StatementTuner`, binary objective, frozen word
 embeddings) and as a bi-encoder (:class:`~sklearn_statement.BiEncoderStatementTuner`,
 each input closer to its true label's description). The classifier is their
@@ -39,6 +40,7 @@ __all__ = [
     "DEMO_EVAL_SUITE",
     "DEMO_RECIPE",
     "FULL_RECIPE",
+    "FULL_TASKS",
     "QUICK_RECIPE",
     "RECIPES",
     "DemoRecipe",
@@ -107,7 +109,7 @@ FULL_TASKS = (
     "tweeteval_sentiment",
 )
 #: ``sklearn-statement demo --recipe full``: the best recipe the study found
-#: for about 35 minutes of training on 2 CPU cores (the paper's direction, many
+#: for about 30 minutes of training on 2 CPU cores (the paper's direction, many
 #: tasks and tens of thousands of statements: Elshabrawy et al., 2024,
 #: arXiv 2404.12897, and its multilingual follow-up, arXiv 2506.01592).
 #: The cross-encoder trains on :data:`FULL_TASKS` x 6,400 statements (60,924
@@ -255,24 +257,29 @@ def _check_sample_size(recipe: Recipe, table: Any, data_dir: Any) -> None:
     ------
     ValueError
         If ``data_dir`` is the bundled sample and it gives fewer than 90% of
-        the statements the recipe asks for (``n_per_task`` per task).
+        the statements the recipe asks for (``n_per_task`` per task and
+        language, held-out families left out).
     """
     from datasets_builders import sample_data_dir
+    from template_registry import list_tasks
 
-    if data_dir is None or not isinstance(recipe.n_per_task, int):
+    if data_dir is None or recipe.preset is not None:
+        return
+    if not isinstance(recipe.n_per_task, int):
         return
     if Path(data_dir).resolve() != Path(sample_data_dir()).resolve():
         return  # build_multitask has warned about any shortfall
-    tasks = Counter(t for t in table["task"] if t != "tatoeba")
-    asked = recipe.n_per_task * len(tasks) * len(recipe.languages)
-    if sum(tasks.values()) < 0.9 * asked:
+    family = list_tasks()
+    kept = [t for t in recipe.tasks if family.get(t) not in recipe.exclude_families]
+    asked = recipe.n_per_task * len(kept) * len(recipe.languages)
+    got = sum(t != "tatoeba" for t in table["task"])
+    if got < 0.9 * asked:
         raise ValueError(
             f"recipe {recipe.name!r} asks for {recipe.n_per_task} statements per task "
-            f"({asked} in all), but the bundled data sample holds "
-            f"{sum(tasks.values())} (at most 1,000 rows per dataset); a smaller run "
-            "would not be the recipe. Run it on the full data (--data-dir "
-            "../shared/data, or --data-dir hub), or ask for fewer on purpose "
-            "(--n-per-task, or --quick)"
+            f"({asked} in all), but the bundled data sample holds {got} (at most "
+            "1,000 rows per dataset); a smaller run would not be the recipe. Run it "
+            "on the full data (--data-dir ../shared/data, or --data-dir hub), or ask "
+            "for fewer on purpose (--n-per-task, or --quick)"
         )
 
 
@@ -303,6 +310,7 @@ def _statements(recipe: Recipe, data_dir: Any, random_state: int) -> dict[str, A
     if recipe.bi_encoder and recipe.bi_separate:
         bi = recipe.bi_recipe()
         bi_table = recipe.bi_table(data_dir=data_dir, random_state=random_state)
+        _check_sample_size(bi, bi_table, data_dir)
         _print(
             f"  bi-encoder statements: {list(bi.tasks)} x {bi.n_per_task}: "
             f"{len(bi_table)} ({dict(sorted(Counter(bi_table['task']).items()))})"
@@ -488,13 +496,8 @@ def _recipe(recipe: str | Recipe, quick: bool, changes: dict[str, Any]) -> Recip
         )
     if quick:
         recipe = replace(
-            recipe,
+            recipe.resized(QUICK_RECIPE.n_per_task, QUICK_RECIPE.n_mt),
             name=f"{recipe.name}-quick",
-            n_per_task=QUICK_RECIPE.n_per_task,
-            n_mt=QUICK_RECIPE.n_mt,
-            bi_n_per_task=None
-            if recipe.bi_n_per_task is None
-            else QUICK_RECIPE.n_per_task,
         )
     if changes.get("n_mt") is not None and not recipe.mt_languages:
         raise ValueError(
@@ -545,9 +548,11 @@ def run_demo(
         Smoke run (a few minutes on 2 CPU cores): 200 statements per
         task, 20 examples per evaluation set.
     n_per_task, n_mt, max_epochs, max_samples : int, optional
-        Override the run size: statements per English task, MT statements
-        per language, epochs (defaults: the recipe's), examples per
-        evaluated dataset and language (default 100).
+        Override the run size: statements per English task (the
+        cross-encoder's; a recipe's own ``bi_n_per_task``, as in ``full``,
+        stays), MT statements per language, epochs (defaults: the recipe's),
+        examples per evaluated dataset and language (default 100).
+        ``quick`` shrinks both models' statements.
     lr, batch_size, max_length : optional
         Override the recipe's cross-encoder settings (see :class:`StatementTuner`).
     device, precision, random_state

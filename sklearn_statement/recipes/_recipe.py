@@ -52,8 +52,9 @@ class Recipe:
     bi_encoder : bool
         Also statement-tune the encoder as a bi-encoder
         (:class:`~sklearn_statement.BiEncoderStatementTuner`) on the same
-        statements (their ``input`` and ``description`` columns); the
-        classifier is then the hybrid of both tuned models.
+        statements, or on those of ``bi_tasks`` / ``bi_n_per_task`` (their
+        ``input`` and ``description`` columns); the classifier is then the
+        hybrid of both tuned models.
     bi_tasks : tuple of str
         The bi-encoder's training datasets when they differ from ``tasks``
         (empty, the default: the same statements as the cross-encoder). The
@@ -78,7 +79,7 @@ class Recipe:
         ``mt_languages``, ``bi_tasks``) is given as one string.
     ValueError
         If ``exclude_families`` names an unknown family, or ``bi_tasks`` /
-        ``bi_n_per_task`` come with a ``preset``.
+        ``bi_n_per_task`` come with a ``preset`` or without ``bi_encoder``.
     """
 
     name: str
@@ -124,6 +125,12 @@ class Recipe:
             raise ValueError(
                 f"recipe {self.name!r}: bi_tasks / bi_n_per_task cannot be combined "
                 "with a preset (its statements are the preset's); leave them out"
+            )
+        if self.bi_separate and not self.bi_encoder:
+            raise ValueError(
+                f"recipe {self.name!r}: bi_tasks / bi_n_per_task are the bi-encoder's "
+                "statements, but bi_encoder is False; set bi_encoder=True or leave "
+                "them out"
             )
         families = set(list_tasks().values())  # template_registry: dataset -> family
         unknown = [f for f in self.exclude_families if f not in families]
@@ -233,14 +240,19 @@ class Recipe:
 
     @property
     def bi_separate(self) -> bool:
-        """Whether the bi-encoder trains on other statements than the cross-encoder."""
+        """Whether ``bi_tasks`` or ``bi_n_per_task`` is set (the bi-encoder's own statements)."""
         return bool(self.bi_tasks) or self.bi_n_per_task is not None
 
     def bi_recipe(self) -> Recipe:
         """The recipe whose :meth:`table` the bi-encoder trains on.
 
-        ``self`` unless ``bi_tasks`` or ``bi_n_per_task`` is set; then a copy
-        with those as its ``tasks`` and ``n_per_task``.
+        Returns
+        -------
+        Recipe
+            ``self`` unless :attr:`bi_separate`; then a copy named
+            ``"<name>-bi-encoder"`` with ``bi_tasks`` (or ``tasks``) as its
+            ``tasks`` and ``bi_n_per_task`` (or ``n_per_task``) as its
+            ``n_per_task``, every other statement setting shared.
         """
         if not self.bi_separate:
             return self
@@ -262,13 +274,40 @@ class Recipe:
         random_state: int = 0,
         shuffle: bool = True,
     ) -> Any:
-        """The bi-encoder's training statements (:meth:`table` of :meth:`bi_recipe`).
+        """The bi-encoder's training statements: :meth:`table` of :meth:`bi_recipe`.
 
-        Same arguments and columns as :meth:`table`; the same table when
-        ``bi_tasks`` and ``bi_n_per_task`` are left out.
+        Parameters
+        ----------
+        data_dir : str, PathLike or None
+            Data directory with the layout of ``shared/data``; None: the hub.
+        random_state : int, default=0
+        shuffle : bool, default=True
+
+        Returns
+        -------
+        datasets.Dataset
+            The columns of :meth:`table`; the same table as :meth:`table`
+            when ``bi_tasks`` and ``bi_n_per_task`` are left out.
         """
         return self.bi_recipe().table(
             data_dir=data_dir, random_state=random_state, shuffle=shuffle
+        )
+
+    def resized(self, n_per_task: int, n_mt: int | None = None) -> Recipe:
+        """A copy with ``n_per_task`` statements per task for both models (smoke runs).
+
+        ``bi_n_per_task`` becomes ``n_per_task`` too when it is set, and
+        ``n_mt`` replaces the MT count when given.
+
+        Returns
+        -------
+        Recipe
+        """
+        return replace(
+            self,
+            n_per_task=n_per_task,
+            n_mt=self.n_mt if n_mt is None else n_mt,
+            bi_n_per_task=None if self.bi_n_per_task is None else n_per_task,
         )
 
     def tuner(self, model: str, **params: Any) -> Any:

@@ -86,11 +86,6 @@ def test_the_table_keeps_example_ids_unique_across_parts(sample_dir):
 def test_the_bi_encoder_trains_on_its_own_statements_when_told(sample_dir):
     both = Recipe("both", tasks=("sst2", "agnews"), n_per_task=8, bi_encoder=True)
     assert not both.bi_separate and both.bi_recipe() is both
-    same = both.bi_table(data_dir=sample_dir, random_state=1)
-    assert (
-        same["statement"]
-        == both.table(data_dir=sample_dir, random_state=1)["statement"]
-    )
     split = dataclasses.replace(both, bi_tasks=("sst2",), bi_n_per_task=6)
     assert split.bi_separate
     bi = split.bi_table(data_dir=sample_dir, random_state=1)
@@ -100,16 +95,29 @@ def test_the_bi_encoder_trains_on_its_own_statements_when_told(sample_dir):
     # the bi-encoder's recipe shares the rest (held-out families, pairing)
     assert split.bi_recipe().exclude_families == split.exclude_families
     assert split.bi_recipe().balance is split.balance
-    # the same seed gives the demo's own bi-encoder statements
-    demo_like = dataclasses.replace(both, bi_tasks=("sst2", "agnews"))
-    assert (
-        demo_like.bi_table(data_dir=sample_dir)["statement"]
-        == both.table(data_dir=sample_dir)["statement"]
-    )
+    assert split.bi_recipe().name == "both-bi-encoder"
+    # the full recipe's bi-encoder statements are the demo's, seed for seed
+    full = dataclasses.replace(FULL_RECIPE, bi_n_per_task=8)
+    demo = dataclasses.replace(DEMO_RECIPE, n_per_task=8)
+    for seed in (0, 3):
+        assert (
+            full.bi_table(data_dir=sample_dir, random_state=seed)["statement"]
+            == demo.table(data_dir=sample_dir, random_state=seed)["statement"]
+        )
     with pytest.raises(TypeError, match="tuple of str"):
-        Recipe("str", tasks=("sst2",), bi_tasks="sst2")
+        Recipe("str", tasks=("sst2",), bi_encoder=True, bi_tasks="sst2")
     with pytest.raises(ValueError, match="preset"):
-        preset_recipe("paper", bi_tasks=("sst2",))
+        preset_recipe("paper", bi_encoder=True, bi_tasks=("sst2",))
+    with pytest.raises(ValueError, match="bi_encoder is False"):
+        Recipe("no-bi", tasks=("sst2",), bi_n_per_task=10)
+
+
+def test_resized_shrinks_both_models_statements():
+    small = FULL_RECIPE.resized(16, n_mt=4)
+    assert (small.n_per_task, small.bi_n_per_task, small.n_mt) == (16, 16, 4)
+    assert DEMO_RECIPE.resized(16).bi_n_per_task is None  # the demo shares one table
+    assert DEMO_RECIPE.resized(16).n_mt == DEMO_RECIPE.n_mt
+    assert _recipe("demo", True, {}).bi_n_per_task is None
 
 
 def test_a_preset_recipe_names_its_preset_fields_alike():
@@ -154,7 +162,7 @@ def test_the_tuner_takes_the_recipes_settings_and_overrides():
     assert tuner.lr == 1e-3 and tuner.device == "cpu"
 
 
-def test_the_demo_refuses_a_recipe_the_sample_cannot_hold(sample_dir):
+def test_the_demo_refuses_a_recipe_the_sample_cannot_hold(sample_dir, tmp_path):
     from sklearn_statement.recipes._demo import _statements
 
     with pytest.raises(ValueError, match="--data-dir ../shared/data"):
@@ -163,6 +171,13 @@ def test_the_demo_refuses_a_recipe_the_sample_cannot_hold(sample_dir):
     data = _statements(small, sample_dir, 0)
     assert len(data["table"]) == 200 and len(data["bi_table"]) == 40
     assert set(data["bi_table"]["task"]) == set(DEMO_RECIPE.tasks)
+    # only the bundled sample is refused: elsewhere build_multitask warns
+    from sklearn_statement.recipes._demo import _check_sample_size
+
+    _check_sample_size(FULL_RECIPE, data["table"], tmp_path)
+    _check_sample_size(FULL_RECIPE, data["table"], None)  # the hub
+    with pytest.raises(ValueError, match="holds 200"):
+        _check_sample_size(FULL_RECIPE, data["table"], sample_dir)
 
 
 def test_the_demo_reads_the_sample_unless_told(sample_dir, tmp_path):

@@ -1,0 +1,123 @@
+"""``benchmarks/bench_quality.py --merge``: an earlier run's columns, kept only on the same rows and recipes."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+import bench_quality as bq  # noqa: E402
+
+from sklearn_statement.recipes import DEMO_RECIPE, FULL_RECIPE, RECIPES  # noqa: E402
+
+SETUP = {"quick": False, "max_rows": 100, "model": "/m/e5", "prompt": "query: "}
+
+
+def stats(mean):
+    return {"mean": mean, "sd": 0.0, "seeds": [mean], "ci": [mean - 5, mean + 5]}
+
+
+def run(recipe, means, command="python benchmarks/bench_quality.py --rows 100"):
+    """A payload of one recipe's columns over two rows, as ``main`` writes it."""
+    rows = [
+        {"dataset": "sib200", "language": lang, "n": 100, "majority": 25.0}
+        for lang in ("en", "de")
+    ]
+    columns = [bq.COSINE] + [bq.column(recipe, s) for s in bq.RECIPE_COLUMNS]
+    for row, cos in zip(rows, (60.0, 55.0)):
+        row[bq.COSINE] = stats(cos)
+        row.update({bq.column(recipe, s): stats(means[s]) for s in bq.RECIPE_COLUMNS})
+    averages = {c: {"all rows": stats(50.0)} for c in columns}
+    averages["majority"] = {"all rows": 25.0}
+    return {
+        **SETUP,
+        "environment": {"command": command, "date": "d", "sklearn_statement": "0.1"},
+        "recipes": {recipe: asdict(RECIPES[recipe])},
+        "seeds": {recipe: [0]},
+        "training": {recipe: [{"statements": 4000}]},
+        "columns": columns,
+        "rows": rows,
+        "averages": averages,
+        "seconds": 10.0,
+    }
+
+
+MEANS = dict(zip(bq.RECIPE_COLUMNS, (40.0, 70.0, 71.0, 65.0)))
+
+
+def write(tmp_path, payload, name="old.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return path
+
+
+def test_the_earlier_recipes_columns_come_beside_this_runs(tmp_path):
+    old = run("demo", MEANS)
+    path = write(tmp_path, old)
+    checked = bq.check_merge(path, SETUP, dict(RECIPES), {"full": FULL_RECIPE})
+    new = run("full", {k: v + 1 for k, v in MEANS.items()})
+    merged = bq.merge_previous(checked, new, str(path))
+    demo_cols = [bq.column("demo", s) for s in bq.RECIPE_COLUMNS]
+    full_cols = [bq.column("full", s) for s in bq.RECIPE_COLUMNS]
+    assert merged["columns"] == [bq.COSINE, *demo_cols, *full_cols]
+    assert merged["rows"][0][bq.column("demo", "cross (c)")]["mean"] == 40.0
+    assert merged["rows"][0][bq.column("full", "cross (c)")]["mean"] == 41.0
+    assert set(merged["averages"]) >= set(demo_cols + full_cols)
+    assert merged["seeds"] == {"demo": [0], "full": [0]}
+    assert merged["merged_from"] == [
+        {**merged["merged_from"][0], "path": str(path), "columns": demo_cols}
+    ]
+    # a merged file merged again keeps its sources; this run's own recipe adds none
+    again = bq.merge_previous(merged, run("full", MEANS))
+    assert again["merged_from"] == merged["merged_from"]
+    assert again["rows"][0][bq.column("full", "cross (c)")]["mean"] == 40.0
+
+
+def test_a_recipe_trained_now_never_takes_earlier_columns(tmp_path):
+    old = run("full", MEANS)
+    new = run("full", {k: v + 1 for k, v in MEANS.items()})
+    del new["rows"][0][bq.column("full", "bi (d)")]
+    new["columns"].remove(bq.column("full", "bi (d)"))
+    merged = bq.merge_previous(old, new)
+    assert bq.column("full", "bi (d)") not in merged["columns"]
+    assert merged["merged_from"] == []
+
+
+def test_other_rows_or_set_up_are_refused(tmp_path):
+    old = run("demo", MEANS)
+    new = run("full", MEANS)
+    bad = copy.deepcopy(new)
+    bad["rows"][1][bq.COSINE]["mean"] = 54.0
+    with pytest.raises(ValueError, match="sib200/de .*same rows"):
+        bq.merge_previous(old, bad)
+    with pytest.raises(ValueError, match="rows, this one"):
+        bq.check_merge_rows(old, new["rows"][:1], new["rows"][:1])
+    path = write(tmp_path, old)
+    for key, value in (("quick", True), ("max_rows", 300), ("prompt", "")):
+        with pytest.raises(ValueError, match=f"{key}="):
+            bq.check_merge(path, {**SETUP, key: value}, dict(RECIPES), {})
+    # files written before max_rows was saved: read from the command
+    legacy = {k: v for k, v in old.items() if k != "max_rows"}
+    path = write(tmp_path, legacy, "legacy.json")
+    assert bq.check_merge(path, SETUP, dict(RECIPES), {})["max_rows"] == 100
+
+
+def test_a_changed_or_unknown_recipe_is_refused(tmp_path):
+    path = write(tmp_path, run("demo", MEANS))
+    changed = {**RECIPES, "demo": replace(DEMO_RECIPE, lr=3e-4)}
+    with pytest.raises(ValueError, match="'demo' has changed.*'lr'"):
+        bq.check_merge(path, SETUP, changed, {"full": FULL_RECIPE})
+    with pytest.raises(ValueError, match="not a recipe today"):
+        bq.check_merge(path, SETUP, {"full": FULL_RECIPE}, {"full": FULL_RECIPE})
+    # an NLI (b) column with no demo recipe to check its budget against
+    nli = run("full", MEANS)
+    nli["training"]["nli"] = [{"pairs": 4000}]
+    path = write(tmp_path, nli, "nli.json")
+    with pytest.raises(ValueError, match="NLI"):
+        bq.check_merge(path, SETUP, dict(RECIPES), {"demo": DEMO_RECIPE})
