@@ -41,7 +41,7 @@ def options(p: argparse.ArgumentParser) -> None:
         choices=RECIPE_NAMES,
         default="demo",
         help="the named recipe: demo (training about 5 minutes on 2 CPU cores) or full "
-        "(about 30 minutes of training: the cross-encoder on 61k statements of ten datasets; needs "
+        "(about 30-35 minutes of training: the cross-encoder on 61k statements of ten datasets; needs "
         "--data-dir ../shared/data or hub, the bundled sample is too small)",
     )
     p.add_argument(

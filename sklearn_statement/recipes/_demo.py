@@ -109,7 +109,7 @@ FULL_TASKS = (
     "tweeteval_sentiment",
 )
 #: ``sklearn-statement demo --recipe full``: the best recipe the study found
-#: for about 30 minutes of training on 2 CPU cores (the paper's direction, many
+#: for about 30-35 minutes of training on 2 CPU cores (the paper's direction, many
 #: tasks and tens of thousands of statements: Elshabrawy et al., 2024,
 #: arXiv 2404.12897, and its multilingual follow-up, arXiv 2506.01592).
 #: The cross-encoder trains on :data:`FULL_TASKS` x 6,400 statements (60,924
