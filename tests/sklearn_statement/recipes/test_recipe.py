@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
 import numpy as np
 import pytest
@@ -165,10 +166,17 @@ def test_the_tuner_takes_the_recipes_settings_and_overrides():
 def test_the_demo_refuses_a_recipe_the_sample_cannot_hold(sample_dir, tmp_path):
     from sklearn_statement.recipes._demo import _statements
 
-    with pytest.raises(ValueError, match="--data-dir ../shared/data"):
+    with (
+        pytest.raises(ValueError, match="--data-dir ../shared/data"),
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        warnings.simplefilter("always")
         _statements(FULL_RECIPE, sample_dir, 0)
+    # build_multitask warned first, naming each short (task, language)
+    assert any("sst2/en 2000 of 6400" in str(w.message) for w in caught)
     small = dataclasses.replace(FULL_RECIPE, n_per_task=20, bi_n_per_task=20)
-    data = _statements(small, sample_dir, 0)
+    with pytest.warns(UserWarning, match="tweeteval_hate/en 1 of 1000"):
+        data = _statements(small, sample_dir, 0)  # one empty TweetEval hate row
     assert len(data["table"]) == 200 and len(data["bi_table"]) == 40
     assert set(data["bi_table"]["task"]) == set(DEMO_RECIPE.tasks)
     # only the bundled sample is refused: elsewhere build_multitask warns
