@@ -272,13 +272,18 @@ def head_lr(args) -> dict:
     """
     groups = []
     if args.head_lr:
-        groups += [(pattern, {"lr": args.head_lr}) for pattern in ("classifier.*", "*pooler*")]
+        groups += [
+            (pattern, {"lr": args.head_lr}) for pattern in ("classifier.*", "*pooler*")
+        ]
     if getattr(args, "layer_decay", None):
         from transformers import AutoConfig
 
         n_layers = AutoConfig.from_pretrained(model_path(args.model)).num_hidden_layers
         groups += [
-            (f"*encoder.layer.{i}.*", {"lr": args.lr * args.layer_decay ** (n_layers - 1 - i)})
+            (
+                f"*encoder.layer.{i}.*",
+                {"lr": args.lr * args.layer_decay ** (n_layers - 1 - i)},
+            )
             for i in range(n_layers)
         ]
         groups.append(("*embeddings*", {"lr": args.lr * args.layer_decay**n_layers}))
@@ -596,12 +601,13 @@ def main(argv=None) -> None:
     )
     p.add_argument("--freeze-embeddings", action="store_true")
     p.add_argument(
-        "--head-lr", type=float, default=None, help="learning rate of the new head")
+        "--head-lr", type=float, default=None, help="learning rate of the new head"
+    )
     p.add_argument(
         "--layer-decay",
         type=float,
         default=None,
-        help="layer-wise learning-rate decay: each encoder layer trains at this times the lr of the one above"
+        help="layer-wise learning-rate decay: each encoder layer trains at this times the lr of the one above",
     )
     p.add_argument(
         "--kind",
