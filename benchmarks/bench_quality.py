@@ -166,7 +166,7 @@ def train_recipe(recipe, path: str, data_dir: Path, seed: int, precision: str):
     }
     bi = None
     if recipe.bi_encoder:
-        bi_table = recipe.bi_table(data_dir=data_dir, random_state=seed)
+        bi_table = recipe.bi_recipe().table(data_dir=data_dir, random_state=seed)
         info["bi_statements"] = len(bi_table)
         bi = recipe.bi_encoder_tuner(path, **params)
         start = time.perf_counter()
@@ -593,20 +593,22 @@ def check_merge(path: Path, setup: dict, expected: dict, recipes: dict) -> dict:
     return old
 
 
-def check_merge_rows(old: dict, rows: list[Row], cosine_stats: list) -> None:
-    """The earlier run's rows must be this run's: (dataset, language, n, majority, cosine (a)).
+def check_merge_rows(old: dict, table: list[dict]) -> None:
+    """The earlier run's rows must be this run's (``table``: :func:`summarize`'s rows).
+
+    Compared per row: dataset, language, n, majority and the cosine (a) figures.
 
     Raises
     ------
     ValueError
         If the number of rows or any row's figures differ.
     """
-    if len(old["rows"]) != len(rows):
+    if len(old["rows"]) != len(table):
         raise ValueError(
-            f"the merged run has {len(old['rows'])} rows, this one {len(rows)}"
+            f"the merged run has {len(old['rows'])} rows, this one {len(table)}"
         )
     keys = ("dataset", "language", "n", "majority", COSINE)
-    for a, b in zip(old["rows"], cosine_stats):
+    for a, b in zip(old["rows"], table):
         if any(a[k] != b[k] for k in keys):
             raise ValueError(
                 f"row {a['dataset']}/{a['language']} of the merged run differs from "
@@ -635,7 +637,7 @@ def merge_previous(old: dict, payload: dict, path: str | None = None) -> dict:
     """
     from sklearn_statement.recipes import RECIPES
 
-    check_merge_rows(old, payload["rows"], payload["rows"])
+    check_merge_rows(old, payload["rows"])
     own = {column(n, s) for n in payload["recipes"] for s in RECIPE_COLUMNS}
     taken = [c for c in old["columns"] if c not in payload["columns"] and c not in own]
     order = [COSINE, NLI] + [column(n, s) for n in RECIPES for s in RECIPE_COLUMNS]
@@ -935,7 +937,7 @@ def main(argv=None) -> None:
     cosine = cached_cosine(rows, path, label)
     results: dict[str, list[dict]] = {COSINE: [correctness(rows, cosine)]}
     if previous is not None:  # before any training: the rows must be the same
-        check_merge_rows(previous, rows, summarize(rows, results)[0])
+        check_merge_rows(previous, summarize(rows, results)[0])
     print(
         f"{len(rows)} rows, {sum(len(r.data) for r in rows)} examples; (a) in "
         f"{time.perf_counter() - start:.0f}s",

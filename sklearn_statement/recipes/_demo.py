@@ -309,7 +309,7 @@ def _statements(recipe: Recipe, data_dir: Any, random_state: int) -> dict[str, A
     bi_table = table
     if recipe.bi_encoder and recipe.bi_separate:
         bi = recipe.bi_recipe()
-        bi_table = recipe.bi_table(data_dir=data_dir, random_state=random_state)
+        bi_table = bi.table(data_dir=data_dir, random_state=random_state)
         _check_sample_size(bi, bi_table, data_dir)
         _print(
             f"  bi-encoder statements: {list(bi.tasks)} x {bi.n_per_task}: "

@@ -244,7 +244,7 @@ class Recipe:
         return bool(self.bi_tasks) or self.bi_n_per_task is not None
 
     def bi_recipe(self) -> Recipe:
-        """The recipe whose :meth:`table` the bi-encoder trains on.
+        """The recipe whose :meth:`table` the bi-encoder trains on (``bi_recipe().table(...)``).
 
         Returns
         -------
@@ -265,32 +265,6 @@ class Recipe:
             else self.bi_n_per_task,
             bi_tasks=(),
             bi_n_per_task=None,
-        )
-
-    def bi_table(
-        self,
-        *,
-        data_dir: str | os.PathLike | None,
-        random_state: int = 0,
-        shuffle: bool = True,
-    ) -> Any:
-        """The bi-encoder's training statements: :meth:`table` of :meth:`bi_recipe`.
-
-        Parameters
-        ----------
-        data_dir : str, PathLike or None
-            Data directory with the layout of ``shared/data``; None: the hub.
-        random_state : int, default=0
-        shuffle : bool, default=True
-
-        Returns
-        -------
-        datasets.Dataset
-            The columns of :meth:`table`; the same table as :meth:`table`
-            when ``bi_tasks`` and ``bi_n_per_task`` are left out.
-        """
-        return self.bi_recipe().table(
-            data_dir=data_dir, random_state=random_state, shuffle=shuffle
         )
 
     def resized(self, n_per_task: int, n_mt: int | None = None) -> Recipe:

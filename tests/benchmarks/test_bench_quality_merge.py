@@ -97,7 +97,7 @@ def test_other_rows_or_set_up_are_refused(tmp_path):
     with pytest.raises(ValueError, match="sib200/de .*same rows"):
         bq.merge_previous(old, bad)
     with pytest.raises(ValueError, match="rows, this one"):
-        bq.check_merge_rows(old, new["rows"][:1], new["rows"][:1])
+        bq.check_merge_rows(old, new["rows"][:1])
     path = write(tmp_path, old)
     for key, value in (("quick", True), ("max_rows", 300), ("prompt", "")):
         with pytest.raises(ValueError, match=f"{key}="):

@@ -89,7 +89,7 @@ def test_the_bi_encoder_trains_on_its_own_statements_when_told(sample_dir):
     assert not both.bi_separate and both.bi_recipe() is both
     split = dataclasses.replace(both, bi_tasks=("sst2",), bi_n_per_task=6)
     assert split.bi_separate
-    bi = split.bi_table(data_dir=sample_dir, random_state=1)
+    bi = split.bi_recipe().table(data_dir=sample_dir, random_state=1)
     assert set(bi["task"]) == {"sst2"} and len(bi) == 6
     cross = split.table(data_dir=sample_dir, random_state=1)
     assert set(cross["task"]) == {"sst2", "agnews"} and len(cross) == 16
@@ -102,7 +102,7 @@ def test_the_bi_encoder_trains_on_its_own_statements_when_told(sample_dir):
     demo = dataclasses.replace(DEMO_RECIPE, n_per_task=8)
     for seed in (0, 3):
         assert (
-            full.bi_table(data_dir=sample_dir, random_state=seed)["statement"]
+            full.bi_recipe().table(data_dir=sample_dir, random_state=seed)["statement"]
             == demo.table(data_dir=sample_dir, random_state=seed)["statement"]
         )
     with pytest.raises(TypeError, match="tuple of str"):
