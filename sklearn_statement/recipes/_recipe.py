@@ -76,7 +76,7 @@ class Recipe:
     ------
     TypeError
         If a tuple field (``tasks``, ``languages``, ``exclude_families``,
-        ``mt_languages``, ``bi_tasks``) is given as one string.
+        ``mt_languages``, ``bi_tasks``) is given as one string or None.
     ValueError
         If ``exclude_families`` names an unknown family, or ``bi_tasks`` /
         ``bi_n_per_task`` come with a ``preset`` or without ``bi_encoder``.
@@ -116,9 +116,9 @@ class Recipe:
             "bi_tasks",
         ):
             value = getattr(self, name)
-            if isinstance(value, str):
+            if isinstance(value, str) or value is None:
                 raise TypeError(
-                    f"{name} must be a tuple of str, got the string {value!r}"
+                    f"{name} must be a tuple of str (() for none), got {value!r}"
                 )
             object.__setattr__(self, name, tuple(value))
         if self.bi_separate and self.preset is not None:

@@ -107,6 +107,8 @@ def test_the_bi_encoder_trains_on_its_own_statements_when_told(sample_dir):
         )
     with pytest.raises(TypeError, match="tuple of str"):
         Recipe("str", tasks=("sst2",), bi_encoder=True, bi_tasks="sst2")
+    with pytest.raises(TypeError, match=r"tuple of str \(\(\) for none\), got None"):
+        Recipe("none", tasks=("sst2",), bi_encoder=True, bi_tasks=None)
     with pytest.raises(ValueError, match="preset"):
         preset_recipe("paper", bi_encoder=True, bi_tasks=("sst2",))
     with pytest.raises(ValueError, match="bi_encoder is False"):
