@@ -14,18 +14,21 @@ majority
     the untuned encoder as a sentence-embedding classifier
     (:class:`~sklearn_statement.EmbeddingZeroShotClassifier`) with its prompt
     (e5: ``"query: "``): the baseline a CPU user picks today; deterministic.
+For each recipe of ``sklearn_statement.recipes.RECIPES`` (``--recipes``):
+
 (b) NLI pipeline
-    the NLI approach at the same budget: the encoder with a 2-way head
-    fine-tuned with transformers' ``Trainer`` on English NLI pairs (SNLI
-    subsets, RTE), as many pairs as the ``demo`` recipe has statements (times
-    its epochs), with the demo's learning rate, batch and token budget, then
+    the NLI approach at the recipe's budget: the encoder with a 2-way head
+    fine-tuned with transformers' ``Trainer`` on English entailment pairs
+    (SNLI subsets and RTE; GLUE QNLI too when the budget exceeds them: see
+    :func:`nli_pairs`), as many pairs as the recipe has statements (times its
+    epochs), with its learning rate, batch and token budget, bf16 autocast
+    where ``--precision`` gives bfloat16 (the ``demo`` budget's column of the
+    results file predates that and trained in fp32: its header says), then
     transformers' ``ZeroShotClassificationPipeline`` (the label descriptions
     of (a) as hypotheses; PAWS-X as entailment of the second sentence, XCOPA as
     entailment of the effect by the premise or of the premise by the cause,
     XWinograd as entailment of the filled sentences). Not scored on XNLI, its
-    training family.
-For each recipe of ``sklearn_statement.recipes.RECIPES`` (``--recipes``):
-
+    training family. Column ``"<recipe>: NLI pipeline (b)"``.
 (c) cross
     the recipe's :class:`~sklearn_statement.StatementTuner` alone (argmax of
     the true-logits);
@@ -38,9 +41,9 @@ For each recipe of ``sklearn_statement.recipes.RECIPES`` (``--recipes``):
 (c+a) cross + cosine
     true-logits + the same weight x the untuned encoder's cosine.
 
-Seeds: ``--seeds`` for ``demo`` (default 0 1 2) and for (b); ``--full-seeds``
-for ``full`` (default one seed: its seed spread is taken as the demo's, as
-the output says). Figures are means over seeds (± sd over seeds); 95%
+Seeds: ``--seeds`` for ``demo`` (default 0 1 2), ``--full-seeds`` for
+``full`` (default one seed: its seed spread is taken as the demo's, as the
+output says); (b) at a recipe's budget takes that recipe's seeds. Figures are means over seeds (± sd over seeds); 95%
 percentile bootstrap intervals resample the rows (examples) of the
 per-example correctness averaged over seeds, with the same resamples for
 every column; dataset and all-rows averages are means over (dataset,
@@ -53,7 +56,9 @@ Usage (2 CPU cores: one run at a time)::
     python benchmarks/bench_quality.py                       # demo x 3 seeds, full x 1
     python benchmarks/bench_quality.py --recipes demo --seeds 0 1 2
     python benchmarks/bench_quality.py --recipes full --full-seeds 0 --no-nli \\
-        --rows 100 --merge benchmarks/results/bench_quality.json   # full beside demo, (b)
+        --rows 100 --merge benchmarks/results/bench_quality.json   # full beside demo
+    python benchmarks/bench_quality.py --recipes full --full-seeds 0 --nli-only \\
+        --rows 100 --merge benchmarks/results/bench_quality.json   # (b) at full's budget
     python benchmarks/bench_quality.py --quick --out-dir /tmp/bq   # functional check
 
 Writes ``benchmarks/results/bench_quality.json``, ``bench_quality.md`` and
@@ -88,8 +93,10 @@ from _study import (  # noqa: E402
 from ablation_training import cached_cosine, model_path  # noqa: E402
 
 COSINE, NLI = "cosine (a)", "NLI pipeline (b)"
-#: Per-recipe columns: (suffix, what it is).
+#: Per-recipe columns of the recipe's own models (suffixes of :func:`column`).
 RECIPE_COLUMNS = ("cross (c)", "bi (d)", "hybrid (c+d)", "cross+cosine (c+a)")
+#: The column of (b) before it was trained per recipe budget (the demo's).
+LEGACY_NLI = NLI
 #: Columns drawn in the per-dataset plots (the tables hold them all).
 PLOTTED = (COSINE, NLI, "cross (c)", "hybrid (c+d)")
 #: Sizes of ``--quick``: statements per task, rows and languages per dataset.
@@ -220,21 +227,42 @@ def hybrid_check(row, cross, bi, z, d, weight, precision) -> str:
 
 
 # ------------------------------------------------------------------ (b) NLI cross-encoder
-def nli_pairs(data_dir: Path) -> tuple[list[str], list[str], list[int]]:
-    """SNLI subsets and RTE train as (premise, hypothesis, entailment?) triples."""
+def nli_pairs(data_dir: Path, budget: int) -> tuple[list, list, list, str]:
+    """English entailment pairs: premises, hypotheses, entailment? (0 / 1), their sources.
+
+    SNLI's dev / test subsets and RTE train (5,017 pairs); when ``budget``
+    exceeds them, GLUE QNLI's 5,000 question-sentence pairs too (the sentence
+    as premise, the question as hypothesis: "the sentence answers it"), the
+    only other English entailment pairs in ``shared/data`` (MNLI and QNLI
+    train are not there). The demo's budget (4,000) draws from the first
+    three only, as it always has.
+    """
     from datasets_builders import load_task
 
     premises, hypotheses, labels = [], [], []
+    sources = "SNLI subsets + RTE"
     for name, split in (("snli", "validation"), ("snli", "test"), ("rte", "train")):
         ds = load_task(name, split=split, data_dir=data_dir)
         premises += list(ds["premise"])
         hypotheses += list(ds["hypothesis"])
         labels += [int(lab == "entailment") for lab in ds["label"]]
-    return premises, hypotheses, labels
+    if budget > len(labels):
+        ds = load_task("qnli", split="validation", data_dir=data_dir)
+        premises += list(ds["sentence"])
+        hypotheses += list(ds["question"])
+        labels += [int(lab == "entailment") for lab in ds["label"]]
+        sources += " + QNLI"
+    return premises, hypotheses, labels, sources
 
 
-def train_nli_model(model_path, data_dir, budget, recipe, seed, workdir):
-    """The encoder + a 2-way head, fine-tuned on NLI pairs with transformers' Trainer."""
+def train_nli_model(model_path, data_dir, budget, recipe, seed, workdir, precision):
+    """The encoder + a 2-way head, fine-tuned on NLI pairs with transformers' Trainer.
+
+    ``budget`` training sequences: passes over a fresh permutation of
+    :func:`nli_pairs` until it is reached (no pair twice while the pool
+    lasts). bf16 autocast (``TrainingArguments(bf16=True)``) where
+    ``precision`` resolves to bfloat16 on this CPU, as the recipes train.
+    """
     import datasets
     import torch
     from transformers import (
@@ -245,11 +273,14 @@ def train_nli_model(model_path, data_dir, budget, recipe, seed, workdir):
         TrainingArguments,
     )
 
-    premises, hypotheses, labels = nli_pairs(data_dir)
+    from sklearn_statement.utils import resolve_precision
+
+    premises, hypotheses, labels, sources = nli_pairs(data_dir, budget)
     rng = np.random.default_rng(seed)
     order = np.concatenate(
         [rng.permutation(len(labels)) for _ in range(budget // len(labels) + 1)]
-    )[:budget]  # the same number of training sequences as the demo's statements
+    )[:budget]  # the same number of training sequences as the recipe's statements
+    bf16 = resolve_precision(precision, torch.device("cpu")) == torch.bfloat16
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     enc = tokenizer(
         [premises[i] for i in order],
@@ -279,6 +310,7 @@ def train_nli_model(model_path, data_dir, budget, recipe, seed, workdir):
         report_to=[],
         logging_steps=10,
         use_cpu=True,
+        bf16=bf16,
         disable_tqdm=True,
     )
     trainer = Trainer(
@@ -293,6 +325,9 @@ def train_nli_model(model_path, data_dir, budget, recipe, seed, workdir):
     info = {
         "seed": seed,
         "pairs": len(order),
+        "distinct_pairs": len(labels),
+        "sources": sources,
+        "precision": "bf16" if bf16 else "fp32",
         "seconds": round(time.perf_counter() - start, 1),
         "loss_by_quarter": quarters(losses),
     }
@@ -534,7 +569,8 @@ def check_merge(path: Path, setup: dict, expected: dict, recipes: dict) -> dict:
         not train must equal it (fields added since must hold their
         defaults).
     recipes : dict
-        The recipes this run trains (their earlier columns are dropped).
+        The recipes whose models this run trains (their earlier columns are
+        dropped; the others must be unchanged).
 
     Returns
     -------
@@ -545,8 +581,9 @@ def check_merge(path: Path, setup: dict, expected: dict, recipes: dict) -> dict:
     ------
     ValueError
         If the set-up differs, a recipe to merge is unknown today or has
-        changed, or the earlier run's NLI (b) column was trained on another
-        budget than today's demo recipe gives.
+        changed, or an earlier NLI (b) column has no recipe beside it to check
+        its budget against (:func:`upgrade_legacy_nli` renames the single (b)
+        column of older files).
     """
     import dataclasses
     import shlex
@@ -585,11 +622,56 @@ def check_merge(path: Path, setup: dict, expected: dict, recipes: dict) -> dict:
                 f"{path}: recipe {name!r} has changed since that run "
                 f"(field: (then, now) {changed}); rerun it instead of merging"
             )
-    if "nli" in old.get("training", {}) and "demo" not in old["recipes"]:
+    old = upgrade_legacy_nli(old, path)
+    for name in old["training"].get("nli", {}):
+        if name not in old["recipes"]:
+            raise ValueError(
+                f"{path}: its NLI (b) column at the {name!r} budget has no {name!r} "
+                "recipe beside it to check that budget against; rerun (b)"
+            )
+    return old
+
+
+def upgrade_legacy_nli(old: dict, path) -> dict:
+    """Rename an earlier file's single (b) column to the demo budget's column.
+
+    Files written before (b) was trained at each recipe's budget hold one
+    column, ``"NLI pipeline (b)"``, trained at the ``demo`` recipe's budget
+    with the demo's seeds (``seeds["nli"]`` and ``training["nli"]`` lists);
+    today the same column is ``column("demo", NLI)`` and ``seeds["nli"]`` /
+    ``training["nli"]`` map a recipe name to its list.
+
+    Raises
+    ------
+    ValueError
+        If the file's (b) column has no demo recipe beside it.
+    """
+    if not isinstance(old.get("training", {}).get("nli", {}), list):
+        return old
+    if "demo" not in old["recipes"]:
         raise ValueError(
             f"{path}: its NLI (b) column has no demo recipe beside it to check its "
             "budget against; rerun (b)"
         )
+    new = column("demo", NLI)
+    old = {
+        **old,
+        "columns": [new if c == LEGACY_NLI else c for c in old["columns"]],
+        "rows": [
+            {(new if k == LEGACY_NLI else k): v for k, v in row.items()}
+            for row in old["rows"]
+        ],
+        "averages": {
+            (new if k == LEGACY_NLI else k): v for k, v in old["averages"].items()
+        },
+        "seeds": {**old["seeds"], "nli": {"demo": old["seeds"]["nli"]}},
+        "training": {**old["training"], "nli": {"demo": old["training"]["nli"]}},
+    }
+    earlier = old.get("merged_from", [])
+    old["merged_from"] = [
+        {**m, "columns": [new if c == LEGACY_NLI else c for c in m["columns"]]}
+        for m in ([earlier] if isinstance(earlier, dict) else earlier)
+    ]
     return old
 
 
@@ -625,8 +707,9 @@ def merge_previous(old: dict, payload: dict, path: str | None = None) -> dict:
     of per-row figures, so an earlier run's columns are what this run would
     have computed for them, provided the rows are the same
     (:func:`check_merge_rows`, checked again here) and the recipes too
-    (:func:`check_merge`). Columns of a recipe this run trains are never
-    taken from the earlier run. ``merged_from`` lists every earlier run a
+    (:func:`check_merge`). Columns of a recipe this run trains (its models:
+    ``payload["training"][name]``; its (b): ``payload["training"]["nli"]``)
+    are never taken from the earlier run. ``merged_from`` lists every earlier run a
     column came from (``path``: where it was read; a merged file merged again
     keeps its own list).
 
@@ -638,10 +721,15 @@ def merge_previous(old: dict, payload: dict, path: str | None = None) -> dict:
     from sklearn_statement.recipes import RECIPES
 
     check_merge_rows(old, payload["rows"])
-    own = {column(n, s) for n in payload["recipes"] for s in RECIPE_COLUMNS}
+    trained = [n for n in payload["recipes"] if n in payload["training"]]
+    nli_now = payload["training"].get("nli", {})
+    own = {column(n, s) for n in trained for s in RECIPE_COLUMNS} | {
+        column(n, NLI) for n in [*trained, *nli_now]
+    }
     taken = [c for c in old["columns"] if c not in payload["columns"] and c not in own]
-    order = [COSINE, NLI] + [column(n, s) for n in RECIPES for s in RECIPE_COLUMNS]
-    extra = [n for n in old["recipes"] if n not in payload["recipes"]]
+    order = [COSINE] + [column(n, s) for n in RECIPES for s in (NLI, *RECIPE_COLUMNS)]
+    extra = [n for n in old["recipes"] if n not in trained]
+    nli_kept = [n for n in old["training"].get("nli", {}) if column(n, NLI) in taken]
     earlier = old.get("merged_from", [])
     if isinstance(earlier, dict):  # files of the first --merge kept one dict
         earlier = [earlier]
@@ -668,13 +756,22 @@ def merge_previous(old: dict, payload: dict, path: str | None = None) -> dict:
             **{n: old["recipes"][n] for n in extra},
             **payload["recipes"],
         },
-        "seeds": {
-            **{n: v for n, v in old["seeds"].items() if n in extra or n == "nli"},
-            **payload["seeds"],
-        },
-        "training": {
-            **{n: v for n, v in old["training"].items() if n in extra or n == "nli"},
-            **payload["training"],
+        **{
+            key: {
+                **{n: v for n, v in old[key].items() if n in extra},
+                **{n: v for n, v in payload[key].items() if n != "nli"},
+                **(
+                    {
+                        "nli": {
+                            **{n: old[key]["nli"][n] for n in nli_kept},
+                            **payload[key].get("nli", {}),
+                        }
+                    }
+                    if nli_kept or "nli" in payload[key]
+                    else {}
+                ),
+            }
+            for key in ("seeds", "training")
         },
         "merged_from": [*earlier, source] if source["columns"] else earlier,
     }
@@ -727,14 +824,23 @@ def report_header(
         f"Model: `{Path(payload['model']).name}`, prompt {payload['prompt']!r}. Seeds: "
         + ", ".join(f"{n} {seeds[n]}" for n in names)
         + (f"; {payload['notes']}" if payload["notes"] else "")
-        + (f"; NLI (b) {seeds['nli']}" if "nli" in seeds else "")
+        + "".join(f"; {n}: NLI (b) {v}" for n, v in seeds.get("nli", {}).items())
         + ".",
         "Recipes: " + "; ".join(recipe(n) for n in names) + ".",
     ]
-    if "nli" in training:
+    for n, runs in training.get("nli", {}).items():
         lines.append(
-            f"NLI (b): {training['nli'][0]['pairs']} English NLI pairs (the demo's "
-            "statement budget), not scored on XNLI (its training family)."
+            f"{column(n, NLI)}: {runs[0]['pairs']} English entailment pairs (the "
+            f"{n} recipe's statement budget) from "
+            f"{runs[0].get('sources', 'SNLI subsets + RTE')}"
+            + (
+                f" ({runs[0]['distinct_pairs']} distinct)"
+                if "distinct_pairs" in runs[0]
+                else ""
+            )
+            + f", {runs[0].get('precision', 'fp32')}, "
+            f"{np.mean([t['seconds'] for t in runs]):.0f}s training; not scored on "
+            "XNLI (its training family)."
         )
     lines.append(f"Total {seconds:.0f}s" + (" (this run)." if merged else "."))
     return "\n".join(lines)
@@ -860,7 +966,7 @@ def main(argv=None) -> None:
         type=int,
         nargs="+",
         default=[0, 1, 2],
-        help="seeds of the demo recipe and of (b)",
+        help="seeds of the demo recipe (and of (b) at its budget)",
     )
     p.add_argument(
         "--full-seeds",
@@ -877,7 +983,14 @@ def main(argv=None) -> None:
     )
     p.add_argument("--data-dir", type=Path, default=DATA)
     p.add_argument("--precision", default="auto", help="tuner and scoring precision")
-    p.add_argument("--no-nli", action="store_true", help="skip (b)")
+    nli = p.add_mutually_exclusive_group()
+    nli.add_argument("--no-nli", action="store_true", help="skip (b)")
+    nli.add_argument(
+        "--nli-only",
+        action="store_true",
+        help="train and score only (b), at the budgets of --recipes; their "
+        "other columns come from --merge (required)",
+    )
     p.add_argument(
         "--quick",
         action="store_true",
@@ -893,6 +1006,8 @@ def main(argv=None) -> None:
         "--recipes full runs); checked to be the same rows and recipes",
     )
     args = p.parse_args(argv)
+    if args.nli_only and args.merge is None:
+        p.error("--nli-only adds (b) beside an earlier run's columns: give --merge")
 
     info = environment()
     print_environment(info)
@@ -907,6 +1022,7 @@ def main(argv=None) -> None:
         seeds = {n: s[:1] for n, s in seeds.items()}
         args.rows = QUICK["rows"]
     recipes = {name: expected[name] for name in args.recipes}
+    trained = {} if args.nli_only else recipes  # the recipes whose models train now
     setup = {
         "quick": args.quick,
         "max_rows": args.rows,
@@ -916,18 +1032,18 @@ def main(argv=None) -> None:
     previous = (
         None
         if args.merge is None
-        else check_merge(args.merge, setup, expected, recipes)
+        else check_merge(args.merge, setup, expected, trained)
     )
-    nli_recipe = (
-        replace(RECIPES["demo"], n_per_task=QUICK["n_per_task"])
-        if args.quick
-        else RECIPES["demo"]
-    )
-    nli_seeds = seeds["demo"] if "demo" in recipes else seeds["full"]
+    missing = [n for n in recipes if args.nli_only and n not in previous["recipes"]]
+    if missing:
+        p.error(
+            f"--nli-only adds (b) beside a recipe's own columns; {args.merge} has "
+            f"none for {missing}: run the recipe (without --nli-only) first"
+        )
     print(
         f"  model: {path} (prompt {prompt!r})\n  seeds: "
-        + ", ".join(f"{n} {seeds[n]}" for n in recipes)
-        + ("" if args.no_nli else f", NLI (b) {nli_seeds}"),
+        + ", ".join(f"{n} {seeds[n]}" for n in trained)
+        + "".join("" if args.no_nli else f", {n}: NLI (b) {seeds[n]}" for n in recipes),
         flush=True,
     )
 
@@ -944,29 +1060,32 @@ def main(argv=None) -> None:
         flush=True,
     )
 
-    training: dict[str, list[dict]] = {}
-    if not args.no_nli:
+    training: dict = {}
+    if not args.no_nli:  # (b) at each recipe's budget: its statements x epochs
         workdir = Path(tempfile.mkdtemp(prefix="bench_quality_"))
-        results[NLI], training["nli"] = [], []
-        for seed in nli_seeds:
-            budget = len(nli_recipe.table(data_dir=args.data_dir, random_state=seed))
-            model, tok, facts = train_nli_model(
-                path,
-                args.data_dir,
-                budget * nli_recipe.max_epochs,
-                nli_recipe,
-                seed,
-                workdir,
-            )
-            t0 = time.perf_counter()
-            results[NLI].append(score_nli_model(model, tok, rows))
-            facts["score_seconds"] = round(time.perf_counter() - t0, 1)
-            training["nli"].append(facts)
-            print("(b)", json.dumps(facts), flush=True)
-            del model
-            gc.collect()
+        training["nli"] = {}
+        for name, recipe in recipes.items():
+            results[column(name, NLI)], training["nli"][name] = [], []
+            for seed in seeds[name]:
+                budget = len(recipe.table(data_dir=args.data_dir, random_state=seed))
+                model, tok, facts = train_nli_model(
+                    path,
+                    args.data_dir,
+                    budget * recipe.max_epochs,
+                    recipe,
+                    seed,
+                    workdir,
+                    args.precision,
+                )
+                t0 = time.perf_counter()
+                results[column(name, NLI)].append(score_nli_model(model, tok, rows))
+                facts["score_seconds"] = round(time.perf_counter() - t0, 1)
+                training["nli"][name].append(facts)
+                print(f"({name}: b)", json.dumps(facts), flush=True)
+                del model
+                gc.collect()
 
-    for name, recipe in recipes.items():
+    for name, recipe in trained.items():
         for suffix in RECIPE_COLUMNS:
             results[column(name, suffix)] = []
         training[name] = []
@@ -993,8 +1112,8 @@ def main(argv=None) -> None:
         "max_rows": args.rows,
         "recipes": {n: asdict(r) for n, r in recipes.items()},
         "seeds": {
-            **{n: seeds[n] for n in recipes},
-            **({} if args.no_nli else {"nli": nli_seeds}),
+            **{n: seeds[n] for n in trained},
+            **({} if args.no_nli else {"nli": {n: seeds[n] for n in recipes}}),
         },
         "notes": "",
         "columns": columns,
