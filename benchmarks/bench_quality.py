@@ -43,11 +43,12 @@ For each recipe of ``sklearn_statement.recipes.RECIPES`` (``--recipes``):
 
 Seeds: ``--seeds`` for ``demo`` (default 0 1 2), ``--full-seeds`` for
 ``full`` (default one seed: its seed spread is taken as the demo's, as the
-output says); (b) at a recipe's budget takes that recipe's seeds. Figures are means over seeds (± sd over seeds); 95%
-percentile bootstrap intervals resample the rows (examples) of the
-per-example correctness averaged over seeds, with the same resamples for
-every column; dataset and all-rows averages are means over (dataset,
-language) rows, their intervals from the same resamples.
+output says); (b) at a recipe's budget takes that recipe's seeds. Figures
+are means over seeds (± sd over seeds); 95% percentile bootstrap intervals
+resample the rows (examples) of the per-example correctness averaged over
+seeds, with the same resamples for every column; dataset and all-rows
+averages are means over (dataset, language) rows, their intervals from the
+same resamples.
 
 The targets of issue 22 are checked at the end (met / missed, with numbers).
 
@@ -1042,8 +1043,10 @@ def main(argv=None) -> None:
         )
     print(
         f"  model: {path} (prompt {prompt!r})\n  seeds: "
-        + ", ".join(f"{n} {seeds[n]}" for n in trained)
-        + "".join("" if args.no_nli else f", {n}: NLI (b) {seeds[n]}" for n in recipes),
+        + ", ".join(
+            [f"{n} {seeds[n]}" for n in trained]
+            + ([] if args.no_nli else [f"{n}: NLI (b) {seeds[n]}" for n in recipes])
+        ),
         flush=True,
     )
 

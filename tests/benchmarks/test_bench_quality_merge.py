@@ -119,5 +119,109 @@ def test_a_changed_or_unknown_recipe_is_refused(tmp_path):
     nli = run("full", MEANS)
     nli["training"]["nli"] = [{"pairs": 4000}]
     path = write(tmp_path, nli, "nli.json")
-    with pytest.raises(ValueError, match="NLI"):
+    with pytest.raises(ValueError, match="no demo recipe beside it"):
         bq.check_merge(path, SETUP, dict(RECIPES), {"demo": DEMO_RECIPE})
+    # today's files: (b) at the demo's budget with no demo recipe beside it
+    nli["training"]["nli"] = {"demo": [{"pairs": 4000}]}
+    path = write(tmp_path, nli, "nli2.json")
+    with pytest.raises(ValueError, match="'demo' budget has no 'demo' recipe"):
+        bq.check_merge(path, SETUP, dict(RECIPES), {})
+
+
+def with_nli(payload, recipe, mean):
+    """``payload`` plus (b) at ``recipe``'s budget, as ``main`` writes it."""
+    payload = copy.deepcopy(payload)
+    name = bq.column(recipe, bq.NLI)
+    payload["columns"].insert(1, name)
+    for row in payload["rows"]:
+        row[name] = stats(mean)
+    payload["averages"][name] = {"all rows but xnli": stats(mean)}
+    payload["seeds"].setdefault("nli", {})[recipe] = [0]
+    payload["training"].setdefault("nli", {})[recipe] = [{"pairs": 4000}]
+    return payload
+
+
+def test_nli_only_adds_b_beside_the_merged_recipe_and_keeps_the_rest(tmp_path):
+    old = with_nli(run("demo", MEANS), "demo", 38.0)
+    merged = bq.merge_previous(old, run("full", MEANS))
+    path = write(tmp_path, merged)
+    # --nli-only: no recipe's models are trained, so every merged recipe is checked
+    checked = bq.check_merge(path, SETUP, dict(RECIPES), {})
+    now = {
+        "columns": [bq.COSINE, bq.column("full", bq.NLI)],
+        "rows": [
+            {
+                **{k: r[k] for k in ("dataset", "language", "n", "majority")},
+                bq.COSINE: r[bq.COSINE],
+                bq.column("full", bq.NLI): stats(45.0),
+            }
+            for r in merged["rows"]
+        ],
+        "averages": {bq.column("full", bq.NLI): {"all rows but xnli": stats(45.0)}},
+        "recipes": {"full": asdict(FULL_RECIPE)},
+        "seeds": {"nli": {"full": [0]}},
+        "training": {"nli": {"full": [{"pairs": 60924}]}},
+        "environment": {"command": "python benchmarks/bench_quality.py --nli-only"},
+        "seconds": 5.0,
+    }
+    out = bq.merge_previous(checked, now, str(path))
+    assert out["columns"] == [
+        bq.COSINE,
+        bq.column("demo", bq.NLI),
+        *[bq.column("demo", s) for s in bq.RECIPE_COLUMNS],
+        bq.column("full", bq.NLI),
+        *[bq.column("full", s) for s in bq.RECIPE_COLUMNS],
+    ]
+    assert out["rows"][0][bq.column("full", bq.NLI)]["mean"] == 45.0
+    assert out["rows"][0][bq.column("demo", bq.NLI)]["mean"] == 38.0
+    assert out["rows"][0][bq.column("full", "cross (c)")]["mean"] == 40.0
+    # the recipes' own seeds and training facts stay; (b) gains the full budget's
+    assert out["seeds"] == {"demo": [0], "full": [0], "nli": {"demo": [0], "full": [0]}}
+    assert out["training"]["nli"] == {
+        "demo": [{"pairs": 4000}],
+        "full": [{"pairs": 60924}],
+    }
+    assert out["training"]["full"] == [{"statements": 4000}]
+    # a run that trains the full recipe's models again owns its (b) column too
+    again = bq.merge_previous(out, run("full", MEANS))
+    assert bq.column("full", bq.NLI) not in again["columns"]
+    assert again["training"]["nli"] == {"demo": [{"pairs": 4000}]}
+
+
+def test_an_older_files_single_nli_column_is_read_as_the_demo_budgets(tmp_path):
+    old = run("demo", MEANS)
+    old["columns"].insert(1, bq.LEGACY_NLI)
+    for row in old["rows"]:
+        row[bq.LEGACY_NLI] = stats(38.0)
+    old["averages"][bq.LEGACY_NLI] = {"all rows but xnli": stats(38.0)}
+    old["seeds"]["nli"] = [0, 1, 2]
+    old["training"]["nli"] = [{"pairs": 4000}] * 3
+    old["merged_from"] = {
+        "columns": [bq.LEGACY_NLI],
+        "command": "c",
+    }  # one dict, older still
+    checked = bq.check_merge(
+        write(tmp_path, old), SETUP, dict(RECIPES), {"full": FULL_RECIPE}
+    )
+    new = bq.column("demo", bq.NLI)
+    assert checked["columns"][:2] == [bq.COSINE, new]
+    assert (
+        checked["rows"][1][new]["mean"] == 38.0
+        and bq.LEGACY_NLI not in checked["rows"][1]
+    )
+    assert checked["averages"][new]["all rows but xnli"]["mean"] == 38.0
+    assert checked["seeds"]["nli"] == {"demo": [0, 1, 2]}
+    assert checked["training"]["nli"] == {"demo": [{"pairs": 4000}] * 3}
+    assert checked["merged_from"] == [{"columns": [new], "command": "c"}]
+
+
+def test_nli_only_needs_an_earlier_run_and_excludes_no_nli(capsys):
+    with pytest.raises(SystemExit) as exc:
+        bq.main(["--nli-only", "--recipes", "full"])
+    assert exc.value.code == 2
+    assert "--nli-only adds (b) beside an earlier run's columns: give --merge" in (
+        capsys.readouterr().err
+    )
+    with pytest.raises(SystemExit):
+        bq.main(["--nli-only", "--no-nli", "--merge", "x.json"])
+    assert "not allowed with argument" in capsys.readouterr().err
