@@ -109,6 +109,13 @@ def column(recipe: str, suffix: str) -> str:
     return f"{recipe}: {suffix}"
 
 
+def column_order() -> list[str]:
+    """Every column in report order: (a), then per recipe (b), (c), (d), (c+d), (c+a)."""
+    from sklearn_statement.recipes import RECIPES
+
+    return [COSINE] + [column(n, s) for n in RECIPES for s in (NLI, *RECIPE_COLUMNS)]
+
+
 # ------------------------------------------------------------------ rows
 def suite_rows(data_dir: Path, rows: int | None, quick: bool) -> list[Row]:
     """The test suite's rows, at most ``rows`` examples per (dataset, language)."""
@@ -719,8 +726,7 @@ def merge_previous(old: dict, payload: dict, path: str | None = None) -> dict:
     ValueError
         If the rows or the cosine column differ.
     """
-    from sklearn_statement.recipes import RECIPES
-
+    old = upgrade_legacy_nli(old, path)
     check_merge_rows(old, payload["rows"])
     trained = [n for n in payload["recipes"] if n in payload["training"]]
     nli_now = payload["training"].get("nli", {})
@@ -728,12 +734,16 @@ def merge_previous(old: dict, payload: dict, path: str | None = None) -> dict:
         column(n, NLI) for n in [*trained, *nli_now]
     }
     taken = [c for c in old["columns"] if c not in payload["columns"] and c not in own]
-    order = [COSINE] + [column(n, s) for n in RECIPES for s in (NLI, *RECIPE_COLUMNS)]
+    order = column_order()
     extra = [n for n in old["recipes"] if n not in trained]
     nli_kept = [n for n in old["training"].get("nli", {}) if column(n, NLI) in taken]
     earlier = old.get("merged_from", [])
     if isinstance(earlier, dict):  # files of the first --merge kept one dict
         earlier = [earlier]
+    earlier = [  # the earlier runs' columns that this run does not replace
+        {**e, "columns": [c for c in e["columns"] if c in taken]} for e in earlier
+    ]
+    earlier = [e for e in earlier if e["columns"]]
     source = {
         "path": path,
         "columns": [c for c in taken if not any(c in e["columns"] for e in earlier)],
@@ -1003,8 +1013,9 @@ def main(argv=None) -> None:
         type=Path,
         default=None,
         help="an earlier bench_quality.json on the same rows: keep its columns "
-        "that this run does not score (e.g. the demo's and (b) when only "
-        "--recipes full runs); checked to be the same rows and recipes",
+        "that this run does not score (e.g. the demo's when only --recipes "
+        "full runs); a recipe trained now replaces all its columns, its (b) "
+        "too (also under --no-nli); checked to be the same rows and recipes",
     )
     args = p.parse_args(argv)
     if args.nli_only and args.merge is None:
@@ -1105,7 +1116,7 @@ def main(argv=None) -> None:
             del cross, bi
             gc.collect()
 
-    columns = [c for c, v in results.items() if v]
+    columns = [c for c in column_order() if results.get(c)]
     table, averages = summarize(rows, {c: results[c] for c in columns})
     payload = {
         "environment": info,

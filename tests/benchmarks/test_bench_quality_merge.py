@@ -183,9 +183,21 @@ def test_nli_only_adds_b_beside_the_merged_recipe_and_keeps_the_rest(tmp_path):
     }
     assert out["training"]["full"] == [{"statements": 4000}]
     # a run that trains the full recipe's models again owns its (b) column too
+    assert [m["columns"] for m in out["merged_from"]] == [
+        [bq.column("demo", bq.NLI), *[bq.column("demo", s) for s in bq.RECIPE_COLUMNS]],
+        [bq.column("full", s) for s in bq.RECIPE_COLUMNS],
+    ]
+    before = copy.deepcopy(out)
     again = bq.merge_previous(out, run("full", MEANS))
+    assert out == before  # the earlier run's dict is not changed
     assert bq.column("full", bq.NLI) not in again["columns"]
     assert again["training"]["nli"] == {"demo": [{"pairs": 4000}]}
+    # no earlier run is credited with the columns this run replaced
+    assert again["merged_from"] == out["merged_from"][:1]
+    # --nli-only checks every merged recipe: a changed full recipe is refused
+    changed = {**RECIPES, "full": replace(FULL_RECIPE, lr=1e-4)}
+    with pytest.raises(ValueError, match="'full' has changed.*'lr'"):
+        bq.check_merge(path, SETUP, changed, {})
 
 
 def test_an_older_files_single_nli_column_is_read_as_the_demo_budgets(tmp_path):
