@@ -165,6 +165,14 @@ def true_logits(
     return out
 
 
+def loss_quarters(losses: list[float]) -> list[float]:
+    """Mean training loss over each quarter of the steps (fewer parts when there are < 4 losses)."""
+    if not losses:
+        return []
+    parts = np.array_split(np.asarray(losses, dtype=float), min(4, len(losses)))
+    return [round(float(q.mean()), 4) for q in parts]
+
+
 def accuracies(rows: list[Row], scores: dict[str, Any]) -> dict[str, float]:
     """Accuracy per row key of the argmax of ``scores``."""
     out = {}

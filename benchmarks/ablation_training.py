@@ -36,6 +36,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import RESULTS, environment  # noqa: E402
+from _study import loss_quarters  # noqa: E402
 
 LOG = RESULTS / "ablation_training.jsonl"
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -172,9 +173,7 @@ def run(args) -> None:
         tuner.fit(X, y, example_id=None if args.ungrouped else ids)
         seconds = time.perf_counter() - t0
         losses = [b["train_loss"] for epoch in tuner.history_ for b in epoch["batches"]]
-        quarters = [
-            round(float(np.mean(q)), 4) for q in np.array_split(np.asarray(losses), 4)
-        ]
+        quarters = loss_quarters(losses)
         scores, hybrid = evaluate(tuner, suite, sims, precision=args.precision)
         if args.save_model:
             tuner.save_pretrained(Path(args.save_model) / f"seed{seed}", overwrite=True)
@@ -342,9 +341,7 @@ def run_bi_encoder(args, rows, sims, path, seed):
     per_row = {"statement": accuracies(rows, z), "cosine": accuracies(rows, sims)}
     per_row["majority"] = {row.key: row.majority() for row in rows}
     losses = [h["loss"] for h in tuner.history_]
-    quarters = [
-        round(float(np.mean(q)), 4) for q in np.array_split(np.asarray(losses), 4)
-    ]
+    quarters = loss_quarters(losses)
     return (
         per_row,
         {k: averages(v) for k, v in per_row.items()},
@@ -407,9 +404,7 @@ def run_multilingual(args) -> None:
         tuner.fit(X, y, example_id=None if args.ungrouped else ids)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         losses = [b["train_loss"] for epoch in tuner.history_ for b in epoch["batches"]]
-        quarters = [
-            round(float(np.mean(q)), 4) for q in np.array_split(np.asarray(losses), 4)
-        ]
+        quarters = loss_quarters(losses)
         t1 = time.perf_counter()
         per_row, means, weight = score_run(rows, tuner, sims, args, calibration)
         facts = {

@@ -89,6 +89,7 @@ from _study import (  # noqa: E402
     combine,
     cosine_similarities,
     load_suite,
+    loss_quarters,
     true_logits,
 )
 from ablation_training import cached_cosine, model_path  # noqa: E402
@@ -155,13 +156,6 @@ def encoder_prompt(path: str) -> str:
 
 
 # ------------------------------------------------------------------ (c), (d) recipes
-def quarters(losses: list[float]) -> list[float]:
-    if not losses:
-        return []
-    parts = np.array_split(np.asarray(losses, dtype=float), min(4, len(losses)))
-    return [round(float(q.mean()), 4) for q in parts]
-
-
 def train_recipe(recipe, path: str, data_dir: Path, seed: int, precision: str):
     """The recipe's cross-encoder and (if it has one) bi-encoder, on their statement tables."""
     table = recipe.table(data_dir=data_dir, random_state=seed)
@@ -175,7 +169,7 @@ def train_recipe(recipe, path: str, data_dir: Path, seed: int, precision: str):
         "examples": len(set(table["example_id"])),
         "families": sorted(set(table["family"])),
         "cross_seconds": round(time.perf_counter() - start, 1),
-        "cross_loss_by_quarter": quarters(
+        "cross_loss_by_quarter": loss_quarters(
             [b["train_loss"] for epoch in cross.history_ for b in epoch["batches"]]
         ),
     }
@@ -187,7 +181,7 @@ def train_recipe(recipe, path: str, data_dir: Path, seed: int, precision: str):
         start = time.perf_counter()
         bi.fit(bi_table)
         info["bi_seconds"] = round(time.perf_counter() - start, 1)
-        info["bi_loss_by_quarter"] = quarters(
+        info["bi_loss_by_quarter"] = loss_quarters(
             [h["loss"] for h in bi.history_ if "loss" in h]
         )
     return cross, bi, info
@@ -337,7 +331,7 @@ def train_nli_model(model_path, data_dir, budget, recipe, seed, workdir, precisi
         "sources": sources,
         "precision": "bf16" if bf16 else "fp32",
         "seconds": round(time.perf_counter() - start, 1),
-        "loss_by_quarter": quarters(losses),
+        "loss_by_quarter": loss_quarters(losses),
     }
     return model.eval(), tokenizer, info
 
