@@ -62,6 +62,21 @@ def _lookup(value: Any, task: str, language: str | None, what: str) -> Any:
     )
 
 
+def _check_counts(n_per_task: Any) -> None:
+    """``n_per_task`` is a positive integer or a mapping to positive integers (checked before any load)."""
+    counts = n_per_task.values() if isinstance(n_per_task, Mapping) else [n_per_task]
+    bad = [
+        n
+        for n in counts
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1
+    ]
+    if bad:
+        raise ValueError(
+            f"n_per_task must be a positive integer, or a mapping of tasks to positive "
+            f"integers, got {n_per_task!r} ({bad[0]!r} is not)"
+        )
+
+
 def _plain(value: Any) -> Any:
     """Arguments as plain, order-stable data for the cache key."""
     if isinstance(value, Mapping):
@@ -345,6 +360,7 @@ def _build_multitask(
 ) -> datasets.Dataset:
     """:func:`build_multitask`, with warnings pointing ``stacklevel`` frames up."""
     tasks = _check_tasks(tasks, data_dir)
+    _check_counts(n_per_task)
     excluded = _check_families(exclude_families)
     check_budget(tokenizer, max_length, over_length or "truncate")
     if isinstance(languages, str):

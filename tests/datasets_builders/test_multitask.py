@@ -186,6 +186,10 @@ def test_multitask_argument_errors(sample_dir):
         build_multitask(["massive"], data_dir=sample_dir)
     with pytest.raises(TypeError, match="list of dataset names"):
         build_multitask("sst2", data_dir=sample_dir)
+    # a bad count names n_per_task, before any data is read
+    for bad in (0, -5, "100", 2.5, True, {"sst2": 0}):
+        with pytest.raises(ValueError, match="n_per_task must be a positive integer"):
+            build_multitask(["sst2"], n_per_task=bad, data_dir="/nonexistent")
     with pytest.raises(ValueError, match="unknown task 'nope'"):
         build_multitask(["nope"], data_dir=sample_dir)
     with pytest.raises(ValueError, match="split must be one of"):
